@@ -1,0 +1,77 @@
+/**
+ * The adapter seam: one folder per engine (duckdb/, trino/, athena/), each owning its
+ * dialect, DDL and materializations. Adapters never import cli/ or run/.
+ */
+import type { ManifestNode, SourceDefinition, TargetConfig } from '../project/types.js';
+
+export interface Relation {
+  database: string;
+  schema: string;
+  identifier: string;
+  type?: 'table' | 'view' | 'external' | null;
+  /** the quoted, fully qualified name used in SQL, e.g. "mdw"."mdw_stg"."x" */
+  render(): string;
+  toString(): string;
+}
+
+export interface QueryResult {
+  columnNames: string[];
+  columnTypes: string[];
+  rows: unknown[][];
+  /** rows changed by DML, when the engine reports it */
+  rowsAffected: number | null;
+}
+
+export interface Connection {
+  /** Run SQL (one or several statements); returns the last statement's result. */
+  query(sql: string): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+/** What the runner asks an adapter to build for one model/seed/snapshot. */
+export interface MaterializeRequest {
+  node: ManifestNode;
+  /** the compiled SELECT (for seeds: empty) */
+  sql: string;
+  relation: Relation;
+  fullRefresh: boolean;
+}
+
+export interface MaterializeResult {
+  /** rows written / inserted / merged; null when not known (views) */
+  rowsAffected: number | null;
+  /** dbt-style short status: "OK", "CREATE TABLE (123 rows)", "INSERT 5", ... */
+  message: string;
+}
+
+export interface TestResult {
+  failures: number;
+  /** name of the audit table holding the failing rows when store_failures is on */
+  storedIn?: string | null;
+}
+
+export interface ColumnDescription {
+  name: string;
+  dataType: string;
+}
+
+export interface Adapter {
+  readonly type: string;
+  readonly target: TargetConfig;
+  /** Open a new connection (one per runner thread). */
+  connect(): Promise<Connection>;
+  quoteIdentifier(name: string): string;
+  relation(database: string, schema: string, identifier: string, type?: Relation['type']): Relation;
+  /** Does the relation exist, and what kind is it? */
+  getRelation(conn: Connection, database: string, schema: string, identifier: string): Promise<Relation | null>;
+  getColumns(conn: Connection, relation: Relation): Promise<ColumnDescription[]>;
+  /** Expose a source that has an external location (CSV files/globs, all VARCHAR) as a view. */
+  createExternalSource(conn: Connection, source: SourceDefinition, projectRoot: string): Promise<void>;
+  materialize(conn: Connection, request: MaterializeRequest): Promise<MaterializeResult>;
+  /** Load a seed CSV into its table (replacing it). */
+  loadSeed(conn: Connection, node: ManifestNode, relation: Relation): Promise<MaterializeResult>;
+  /** Run a compiled test query (a SELECT of failing rows). */
+  runTest(conn: Connection, node: ManifestNode, sql: string, auditRelation: Relation | null): Promise<TestResult>;
+  /** Flush and release everything (database file handles). */
+  close(): Promise<void>;
+}
