@@ -63,7 +63,12 @@ export interface Adapter {
   quoteIdentifier(name: string): string;
   relation(database: string, schema: string, identifier: string, type?: Relation['type']): Relation;
   /** Does the relation exist, and what kind is it? */
-  getRelation(conn: Connection, database: string, schema: string, identifier: string): Promise<Relation | null>;
+  getRelation(
+    conn: Connection,
+    database: string,
+    schema: string,
+    identifier: string,
+  ): Promise<Relation | null>;
   getColumns(conn: Connection, relation: Relation): Promise<ColumnDescription[]>;
   /** Expose a source that has an external location (CSV files/globs, all VARCHAR) as a view. */
   createExternalSource(conn: Connection, source: SourceDefinition, projectRoot: string): Promise<void>;
@@ -71,7 +76,12 @@ export interface Adapter {
   /** Load a seed CSV into its table (replacing it). */
   loadSeed(conn: Connection, node: ManifestNode, relation: Relation): Promise<MaterializeResult>;
   /** Run a compiled test query (a SELECT of failing rows). */
-  runTest(conn: Connection, node: ManifestNode, sql: string, auditRelation: Relation | null): Promise<TestResult>;
+  runTest(
+    conn: Connection,
+    node: ManifestNode,
+    sql: string,
+    auditRelation: Relation | null,
+  ): Promise<TestResult>;
   /** Flush and release everything (database file handles). */
   close(): Promise<void>;
 }

@@ -52,12 +52,7 @@ export interface TemplateEngine {
    * args and optional keyword args, resolving user macros before built-ins. Returns the
    * return() value if the macro used one, else the rendered string.
    */
-  callMacro(
-    name: string,
-    args: unknown[],
-    kwargs: Record<string, unknown>,
-    ctx: ContextValues,
-  ): unknown;
+  callMacro(name: string, args: unknown[], kwargs: Record<string, unknown>, ctx: ContextValues): unknown;
   /** Async variant of callMacro where run_query is live (execute=true). */
   callMacroAsync(
     name: string,
