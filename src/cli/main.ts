@@ -1,0 +1,97 @@
+/** The `mdw` command line: parse flags, run one command, map errors to dbt's exit codes. */
+import { errorMessage, isMdwError } from '../util/errors.js';
+import { type ParsedArgs, parseArgs } from './args.js';
+
+type Command = (args: ParsedArgs) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  debug: {
+    summary: 'Show versions, project and profile, and test the connection',
+    load: async () => (await import('./debug.js')).debugCommand,
+  },
+  parse: {
+    summary: 'Parse the project and write target/manifest.json',
+    load: async () => (await import('./parse.js')).parseCommand,
+  },
+  ls: {
+    summary: 'List resources (--output name|path|json|selector, --resource-type)',
+    load: async () => (await import('./ls.js')).lsCommand,
+  },
+  list: { summary: 'Alias of ls', load: async () => (await import('./ls.js')).lsCommand },
+  compile: {
+    summary: 'Render SQL into target/compiled/ (--inline "<sql>")',
+    load: async () => (await import('./compile.js')).compileCommand,
+  },
+  show: {
+    summary: 'Preview rows: --inline "<sql>" or -s <model> [--limit N] [--output json]',
+    load: async () => (await import('./show.js')).showCommand,
+  },
+  seed: { summary: 'Load seed CSVs into tables', load: runner('seed') },
+  run: { summary: 'Build models', load: runner('run') },
+  test: { summary: 'Run data tests', load: runner('test') },
+  snapshot: { summary: 'Run snapshots (SCD type 2)', load: runner('snapshot') },
+  build: { summary: 'Seeds, snapshots, models and tests in DAG order', load: runner('build') },
+  clean: {
+    summary: 'Delete target/ (the clean-targets)',
+    load: async () => (await import('./clean.js')).cleanCommand,
+  },
+};
+
+function runner(command: 'seed' | 'run' | 'test' | 'snapshot' | 'build'): () => Promise<Command> {
+  return async () => {
+    const { runCommand } = await import('./run.js');
+    return (args) => runCommand(command, args);
+  };
+}
+
+const FLAGS_HELP = `Flags (dbt's):
+  --project-dir DIR      dbt project folder (default: ., else ./dbt)
+  --profiles-dir DIR     folder of profiles.yml (default: DBT_PROFILES_DIR, the project, ~/.dbt)
+  -t, --target NAME      profile target
+  -s, --select SEL...    node selection (name, path:, tag:, resource_type:, +x, x+, @x, a,b)
+  --exclude SEL...       nodes to leave out
+  --vars YAML            variables, e.g. '{raw_dir: data/raw}'
+  --threads N            nodes built in parallel
+  --full-refresh         rebuild incremental models from scratch
+  -x, --fail-fast        stop at the first failure
+  --store-failures       keep failing test rows in audit tables
+  -o, --output FORMAT    ls: name|path|json|selector; show: json
+  --limit N              show: rows to preview (default 5)`;
+
+export function helpText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS)
+    .filter(([name]) => name !== 'list')
+    .map(([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`);
+  return `Usage: mdw <command> [flags]\n\nCommands:\n${lines.join('\n')}\n\n${FLAGS_HELP}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.flags.version === true && args.command === null) {
+      const { MDW_VERSION } = await import('../project/loader.js');
+      console.log(`mdw ${MDW_VERSION}`);
+      return 0;
+    }
+    if (args.command === null || args.flags.help === true || args.command === 'help') {
+      process.stdout.write(helpText());
+      return args.command === null && args.flags.help !== true ? 2 : 0;
+    }
+    const entry = COMMANDS[args.command];
+    if (!entry) {
+      console.error(`mdw: unknown command '${args.command}'. Commands: ${Object.keys(COMMANDS).join(', ')}.`);
+      return 2;
+    }
+    const command = await entry.load();
+    return await command(args);
+  } catch (error) {
+    if (isMdwError(error)) {
+      console.error(`mdw: ${error.message}`);
+      return error.exitCode;
+    }
+    console.error(`mdw: internal error: ${errorMessage(error)}`);
+    if (process.env.MDW_DEBUG) console.error(error);
+    return 2;
+  }
+}

@@ -1,0 +1,18 @@
+/** `mdw run | seed | snapshot | test | build` */
+import { executeRun, type RunCommand } from '../run/runner.js';
+import type { ParsedArgs } from './args.js';
+import { load, selectionArgs } from './project.js';
+
+export async function runCommand(command: RunCommand, args: ParsedArgs): Promise<number> {
+  const loaded = load(args, (line) => console.log(line));
+  const outcome = await executeRun({
+    loaded,
+    command,
+    ...selectionArgs(args),
+    fullRefresh: args.flags['full-refresh'] === true,
+    failFast: args.flags['fail-fast'] === true,
+    storeFailures: args.flags['store-failures'] === true,
+    print: (line) => console.log(line),
+  });
+  return outcome.exitCode;
+}

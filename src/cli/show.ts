@@ -1,0 +1,79 @@
+/** `mdw show --inline "<sql>" | -s <model> [--limit N] [--output json]` — preview rows. */
+import { createAdapter } from '../adapters/index.js';
+import { Compiler, inlineNode } from '../run/compile.js';
+import { ConfigError } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
+import { numberFlag, type ParsedArgs, stringFlag } from './args.js';
+import { load, selectionArgs } from './project.js';
+
+export async function showCommand(args: ParsedArgs): Promise<number> {
+  const loaded = load(args, (line) => console.error(line));
+  const inline = stringFlag(args, 'inline');
+  const { select } = selectionArgs(args);
+  const limit = numberFlag(args, 'limit') ?? 5;
+  const json = stringFlag(args, 'output') === 'json';
+  let node = inline !== undefined ? inlineNode(loaded, inline) : undefined;
+  if (!node) {
+    const name = select?.[0];
+    if (!name) throw new ConfigError(`mdw show needs --inline "<sql>" or -s <model>.`);
+    node = Object.values(loaded.manifest.nodes).find((n) => n.name === name && n.resource_type !== 'test');
+    if (!node) {
+      const names = Object.values(loaded.manifest.nodes).map((n) => n.name);
+      throw new ConfigError(`No model, seed or snapshot named '${name}'.${didYouMean(name, names)}`);
+    }
+  }
+  const compiler = new Compiler(loaded);
+  const adapter = await createAdapter(loaded.target, loaded.project.root);
+  const connection = await adapter.connect();
+  try {
+    const runQuery = async (sql: string) => connection.query(sql);
+    const sql =
+      node.resource_type === 'seed'
+        ? `select * from ${node.relation_name}`
+        : await compiler.compile(node, { runQuery, which: 'show' });
+    const body = sql.trim().replace(/;\s*$/, '');
+    const query = limit >= 0 ? `select * from (\n${body}\n) as mdw_show limit ${Math.floor(limit)}` : body;
+    const result = await connection.query(query);
+    const rows = result.rows.map((row) =>
+      Object.fromEntries(result.columnNames.map((c, i) => [c, toJson(row[i])])),
+    );
+    if (json) {
+      process.stdout.write(`${JSON.stringify(rows)}\n`);
+    } else {
+      console.log(`Previewing ${inline !== undefined ? 'inline node' : `node '${node.name}'`}:`);
+      console.log(formatTable(result.columnNames, rows));
+    }
+    return 0;
+  } finally {
+    await connection.close();
+    await adapter.close();
+  }
+}
+
+function toJson(value: unknown): unknown {
+  if (typeof value === 'bigint')
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toJson);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
+  }
+  return value;
+}
+
+export function formatTable(columns: string[], rows: Record<string, unknown>[]): string {
+  const cells = rows.map((row) =>
+    columns.map((c) =>
+      row[c] === null || row[c] === undefined
+        ? ''
+        : typeof row[c] === 'object'
+          ? JSON.stringify(row[c])
+          : String(row[c]),
+    ),
+  );
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
+  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(columns), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.map(line)].join(
+    '\n',
+  );
+}

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import { ConfigError } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
+import { renderEnvVarString } from './env-render.js';
+import type { TargetConfig } from './types.js';
+import { isRecord, readYamlFile } from './yaml.js';
+
+export interface ProfileOptions {
+  projectRoot: string;
+  profileName: string;
+  profilesDir?: string;
+  target?: string;
+}
+
+/** Where profiles.yml is looked up, in dbt's order. */
+export function profileSearchPath(projectRoot: string, profilesDir?: string): string[] {
+  if (profilesDir) return [resolve(profilesDir)];
+  const dirs: string[] = [];
+  if (process.env.DBT_PROFILES_DIR) dirs.push(resolve(process.env.DBT_PROFILES_DIR));
+  dirs.push(projectRoot, join(homedir(), '.dbt'));
+  return dirs;
+}
+
+export function loadTarget(options: ProfileOptions): TargetConfig {
+  const dirs = profileSearchPath(options.projectRoot, options.profilesDir);
+  const dir = dirs.find((d) => existsSync(join(d, 'profiles.yml')));
+  if (!dir) {
+    throw new ConfigError(
+      `Could not find profiles.yml in ${dirs.join(', ')}: create one or pass --profiles-dir.`,
+    );
+  }
+  const file = readYamlFile(dir, 'profiles.yml');
+  const shownPath = join(dir, 'profiles.yml');
+  const data = file.data;
+  if (!isRecord(data)) throw new ConfigError(`${shownPath}:1: expected a mapping of profiles.`);
+  const profile = data[options.profileName];
+  if (!isRecord(profile)) {
+    const names = Object.keys(data).filter((k) => k !== 'config');
+    throw new ConfigError(
+      `Could not find profile named '${options.profileName}' in ${shownPath}.${didYouMean(options.profileName, names)}`,
+    );
+  }
+  const outputs = profile.outputs;
+  if (!isRecord(outputs)) {
+    throw new ConfigError(
+      `${shownPath}:${file.lineOf([options.profileName])}: profile '${options.profileName}' has no 'outputs'.`,
+    );
+  }
+  const targetName =
+    options.target ??
+    (typeof profile.target === 'string' ? renderEnvVarString(profile.target, shownPath) : 'default');
+  const output = outputs[targetName];
+  if (!isRecord(output)) {
+    throw new ConfigError(
+      `The profile '${options.profileName}' does not have a target named '${targetName}' in ${shownPath}; ` +
+        `available: ${Object.keys(outputs).join(', ') || 'none'}.`,
+    );
+  }
+  const rendered = renderDeep(output, (s) => renderEnvVarString(s, shownPath));
+  if (typeof rendered.type !== 'string') {
+    throw new ConfigError(
+      `${shownPath}:${file.lineOf([options.profileName, 'outputs', targetName])}: target '${targetName}' has no 'type'.`,
+    );
+  }
+  const threads = Number(rendered.threads ?? 1);
+  return {
+    ...rendered,
+    name: targetName,
+    profile_name: options.profileName,
+    type: rendered.type,
+    schema: String(rendered.schema ?? 'main'),
+    database: String(rendered.database ?? rendered.catalog ?? defaultDatabase(rendered)),
+    threads: Number.isFinite(threads) && threads > 0 ? Math.floor(threads) : 1,
+  };
+}
+
+function renderDeep(value: Record<string, unknown>, render: (s: string) => string): Record<string, unknown> {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes('{{') || v.includes('{%') ? coerce(render(v)) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as Record<string, unknown>;
+}
+
+/** A rendered "{{ env_var('THREADS', '4') }}" becomes the number 4, as dbt's native rendering does. */
+function coerce(text: string): unknown {
+  if (/^-?\d+$/.test(text.trim())) return Number(text.trim());
+  if (text.trim() === 'True' || text.trim() === 'true') return true;
+  if (text.trim() === 'False' || text.trim() === 'false') return false;
+  return text;
+}
+
+/** DuckDB names the attached database after the file's stem (warehouse/mdw.duckdb → mdw). */
+function defaultDatabase(output: Record<string, unknown>): string {
+  if (output.type !== 'duckdb') return '';
+  const path = String(output.path ?? ':memory:');
+  if (path === ':memory:' || path === '') return 'memory';
+  return basename(path, extname(path));
+}

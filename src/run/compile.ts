@@ -1,0 +1,204 @@
+/**
+ * Compilation: a node's raw Jinja SQL → the SQL the engine runs (execute=true), with refs
+ * resolved to real relations and ephemeral models injected as CTEs. Writes
+ * target/compiled/<project>/<path>.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildNodeContext } from '../project/context.js';
+import type { LoadedProject } from '../project/loader.js';
+import { JinjaRelation } from '../project/relation.js';
+import type { ManifestNode, RefCall } from '../project/types.js';
+import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
+import { ConfigError } from '../util/errors.js';
+
+export interface CompileOptions {
+  /** true when an incremental model's table exists and no full refresh was asked */
+  isIncremental?: boolean;
+  fullRefresh?: boolean;
+  which?: string;
+  runQuery?: RunQuery;
+  /** extra adapter methods for Jinja (get_relation, get_columns_in_relation, ...) */
+  adapterMethods?: Record<string, unknown>;
+}
+
+const NO_QUERIES: RunQuery = async () => ({ columnNames: [], rows: [] }) satisfies QueryTable;
+
+export class Compiler {
+  private readonly byName = new Map<string, ManifestNode>();
+
+  constructor(private readonly loaded: LoadedProject) {
+    for (const node of Object.values(loaded.manifest.nodes)) {
+      if (node.resource_type !== 'test') this.byName.set(`${node.package_name}.${node.name}`, node);
+    }
+  }
+
+  get targetDir(): string {
+    return join(this.loaded.project.root, this.loaded.project.target_path);
+  }
+
+  /** Compile one node; returns its final SQL (tests: the failing-rows query). */
+  async compile(node: ManifestNode, options: CompileOptions = {}): Promise<string> {
+    const ephemerals: ManifestNode[] = [];
+    const context = this.context(node, options, ephemerals);
+    const runQuery = options.runQuery ?? NO_QUERIES;
+    let sql: string;
+    if (node.test_metadata) {
+      sql = await this.compileGenericTest(node, context, runQuery);
+    } else {
+      sql = (await this.loaded.engine.renderAsync(node.raw_code, node.original_file_path, context, runQuery))
+        .sql;
+    }
+    sql = await this.injectEphemerals(sql, ephemerals, options);
+    node.compiled = true;
+    node.compiled_code = sql;
+    node.compiled_path = this.writeCompiled(node, sql);
+    return sql;
+  }
+
+  private context(node: ManifestNode, options: CompileOptions, ephemerals: ManifestNode[]): ContextValues {
+    const { manifest, target, vars, invocationId, runStartedAt } = this.loaded;
+    return buildNodeContext({
+      node,
+      target,
+      vars,
+      resolveRef: (call) => this.resolveRef(node, call, ephemerals),
+      resolveSource: (sourceName, table) => {
+        const source = manifest.sources[`source.${this.loaded.project.name}.${sourceName}.${table}`];
+        if (!source)
+          throw new ConfigError(`${node.original_file_path}: source '${sourceName}.${table}' was not found.`);
+        return new JinjaRelation(source.database, source.schema, source.identifier, 'table');
+      },
+      docs: (name) => manifest.docs[`doc.${this.loaded.project.name}.${name}`]?.block_contents ?? '',
+      isIncremental: options.isIncremental,
+      flags: { FULL_REFRESH: options.fullRefresh === true, WHICH: options.which ?? 'run' },
+      invocationId,
+      runStartedAt,
+      graph: { nodes: manifest.nodes, sources: manifest.sources, exposures: {}, metrics: {} },
+      adapter: options.adapterMethods,
+    });
+  }
+
+  private resolveRef(from: ManifestNode, call: RefCall, ephemerals: ManifestNode[]): JinjaRelation {
+    const node = this.byName.get(`${call.package ?? this.loaded.project.name}.${call.name}`);
+    if (!node) throw new ConfigError(`${from.original_file_path}: ref('${call.name}') was not found.`);
+    if (node.config.materialized === 'ephemeral') {
+      if (!ephemerals.includes(node)) ephemerals.push(node);
+      return new JinjaRelation('', '', `__dbt__cte__${node.name}`, null, true);
+    }
+    return new JinjaRelation(
+      node.database,
+      node.schema,
+      node.alias,
+      node.config.materialized === 'view' ? 'view' : 'table',
+    );
+  }
+
+  private async compileGenericTest(
+    node: ManifestNode,
+    context: ContextValues,
+    runQuery: RunQuery,
+  ): Promise<string> {
+    const metadata = node.test_metadata!;
+    const engine = this.loaded.engine;
+    const kwargs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(metadata.kwargs)) {
+      kwargs[key] = await this.renderArgument(value, node, context, runQuery);
+    }
+    const macro = metadata.namespace
+      ? `${metadata.namespace}.test_${metadata.name}`
+      : `test_${metadata.name}`;
+    const result = await engine.callMacroAsync(macro, [], kwargs, context, runQuery);
+    return String(result);
+  }
+
+  /** Test arguments may be Jinja (`"{{ ... }}"`) or ref()/source() expressions (dbt renders both). */
+  private async renderArgument(
+    value: unknown,
+    node: ManifestNode,
+    context: ContextValues,
+    runQuery: RunQuery,
+  ): Promise<unknown> {
+    if (typeof value !== 'string') return value;
+    const engine = this.loaded.engine;
+    if (/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) {
+      return (await engine.renderAsync(`{{ ${value} }}`, node.original_file_path, context, runQuery)).sql;
+    }
+    if (value.includes('{{') || value.includes('{%')) {
+      return (await engine.renderAsync(value, node.original_file_path, context, runQuery)).sql;
+    }
+    return value;
+  }
+
+  /** Ephemeral models become CTEs in front of the query (recursively, dependencies first). */
+  private async injectEphemerals(
+    sql: string,
+    ephemerals: ManifestNode[],
+    options: CompileOptions,
+  ): Promise<string> {
+    if (ephemerals.length === 0) return sql;
+    const ctes: string[] = [];
+    const seen = new Set<string>();
+    const visit = async (node: ManifestNode): Promise<void> => {
+      if (seen.has(node.unique_id)) return;
+      seen.add(node.unique_id);
+      const nested: ManifestNode[] = [];
+      const context = this.context(node, options, nested);
+      const body = (
+        await this.loaded.engine.renderAsync(
+          node.raw_code,
+          node.original_file_path,
+          context,
+          options.runQuery ?? NO_QUERIES,
+        )
+      ).sql;
+      for (const inner of nested) await visit(inner);
+      ctes.push(`__dbt__cte__${node.name} as (\n${body.trim()}\n)`);
+    };
+    for (const node of ephemerals) await visit(node);
+    const leadingWith = /^(\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*)with\s+(recursive\s+)?/i.exec(sql);
+    if (leadingWith) {
+      return `${leadingWith[1]}with ${leadingWith[2] ?? ''}${ctes.join(',\n')},\n${sql.slice(leadingWith[0].length)}`;
+    }
+    return `with ${ctes.join(',\n')}\n${sql}`;
+  }
+
+  private writeCompiled(node: ManifestNode, sql: string): string {
+    const relative = node.test_metadata
+      ? join(dirname(node.original_file_path), `${node.name}.sql`)
+      : node.original_file_path;
+    const path = join(this.targetDir, 'compiled', node.package_name, relative);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, sql.endsWith('\n') ? sql : `${sql}\n`);
+    return path;
+  }
+}
+
+/** A node for `mdw show --inline` / `mdw compile --inline`: SQL that is not a file of the project. */
+export function inlineNode(loaded: LoadedProject, sql: string): ManifestNode {
+  const name = 'inline_query';
+  return {
+    unique_id: `sql_operation.${loaded.project.name}.${name}`,
+    resource_type: 'analysis',
+    name,
+    package_name: loaded.project.name,
+    path: 'inline.sql',
+    original_file_path: '(inline)',
+    fqn: [loaded.project.name, name],
+    raw_code: sql,
+    language: 'sql',
+    config: { enabled: true, materialized: 'view', tags: [], meta: {} },
+    description: '',
+    columns: {},
+    meta: {},
+    tags: [],
+    refs: [],
+    sources: [],
+    depends_on: { nodes: [], macros: [] },
+    database: loaded.target.database,
+    schema: loaded.target.schema,
+    alias: name,
+    relation_name: null,
+    checksum: { name: 'sha256', checksum: '' },
+  };
+}

@@ -1,0 +1,70 @@
+/** Node results and target/run_results.json, shaped like dbt's. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MDW_VERSION } from '../project/loader.js';
+
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
+
+export interface TimingInfo {
+  name: 'compile' | 'execute';
+  started_at: string;
+  completed_at: string;
+}
+
+export interface NodeResult {
+  unique_id: string;
+  status: NodeStatus;
+  timing: TimingInfo[];
+  thread_id: string;
+  execution_time: number;
+  adapter_response: { _message?: string; code?: string; rows_affected?: number | null };
+  message: string | null;
+  failures: number | null;
+  compiled: boolean;
+  compiled_code: string | null;
+  relation_name: string | null;
+}
+
+export function writeRunResults(
+  targetDir: string,
+  invocationId: string,
+  results: NodeResult[],
+  elapsedSeconds: number,
+  args: Record<string, unknown>,
+): string {
+  mkdirSync(targetDir, { recursive: true });
+  const path = join(targetDir, 'run_results.json');
+  const document = {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
+      dbt_version: `mdw-${MDW_VERSION}`,
+      generated_at: new Date().toISOString(),
+      invocation_id: invocationId,
+      env: {},
+    },
+    results,
+    elapsed_time: elapsedSeconds,
+    args,
+  };
+  writeFileSync(path, JSON.stringify(document, null, 2));
+  return path;
+}
+
+export interface StatusCounts {
+  pass: number;
+  warn: number;
+  error: number;
+  skip: number;
+  total: number;
+}
+
+export function countStatuses(results: NodeResult[]): StatusCounts {
+  const counts = { pass: 0, warn: 0, error: 0, skip: 0, total: results.length };
+  for (const result of results) {
+    if (result.status === 'success' || result.status === 'pass') counts.pass++;
+    else if (result.status === 'warn') counts.warn++;
+    else if (result.status === 'skipped') counts.skip++;
+    else counts.error++;
+  }
+  return counts;
+}

@@ -1,0 +1,336 @@
+/**
+ * `mdw run | seed | snapshot | test | build`: select nodes, schedule them on N threads
+ * (one connection each), run each node's task, print dbt-style progress, and write
+ * target/run_results.json and target/manifest.json.
+ */
+import { createAdapter } from '../adapters/index.js';
+import type { Adapter, Connection } from '../adapters/types.js';
+import { Graph } from '../graph/dag.js';
+import { selectNodes } from '../graph/selector.js';
+import type { LoadedProject } from '../project/loader.js';
+import type { ManifestNode, ResourceType } from '../project/types.js';
+import { errorMessage } from '../util/errors.js';
+import { writeManifest } from './artifacts.js';
+import { Compiler } from './compile.js';
+import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
+import { countStatuses, type NodeResult, writeRunResults } from './results.js';
+import { runScheduled } from './scheduler.js';
+import { executeNode } from './tasks.js';
+
+export type RunCommand = 'run' | 'seed' | 'snapshot' | 'test' | 'build';
+
+export interface RunRequest {
+  loaded: LoadedProject;
+  command: RunCommand;
+  select?: string[];
+  exclude?: string[];
+  threads?: number;
+  fullRefresh: boolean;
+  failFast: boolean;
+  storeFailures?: boolean;
+  print: Print;
+}
+
+export interface RunOutcome {
+  results: NodeResult[];
+  exitCode: 0 | 1;
+  elapsedSeconds: number;
+}
+
+const RESOURCE_TYPES: Record<RunCommand, ResourceType[]> = {
+  run: ['model'],
+  seed: ['seed'],
+  snapshot: ['snapshot'],
+  test: ['test'],
+  build: ['model', 'seed', 'snapshot', 'test'],
+};
+
+export async function executeRun(request: RunRequest): Promise<RunOutcome> {
+  const started = performance.now();
+  const { loaded, print } = request;
+  const { manifest } = loaded;
+  const graph = Graph.fromManifest(manifest);
+  const { selected, unmatched } = selectNodes(manifest, graph, {
+    select: request.select,
+    exclude: request.exclude,
+    resourceTypes: RESOURCE_TYPES[request.command],
+  });
+  for (const term of unmatched) {
+    print(`${timestamp()}  The selection criterion '${term}' does not match any enabled nodes`);
+  }
+  const plan = graph
+    .topologicalOrder(selected)
+    .filter((id) => manifest.nodes[id] && manifest.nodes[id]!.config.materialized !== 'ephemeral');
+  const compiler = new Compiler(loaded);
+  const threads = Math.max(1, request.threads ?? loaded.target.threads);
+  print(
+    `${timestamp()}  Running with mdw=${loaded.manifest.metadata.mdw_version} on ${loaded.target.type} target '${loaded.target.name}'`,
+  );
+  print(`${timestamp()}  Found ${describeCounts(manifest.nodes, manifest.sources)}`);
+  print('');
+  if (plan.length === 0) {
+    print(`${timestamp()}  Nothing to do. Try checking your model configs and model specification args`);
+    writeManifest(compiler.targetDir, manifest);
+    return { results: [], exitCode: 0, elapsedSeconds: 0 };
+  }
+  print(`${timestamp()}  Concurrency: ${threads} threads (target='${loaded.target.name}')`);
+  print('');
+
+  const adapter = await createAdapter(loaded.target, loaded.project.root);
+  const connections: (Connection | undefined)[] = [];
+  const connectionFor = async (worker: number): Promise<Connection> => {
+    connections[worker] ??= await adapter.connect();
+    return connections[worker]!;
+  };
+  const results = new Map<string, NodeResult>();
+  let startedCount = 0;
+  try {
+    const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan);
+    const parents = planParents(manifest, graph, new Set(plan), request.command === 'build');
+    await runScheduled({
+      order: plan,
+      parents,
+      threads,
+      failFast: request.failFast,
+      run: async (id, worker) => {
+        const node = manifest.nodes[id]!;
+        const index = ++startedCount;
+        print(progressLine(index, plan.length, startDescription(node), 'RUN'));
+        const result = await executeNode({
+          node,
+          adapter,
+          connection: await connectionFor(worker),
+          compiler,
+          fullRefresh: request.fullRefresh,
+          storeFailures: request.storeFailures === true,
+          which: request.command,
+          threadId: `Thread-${worker + 1}`,
+          upstreamError: upstreamSourceError(node, sourceErrors),
+        });
+        results.set(id, result);
+        print(progressLine(index, plan.length, endDescription(node, result), endStatus(result)));
+        return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
+      },
+      skip: (id) => {
+        const node = manifest.nodes[id]!;
+        results.set(id, skippedResult(node));
+        const index = ++startedCount;
+        const what =
+          node.resource_type === 'test' ? `test ${node.name}` : `relation ${node.schema}.${node.alias}`;
+        print(progressLine(index, plan.length, `SKIP ${what}`, 'SKIP'));
+      },
+    });
+  } finally {
+    for (const connection of connections) await connection?.close().catch(() => undefined);
+    await adapter.close();
+  }
+
+  const ordered = plan.map((id) => results.get(id)!).filter(Boolean);
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  printSummary(print, manifest.nodes, ordered, elapsedSeconds);
+  writeRunResults(compiler.targetDir, loaded.invocationId, ordered, elapsedSeconds, {
+    which: request.command,
+    select: request.select ?? [],
+    exclude: request.exclude ?? [],
+    full_refresh: request.fullRefresh,
+    threads,
+  });
+  writeManifest(compiler.targetDir, manifest);
+  const failed = ordered.some((r) => r.status === 'error' || r.status === 'fail');
+  return { results: ordered, exitCode: failed ? 1 : 0, elapsedSeconds };
+}
+
+/** Expose every source with an external location as a view; remember which ones failed. */
+async function prepareSources(
+  adapter: Adapter,
+  connection: Connection,
+  loaded: LoadedProject,
+  plan: string[],
+): Promise<Map<string, string>> {
+  const needed = new Set<string>();
+  for (const id of plan) for (const parent of loaded.manifest.nodes[id]!.depends_on.nodes) needed.add(parent);
+  const errors = new Map<string, string>();
+  for (const source of Object.values(loaded.manifest.sources)) {
+    if (!source.external?.location || !needed.has(source.unique_id)) continue;
+    try {
+      await adapter.createExternalSource(connection, source, loaded.project.root);
+    } catch (error) {
+      errors.set(source.unique_id, `source ${source.source_name}.${source.name}: ${errorMessage(error)}`);
+    }
+  }
+  return errors;
+}
+
+function upstreamSourceError(node: ManifestNode, errors: Map<string, string>): string | null {
+  for (const parent of node.depends_on.nodes) {
+    const error = errors.get(parent);
+    if (error) return error;
+  }
+  return null;
+}
+
+/**
+ * Parents of each planned node inside the plan. Ephemeral models are looked through.
+ * In `build`, a node also waits for the tests of its parents (a failing test skips
+ * everything downstream, as dbt build does) — unless the test itself depends on it.
+ */
+function planParents(
+  manifest: LoadedProject['manifest'],
+  graph: Graph,
+  plan: Set<string>,
+  testsGate: boolean,
+): (id: string) => string[] {
+  const direct = new Map<string, string[]>();
+  const resolve = (id: string, seen: Set<string>): string[] => {
+    const found: string[] = [];
+    for (const parent of graph.parents(id)) {
+      if (seen.has(parent)) continue;
+      seen.add(parent);
+      if (plan.has(parent)) found.push(parent);
+      else if (manifest.nodes[parent]?.config.materialized === 'ephemeral')
+        found.push(...resolve(parent, seen));
+    }
+    return found;
+  };
+  for (const id of plan) direct.set(id, resolve(id, new Set()));
+  if (testsGate) {
+    for (const testId of plan) {
+      if (manifest.nodes[testId]!.resource_type !== 'test') continue;
+      const testAncestors = graph.ancestors(testId);
+      for (const tested of direct.get(testId) ?? []) {
+        for (const child of graph.children(tested)) {
+          if (!plan.has(child) || child === testId || testAncestors.has(child)) continue;
+          if (manifest.nodes[child]!.resource_type === 'test') continue;
+          direct.get(child)!.push(testId);
+        }
+      }
+    }
+  }
+  return (id) => direct.get(id) ?? [];
+}
+
+function relationLabel(node: ManifestNode): string {
+  return `${node.schema}.${node.alias}`;
+}
+
+function startDescription(node: ManifestNode): string {
+  switch (node.resource_type) {
+    case 'test':
+      return `START test ${node.name}`;
+    case 'seed':
+      return `START seed file ${relationLabel(node)}`;
+    case 'snapshot':
+      return `START snapshot ${relationLabel(node)}`;
+    default:
+      return `START sql ${node.config.materialized} model ${relationLabel(node)}`;
+  }
+}
+
+function endDescription(node: ManifestNode, result: NodeResult): string {
+  if (node.resource_type === 'test') {
+    if (result.status === 'pass') return `PASS ${node.name}`;
+    if (result.status === 'error') return `ERROR ${node.name}`;
+    return `${result.status.toUpperCase()} ${result.failures} ${node.name}`;
+  }
+  const failed = result.status === 'error';
+  switch (node.resource_type) {
+    case 'seed':
+      return failed
+        ? `ERROR loading seed file ${relationLabel(node)}`
+        : `OK loaded seed file ${relationLabel(node)}`;
+    case 'snapshot':
+      return failed ? `ERROR snapshotting ${relationLabel(node)}` : `OK snapshotted ${relationLabel(node)}`;
+    default: {
+      const what = `sql ${node.config.materialized} model ${relationLabel(node)}`;
+      return failed ? `ERROR creating ${what}` : `OK created ${what}`;
+    }
+  }
+}
+
+function endStatus(result: NodeResult): string {
+  const seconds = `in ${result.execution_time.toFixed(2)}s`;
+  switch (result.status) {
+    case 'pass':
+      return `PASS ${seconds}`;
+    case 'warn':
+      return `WARN ${result.failures} ${seconds}`;
+    case 'fail':
+      return `FAIL ${result.failures} ${seconds}`;
+    case 'error':
+      return `ERROR ${seconds}`;
+    default:
+      return `${result.adapter_response._message ?? 'OK'} ${seconds}`;
+  }
+}
+
+function skippedResult(node: ManifestNode): NodeResult {
+  return {
+    unique_id: node.unique_id,
+    status: 'skipped',
+    timing: [],
+    thread_id: 'main',
+    execution_time: 0,
+    adapter_response: {},
+    message: null,
+    failures: null,
+    compiled: false,
+    compiled_code: null,
+    relation_name: node.relation_name,
+  };
+}
+
+function describeCounts(nodes: Record<string, ManifestNode>, sources: Record<string, unknown>): string {
+  const counts = new Map<string, number>();
+  for (const node of Object.values(nodes)) {
+    const key = node.resource_type === 'test' ? 'data test' : node.resource_type;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const sourceCount = Object.keys(sources).length;
+  if (sourceCount > 0) counts.set('source', sourceCount);
+  return [...counts].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
+}
+
+function printSummary(
+  print: Print,
+  nodes: Record<string, ManifestNode>,
+  results: NodeResult[],
+  seconds: number,
+): void {
+  const kinds = new Map<string, number>();
+  for (const result of results) {
+    const node = nodes[result.unique_id]!;
+    const kind =
+      node.resource_type === 'model'
+        ? `${node.config.materialized} model`
+        : node.resource_type === 'test'
+          ? 'data test'
+          : node.resource_type;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const what = [...kinds].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
+  print('');
+  print(`${timestamp()}  Finished running ${what} in ${formatElapsed(seconds)}.`);
+  const counts = countStatuses(results);
+  const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
+  print('');
+  if (counts.error === 0 && counts.warn === 0) {
+    print(`${timestamp()}  Completed successfully`);
+  } else if (counts.error === 0) {
+    print(`${timestamp()}  Completed with ${counts.warn} warning${counts.warn === 1 ? '' : 's'}:`);
+  } else {
+    print(
+      `${timestamp()}  Completed with ${counts.error} error${counts.error === 1 ? '' : 's'} and ${counts.warn} warning${counts.warn === 1 ? '' : 's'}:`,
+    );
+  }
+  for (const result of problems) {
+    const node = nodes[result.unique_id]!;
+    const label = result.status === 'warn' ? 'Warning' : result.status === 'fail' ? 'Failure' : 'Error';
+    print('');
+    print(`${timestamp()}  ${label} in ${node.resource_type} ${node.name} (${node.original_file_path})`);
+    if (result.message) print(`${timestamp()}    ${result.message}`);
+  }
+  print('');
+  print(
+    `${timestamp()}  Done. PASS=${counts.pass} WARN=${counts.warn} ERROR=${counts.error} SKIP=${counts.skip} NO-OP=0 TOTAL=${counts.total}`,
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * Runs a DAG of tasks on N workers: a node starts when all its parents inside the plan
+ * have finished. A failed node makes its descendants SKIP (dbt's behaviour); with
+ * failFast the first failure skips everything not yet started.
+ */
+export type Outcome = 'ok' | 'failed';
+
+export interface SchedulerOptions {
+  /** ids in a deterministic (topological) order: ties start in this order */
+  order: string[];
+  /** parents of each id, restricted to ids in `order` */
+  parents: (id: string) => string[];
+  threads: number;
+  failFast: boolean;
+  /** run one node on a worker; `worker` is 0..threads-1 (one connection each) */
+  run: (id: string, worker: number) => Promise<Outcome>;
+  /** called for nodes that will not run because an ancestor failed (or fail-fast) */
+  skip: (id: string, cause: string | null) => void;
+}
+
+export async function runScheduled(options: SchedulerOptions): Promise<void> {
+  const inPlan = new Set(options.order);
+  const position = new Map(options.order.map((id, index) => [id, index]));
+  const waitingOn = new Map<string, number>();
+  const children = new Map<string, string[]>();
+  for (const id of options.order) {
+    const parents = options.parents(id).filter((p) => inPlan.has(p));
+    waitingOn.set(id, parents.length);
+    for (const parent of parents) {
+      const list = children.get(parent) ?? [];
+      list.push(id);
+      children.set(parent, list);
+    }
+  }
+  const ready = options.order.filter((id) => waitingOn.get(id) === 0);
+  const done = new Set<string>();
+  let stopped = false;
+  let running = 0;
+
+  const skipDescendants = (id: string): void => {
+    const stack = [...(children.get(id) ?? [])];
+    while (stack.length > 0) {
+      const child = stack.pop()!;
+      if (done.has(child)) continue;
+      done.add(child);
+      options.skip(child, id);
+      stack.push(...(children.get(child) ?? []));
+    }
+  };
+
+  const release = (id: string): void => {
+    for (const child of children.get(id) ?? []) {
+      const left = (waitingOn.get(child) ?? 1) - 1;
+      waitingOn.set(child, left);
+      if (left === 0 && !done.has(child)) insertSorted(ready, child, position);
+    }
+  };
+
+  await new Promise<void>((resolveAll, rejectAll) => {
+    const freeWorkers = Array.from({ length: Math.max(1, options.threads) }, (_, i) => i).reverse();
+    const pump = (): void => {
+      while (!stopped && ready.length > 0 && freeWorkers.length > 0) {
+        const id = ready.shift()!;
+        if (done.has(id)) continue;
+        const worker = freeWorkers.pop()!;
+        running++;
+        options.run(id, worker).then(
+          (outcome) => {
+            running--;
+            freeWorkers.push(worker);
+            done.add(id);
+            if (outcome === 'failed') {
+              skipDescendants(id);
+              if (options.failFast) stopped = true;
+            }
+            release(id);
+            pump();
+          },
+          (error: unknown) => {
+            stopped = true;
+            rejectAll(error);
+          },
+        );
+      }
+      if (running === 0 && (stopped || ready.length === 0)) {
+        for (const id of options.order) {
+          if (!done.has(id)) {
+            done.add(id);
+            options.skip(id, null);
+          }
+        }
+        resolveAll();
+      }
+    };
+    pump();
+  });
+}
+
+function insertSorted(queue: string[], id: string, position: Map<string, number>): void {
+  const rank = position.get(id) ?? 0;
+  let index = queue.findIndex((other) => (position.get(other) ?? 0) > rank);
+  if (index < 0) index = queue.length;
+  queue.splice(index, 0, id);
+}

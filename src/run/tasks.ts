@@ -1,0 +1,138 @@
+/** One node's work: compile, then build (model/seed/snapshot) or check (test); never throws. */
+import { relative } from 'node:path';
+import type { Adapter, Connection, Relation } from '../adapters/types.js';
+import type { ManifestNode } from '../project/types.js';
+import type { QueryTable } from '../template/types.js';
+import { errorMessage, TemplateError } from '../util/errors.js';
+import type { Compiler } from './compile.js';
+import type { NodeResult, TimingInfo } from './results.js';
+import { testStatus } from './test-severity.js';
+
+export interface NodeTask {
+  node: ManifestNode;
+  adapter: Adapter;
+  connection: Connection;
+  compiler: Compiler;
+  fullRefresh: boolean;
+  storeFailures: boolean;
+  which: string;
+  threadId: string;
+  /** a source this node reads could not be exposed (missing landing file, ...) */
+  upstreamError: string | null;
+}
+
+export async function executeNode(task: NodeTask): Promise<NodeResult> {
+  const { node } = task;
+  const started = performance.now();
+  const timing: TimingInfo[] = [];
+  const result: NodeResult = {
+    unique_id: node.unique_id,
+    status: 'success',
+    timing,
+    thread_id: task.threadId,
+    execution_time: 0,
+    adapter_response: {},
+    message: null,
+    failures: null,
+    compiled: false,
+    compiled_code: null,
+    relation_name: node.relation_name,
+  };
+  let phase: 'compile' | 'execute' = 'compile';
+  try {
+    if (task.upstreamError) throw new Error(task.upstreamError);
+    const relation = task.adapter.relation(node.database, node.schema, node.alias);
+    let sql = '';
+    await timed(timing, 'compile', async () => {
+      if (node.resource_type !== 'seed') sql = await compileForRun(task, relation);
+    });
+    result.compiled = true;
+    result.compiled_code = node.compiled_code ?? null;
+    phase = 'execute';
+    await timed(timing, 'execute', async () => {
+      if (node.resource_type === 'test') await checkTest(task, sql, result);
+      else await build(task, sql, relation, result);
+    });
+  } catch (error) {
+    result.status = 'error';
+    result.message = describeError(task, error, phase);
+  }
+  result.execution_time = (performance.now() - started) / 1000;
+  return result;
+}
+
+async function compileForRun(task: NodeTask, relation: Relation): Promise<string> {
+  const { node, adapter, connection } = task;
+  let isIncremental = false;
+  if (node.config.materialized === 'incremental') {
+    const existing = await adapter.getRelation(
+      connection,
+      relation.database,
+      relation.schema,
+      relation.identifier,
+    );
+    const fullRefresh = task.fullRefresh && node.config.full_refresh !== false;
+    isIncremental = existing !== null && existing.type !== 'view' && !fullRefresh;
+  }
+  return task.compiler.compile(node, {
+    isIncremental,
+    fullRefresh: task.fullRefresh,
+    which: task.which,
+    runQuery: async (sql): Promise<QueryTable> => {
+      const table = await connection.query(sql);
+      return { columnNames: table.columnNames, columnTypes: table.columnTypes, rows: table.rows };
+    },
+  });
+}
+
+async function build(task: NodeTask, sql: string, relation: Relation, result: NodeResult): Promise<void> {
+  const { node, adapter, connection } = task;
+  const outcome =
+    node.resource_type === 'seed'
+      ? await adapter.loadSeed(connection, node, relation)
+      : await adapter.materialize(connection, { node, sql, relation, fullRefresh: task.fullRefresh });
+  result.adapter_response = {
+    _message: outcome.message,
+    code: outcome.message.split(' ')[0],
+    rows_affected: outcome.rowsAffected,
+  };
+}
+
+async function checkTest(task: NodeTask, sql: string, result: NodeResult): Promise<void> {
+  const { node, adapter, connection } = task;
+  const storeFailures =
+    node.config.store_failures === true || (task.storeFailures && node.config.store_failures !== false);
+  const audit = storeFailures ? adapter.relation(node.database, node.schema, node.alias) : null;
+  const outcome = await adapter.runTest(connection, node, sql, audit);
+  result.failures = outcome.failures;
+  result.status = testStatus(node.config, outcome.failures);
+  result.adapter_response = { _message: `${outcome.failures} failures`, rows_affected: outcome.failures };
+  if (result.status !== 'pass') {
+    const condition = result.status === 'fail' ? node.config.error_if : node.config.warn_if;
+    result.message = `Got ${outcome.failures} result${outcome.failures === 1 ? '' : 's'}, configured to ${result.status === 'fail' ? 'fail' : 'warn'} if ${condition}`;
+    if (outcome.storedIn) result.message += `. See test failures: select * from ${outcome.storedIn}`;
+  }
+}
+
+function describeError(task: NodeTask, error: unknown, phase: 'compile' | 'execute'): string {
+  const { node } = task;
+  const message = errorMessage(error);
+  if (phase === 'compile' || error instanceof TemplateError) {
+    return `Compilation error in ${node.resource_type} ${node.name} (${node.original_file_path}): ${message}`;
+  }
+  const compiled = node.compiled_path ? relative(process.cwd(), node.compiled_path) : null;
+  return `Database error in ${node.resource_type} ${node.name} (${node.original_file_path}): ${message}${compiled ? ` — compiled SQL at ${compiled}` : ''}`;
+}
+
+async function timed(
+  timing: TimingInfo[],
+  name: TimingInfo['name'],
+  work: () => Promise<void>,
+): Promise<void> {
+  const startedAt = new Date().toISOString();
+  try {
+    await work();
+  } finally {
+    timing.push({ name, started_at: startedAt, completed_at: new Date().toISOString() });
+  }
+}
