@@ -31,7 +31,6 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   output: { value: true, alias: 'o' },
   inline: { value: true },
   limit: { value: true },
-  'as-of': { value: true },
   help: { alias: 'h' },
   version: { alias: 'v' },
   // generate

@@ -216,10 +216,53 @@ class ProjectParser {
 
   // ---- sources ---------------------------------------------------------------
 
+  /** Source properties may use {{ env_var() }} / {{ var() }} (e.g. the landing folder). */
+  private renderYamlValue<T>(value: T, file: string): T {
+    if (typeof value === 'string') {
+      if (!value.includes('{{') && !value.includes('{%')) return value;
+      const context = {
+        env_var: (name: string, fallback?: unknown) => {
+          const found = process.env[name] ?? fallback;
+          if (found === undefined)
+            throw new ConfigError(`${file}: environment variable '${name}' is required but not set.`);
+          return found;
+        },
+        var: (name: string, fallback?: unknown) => {
+          if (name in this.vars) return this.vars[name];
+          if (fallback !== undefined) return fallback;
+          throw new ConfigError(
+            `${file}: required var '${name}' is not defined in dbt_project.yml or --vars.`,
+          );
+        },
+        target: { ...this.target },
+      };
+      return this.engine.render(value, file, context).sql as T;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.renderYamlValue(v, file)) as T;
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, this.renderYamlValue(v, file)]),
+      ) as T;
+    }
+    return value;
+  }
+
   private readSources(): void {
     for (const file of this.properties) {
-      for (const source of file.sources) {
-        for (const table of source.tables) {
+      for (const rawSource of file.sources) {
+        const source = {
+          ...rawSource,
+          schema: this.renderYamlValue(rawSource.schema, rawSource.file),
+          database: this.renderYamlValue(rawSource.database, rawSource.file),
+          meta: this.renderYamlValue(rawSource.meta, rawSource.file),
+        };
+        for (const rawTable of source.tables) {
+          const table = {
+            ...rawTable,
+            identifier: this.renderYamlValue(rawTable.identifier, source.file),
+            meta: this.renderYamlValue(rawTable.meta, source.file),
+            external: this.renderYamlValue(rawTable.external, source.file),
+          };
           const id = `source.${this.project.name}.${source.name}.${table.name}`;
           if (this.sources[id]) {
             throw new ConfigError(

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runScheduled } from '../../src/run/scheduler.js';
+
+const edges: Record<string, string[]> = { a: [], b: ['a'], c: ['a'], d: ['b', 'c'], e: [] };
+
+describe('scheduler', () => {
+  it('runs parents before children and uses every thread', async () => {
+    const finished: string[] = [];
+    let running = 0;
+    let peak = 0;
+    await runScheduled({
+      order: ['a', 'b', 'c', 'd', 'e'],
+      parents: (id) => edges[id]!,
+      threads: 2,
+      failFast: false,
+      run: async (id) => {
+        for (const parent of edges[id]!) assert.ok(finished.includes(parent), `${parent} before ${id}`);
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        finished.push(id);
+        return 'ok';
+      },
+      skip: () => assert.fail('nothing should be skipped'),
+    });
+    assert.deepEqual([...finished].sort(), ['a', 'b', 'c', 'd', 'e']);
+    assert.equal(peak, 2);
+  });
+
+  it('skips the descendants of a failed node and runs the rest', async () => {
+    const ran: string[] = [];
+    const skipped: string[] = [];
+    await runScheduled({
+      order: ['a', 'b', 'c', 'd', 'e'],
+      parents: (id) => edges[id]!,
+      threads: 1,
+      failFast: false,
+      run: async (id) => {
+        ran.push(id);
+        return id === 'b' ? 'failed' : 'ok';
+      },
+      skip: (id) => skipped.push(id),
+    });
+    assert.deepEqual(skipped, ['d']);
+    assert.deepEqual(ran.sort(), ['a', 'b', 'c', 'e']);
+  });
+
+  it('fail-fast skips everything not started', async () => {
+    const skipped: string[] = [];
+    await runScheduled({
+      order: ['a', 'b', 'c', 'd', 'e'],
+      parents: (id) => edges[id]!,
+      threads: 1,
+      failFast: true,
+      run: async (id) => (id === 'a' ? 'failed' : 'ok'),
+      skip: (id) => skipped.push(id),
+    });
+    assert.deepEqual(skipped.sort(), ['b', 'c', 'd', 'e']);
+  });
+});
