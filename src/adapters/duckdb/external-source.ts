@@ -1,0 +1,144 @@
+/**
+ * Sources with an external location become views over DuckDB's file readers. CSV is read with
+ * every column as VARCHAR (typing is the models' job); hive folders (`key=value/`) add their
+ * keys as VARCHAR columns too.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { SourceDefinition } from '../../project/types.js';
+import { ExecutionError } from '../../util/errors.js';
+import { sqlString } from '../sql-helpers.js';
+import type { Connection } from '../types.js';
+import type { BuildContext } from './materializations/context.js';
+import { buildView } from './materializations/view.js';
+import { DuckDbRelation } from './relation.js';
+
+type Format = 'csv' | 'parquet' | 'json';
+const READERS: Record<Format, string> = { csv: 'read_csv', parquet: 'read_parquet', json: 'read_json_auto' };
+const GLOB_CHARS = /[*?[{]/;
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+const OPTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** a `key=value` folder somewhere in a path */
+const HIVE_FOLDER = /[\\/][^\\/]+=[^\\/]*[\\/]/;
+
+export async function createExternalSourceView(
+  conn: Connection,
+  ctx: BuildContext,
+  source: SourceDefinition,
+  projectRoot: string,
+  defaultDatabase: string,
+): Promise<void> {
+  const label = `${source.source_name}.${source.name}`;
+  const configured = source.external?.location;
+  if (typeof configured !== 'string' || configured.trim() === '') {
+    throw new ExecutionError(`Source ${label} has no external location.`);
+  }
+  const location = configured
+    .replaceAll('{name}', source.name)
+    .replaceAll('{identifier}', source.identifier)
+    .replaceAll('{source_name}', source.source_name)
+    .trim();
+  const relation = new DuckDbRelation(
+    source.database || defaultDatabase,
+    source.schema,
+    source.identifier,
+    'view',
+  );
+  // dbt-duckdb also accepts a whole reader call, e.g. read_csv('x.csv', delim='|'): use it as is.
+  const body = /^[A-Za-z_][A-Za-z0-9_]*\s*\(.*\)$/s.test(location)
+    ? location
+    : await readerCall(conn, source, label, location, projectRoot);
+  await buildView(conn, ctx, relation, `select * from ${body}`);
+}
+
+async function readerCall(
+  conn: Connection,
+  source: SourceDefinition,
+  label: string,
+  location: string,
+  projectRoot: string,
+): Promise<string> {
+  const isUrl = URL_LIKE.test(location);
+  let path = isUrl || isAbsolute(location) ? location : resolve(projectRoot, location);
+  const format = formatOf(source, path);
+  let files: string[] = [];
+  if (!isUrl) {
+    path = checkLocalPath(path, format, label, projectRoot);
+    files = await matchingFiles(conn, path, label, projectRoot);
+  }
+  const options = new Map<string, string>();
+  if (format === 'csv') {
+    options.set('header', 'true');
+    options.set('all_varchar', 'true');
+  }
+  if ([path, ...files].some((file) => HIVE_FOLDER.test(file))) {
+    options.set('hive_partitioning', 'true');
+    // Keep partition values as written (20240101 must not become a BIGINT).
+    options.set('hive_types_autocast', 'false');
+  }
+  for (const [name, value] of Object.entries(source.external?.options ?? {})) {
+    if (!OPTION_NAME.test(name))
+      throw new ExecutionError(`Source ${label}: invalid reader option name '${name}'.`);
+    if (name.toLowerCase() === 'format') continue;
+    options.set(name.toLowerCase(), sqlValue(value));
+  }
+  const args = [sqlString(path), ...[...options].map(([name, value]) => `${name} = ${value}`)];
+  return `${READERS[format]}(${args.join(', ')})`;
+}
+
+function formatOf(source: SourceDefinition, path: string): Format {
+  const declared = String(source.external?.format ?? source.external?.options?.format ?? '').toLowerCase();
+  const hint = declared || path.toLowerCase().replace(/\.(gz|zst)$/, '');
+  if (hint === 'parquet' || hint.endsWith('.parquet')) return 'parquet';
+  if (['json', 'ndjson', 'jsonl'].includes(hint) || /\.(json|ndjson|jsonl)$/.test(hint)) return 'json';
+  return 'csv';
+}
+
+/** One clear sentence when the file or folder is missing, before DuckDB gets to complain. */
+function checkLocalPath(path: string, format: Format, label: string, projectRoot: string): string {
+  if (!GLOB_CHARS.test(path)) {
+    if (!existsSync(path))
+      throw new ExecutionError(`Source ${label}: ${shown(path, projectRoot)} does not exist.`);
+    // A folder means every file of the format below it (hive layouts included).
+    return statSync(path).isDirectory() ? join(path, '**', `*.${format === 'json' ? 'json' : format}`) : path;
+  }
+  const segments = path.split(sep);
+  const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
+  const folder = segments.slice(0, firstGlob).join(sep) || sep;
+  if (!existsSync(folder))
+    throw new ExecutionError(`Source ${label}: folder ${shown(folder, projectRoot)} does not exist.`);
+  return path;
+}
+
+async function matchingFiles(
+  conn: Connection,
+  path: string,
+  label: string,
+  projectRoot: string,
+): Promise<string[]> {
+  const result = await conn.query(`select file from glob(${sqlString(path)})`);
+  const files = result.rows.map((row) => String(row[0]));
+  if (files.length === 0)
+    throw new ExecutionError(`Source ${label}: no files match ${shown(path, projectRoot)}.`);
+  return files;
+}
+
+function shown(path: string, projectRoot: string): string {
+  const rel = relative(projectRoot, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** A reader option value as a DuckDB literal (lists and structs for columns/types maps). */
+export function sqlValue(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return `[${value.map(sqlValue).join(', ')}]`;
+  if (typeof value === 'object') {
+    const fields = Object.entries(value as Record<string, unknown>).map(
+      ([name, item]) => `${sqlString(name)}: ${sqlValue(item)}`,
+    );
+    return `{${fields.join(', ')}}`;
+  }
+  return sqlString(String(value));
+}

@@ -1,0 +1,3 @@
+/** DuckDB adapter entry point. */
+export { createDuckDbAdapter, type DuckDbAdapterOptions } from './adapter.js';
+export { DuckDbRelation } from './relation.js';

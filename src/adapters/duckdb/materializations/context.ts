@@ -1,0 +1,18 @@
+/** What every materialization needs from the adapter besides the connection. */
+import type { Connection, Relation } from '../../types.js';
+import type { SchemaRegistry } from '../catalog.js';
+
+export interface BuildContext {
+  schemas: SchemaRegistry;
+  /** non-fatal notices (bad config values that fall back to a default) */
+  warn: (message: string) => void;
+}
+
+export function ensureSchemaOf(conn: Connection, ctx: BuildContext, relation: Relation): Promise<void> {
+  return ctx.schemas.ensure(conn, relation.database, relation.schema);
+}
+
+/** "1 row" / "2 rows" for status messages. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

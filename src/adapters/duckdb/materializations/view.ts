@@ -1,0 +1,27 @@
+/** `view`: create or replace; a table of the same name is swapped for the view atomically. */
+
+import { asSubquery } from '../../sql-helpers.js';
+import type { Connection, MaterializeResult, Relation } from '../../types.js';
+import { findRelation } from '../catalog.js';
+import { inTransaction } from '../connection.js';
+import { type BuildContext, ensureSchemaOf } from './context.js';
+
+export async function buildView(
+  conn: Connection,
+  ctx: BuildContext,
+  target: Relation,
+  selectSql: string,
+): Promise<MaterializeResult> {
+  await ensureSchemaOf(conn, ctx, target);
+  const ddl = `create or replace view ${target.render()} as ${asSubquery(selectSql)}`;
+  const existing = await findRelation(conn, target.database, target.schema, target.identifier);
+  if (existing?.type === 'table') {
+    await inTransaction(conn, async () => {
+      await conn.query(`drop table ${target.render()}`);
+      await conn.query(ddl);
+    });
+  } else {
+    await conn.query(ddl);
+  }
+  return { rowsAffected: null, message: 'CREATE VIEW' };
+}
