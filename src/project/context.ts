@@ -141,12 +141,32 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
     run_started_at: options.runStartedAt,
     graph: options.graph ?? { nodes: {}, sources: {}, exposures: {}, metrics: {} },
     doc: (name: string) => options.docs(name),
+    api: JINJA_API,
     adapter: {
       quote: (identifier: string) => `"${String(identifier).replace(/"/g, '""')}"`,
       ...(options.adapter ?? {}),
     },
   };
 }
+
+/** dbt's `api.Column` / `api.Relation` helpers that portable macros use. */
+const TYPE_LABELS: Record<string, string> = { STRING: 'TEXT', TIMESTAMP: 'TIMESTAMP', FLOAT: 'FLOAT', INTEGER: 'INT', BOOLEAN: 'BOOLEAN' };
+const JINJA_API = {
+  Column: {
+    translate_type: (dtype: string): string => TYPE_LABELS[String(dtype).toUpperCase()] ?? String(dtype),
+  },
+  Relation: {
+    create: (...args: unknown[]): JinjaRelation => {
+      const { keywords } = splitKeywords(args);
+      return new JinjaRelation(
+        String(keywords.database ?? ''),
+        String(keywords.schema ?? ''),
+        String(keywords.identifier ?? ''),
+        (keywords.type as string | undefined) ?? null,
+      );
+    },
+  },
+};
 
 function materializationType(node: ManifestNode): string | null {
   if (node.config.materialized === 'view') return 'view';

@@ -541,9 +541,8 @@ class ProjectParser {
       runStartedAt: this.runStartedAt,
     });
     for (const value of [modelRef, ...Object.values(args)]) {
-      if (typeof value === 'string' && /^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) {
-        this.engine.render(`{{ ${value} }}`, test.file, context);
-      }
+      if (typeof value !== 'string' || !/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) continue;
+      if (!recordLiteralCall(value, recorder)) this.engine.render(`{{ ${value} }}`, test.file, context);
     }
     node.refs = recorder.refs;
     node.sources = recorder.sources;
@@ -667,6 +666,20 @@ class ProjectParser {
       child_map: childMap,
     };
   }
+}
+
+/**
+ * ref('x'), ref('pkg', 'x') and source('a', 'b') with literal arguments are recorded without
+ * a Jinja render — the common case in test arguments, and compiling a template each is slow.
+ */
+function recordLiteralCall(text: string, recorder: ContextRecorder): boolean {
+  const match = /^\s*(ref|source)\s*\(\s*(['"])([\w.-]+)\2\s*(?:,\s*(['"])([\w.-]+)\4\s*)?\)\s*$/.exec(text);
+  if (!match) return false;
+  const [, kind, , first, , second] = match;
+  if (kind === 'ref') recorder.refs.push(second === undefined ? { name: first! } : { package: first!, name: second });
+  else if (second !== undefined) recorder.sources.push([first!, second]);
+  else return false;
+  return true;
 }
 
 function describe(node: ManifestNode): string {

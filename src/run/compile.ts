@@ -124,6 +124,16 @@ export class Compiler {
     if (/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) {
       return (await engine.renderAsync(`{{ ${value} }}`, node.original_file_path, context, runQuery)).sql;
     }
+    // A lone "{{ expr }}" keeps its native value (a list from var(), a number), as dbt's native rendering does.
+    const lone = /^\s*\{\{(.*)\}\}\s*$/s.exec(value);
+    if (lone && !lone[1]!.includes('}}')) {
+      const json = (await engine.renderAsync(`{{ (${lone[1]}) | tojson }}`, node.original_file_path, context, runQuery)).sql;
+      try {
+        return JSON.parse(json);
+      } catch {
+        // not JSON-representable: fall back to the rendered text below
+      }
+    }
     if (value.includes('{{') || value.includes('{%')) {
       return (await engine.renderAsync(value, node.original_file_path, context, runQuery)).sql;
     }

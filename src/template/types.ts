@@ -72,6 +72,22 @@ export interface ExtractedBlock {
   name: string;
   /** for test/macro: the argument list text, e.g. "model, column_name, values" */
   args?: string;
+  /** for materialization: the `adapter='x'` value ('default' for `{% materialization x, default %}`) */
+  adapter?: string;
   body: string;
   line: number;
+  /** line on which `body` starts (the line of the start tag's `%}`) */
+  bodyLine?: number;
+}
+
+/** Options of createTemplateEngine (src/template/engine.ts). */
+export interface TemplateEngineOptions {
+  /** the project's and packages' macro files (mdw's built-ins are added automatically) */
+  macroFiles: MacroSourceFile[];
+  /** target type: duckdb | trino | athena — picks `<type>__x` implementations in adapter.dispatch */
+  adapterType: string;
+  /** the root project's name: its macros shadow every other package's */
+  rootPackage: string;
+  /** add mdw's built-in macros from include/macros (default true) */
+  includeBuiltins?: boolean;
 }

@@ -1,0 +1,190 @@
+/**
+ * The engine-provided, render-state-aware parts of dbt's context: return(), log(), print(),
+ * exceptions, run_query(), statement()/load_result(), adapter.dispatch(), the `dbt` and package
+ * namespaces (`dbt.date_trunc(...)`, `my_package.my_macro()`) and `builtins`.
+ */
+import { AgateTable, emptyTable } from './agate.js';
+import { bindArgs } from './args.js';
+import { memberLookup } from './lookup.js';
+import type { MacroRegistry } from './macros.js';
+import { PY_GETATTR, type PyObject, pyStr, truthy } from './pyvalues.js';
+import { contextValue, type RenderState } from './render-state.js';
+import type { MacroFunction } from './runtime.js';
+import { ReturnSignal } from './signals.js';
+
+export interface DbtFunctionsHost {
+  readonly registry: MacroRegistry;
+  readonly rootPackage: string;
+  readonly adapterType: string;
+  state(): RenderState;
+}
+
+/** `dbt.x`, `<package>.x`: that package's macros. */
+export class PackageNamespace implements PyObject {
+  constructor(
+    private readonly registry: MacroRegistry,
+    readonly packageName: string,
+  ) {}
+  [PY_GETATTR](key: string | number): unknown {
+    return this.registry.get(this.packageName, String(key))?.fn;
+  }
+  toString(): string {
+    return `<package ${this.packageName}>`;
+  }
+}
+
+/** The template's `adapter`: the caller's adapter object plus the engine's dispatch(). */
+class AdapterFacade implements PyObject {
+  constructor(
+    private readonly inner: unknown,
+    private readonly dispatch: (...args: unknown[]) => MacroFunction,
+  ) {}
+  [PY_GETATTR](key: string | number): unknown {
+    return key === 'dispatch' ? this.dispatch : memberLookup(this.inner, key);
+  }
+  toString(): string {
+    return '<adapter>';
+  }
+}
+
+export class DbtFunctions {
+  private readonly reserved: Map<string, unknown>;
+
+  constructor(private readonly host: DbtFunctionsHost) {
+    this.reserved = new Map<string, unknown>([
+      [
+        'return',
+        (value: unknown) => {
+          throw new ReturnSignal(value);
+        },
+      ],
+      ['log', (...args: unknown[]) => this.log(bindArgs(args, ['msg']).msg)],
+      ['print', (...args: unknown[]) => this.log(bindArgs(args, ['msg']).msg)],
+      ['exceptions', this.exceptions()],
+      ['run_query', (sql: unknown) => this.runQuery(sql)],
+      ['statement', (...args: unknown[]) => this.statement(args)],
+      [
+        'load_result',
+        (name: unknown) => {
+          return this.host.state().statements.get(pyStr(name)) ?? null;
+        },
+      ],
+      [
+        'store_result',
+        (...args: unknown[]) => {
+          const { name, response, agate_table } = bindArgs(args, ['name', 'response', 'agate_table']);
+          const table = agate_table instanceof AgateTable ? agate_table : emptyTable();
+          this.host.state().statements.set(pyStr(name), {
+            response: response as never,
+            table,
+            data: table.rows.map((row) => [...row]),
+          });
+          return '';
+        },
+      ],
+      ['builtins', new BuiltinsNamespace(() => this.host.state())],
+    ]);
+  }
+
+  /** A state-aware global by name (checked before the caller's context values), or undefined. */
+  lookup(name: string): unknown {
+    const state = this.host.state();
+    if (name === 'execute') return state.execute;
+    if (name === 'adapter') {
+      state.adapter ??= new AdapterFacade(state.ctx.adapter, (...args) => this.dispatch(args));
+      return state.adapter;
+    }
+    return this.reserved.get(name);
+  }
+
+  private log(message: unknown): string {
+    this.host.state().logs.push(pyStr(message));
+    return '';
+  }
+
+  private exceptions(): Record<string, unknown> {
+    const fail = (prefix: string) => (message: unknown) => {
+      throw new Error(prefix + pyStr(message));
+    };
+    return {
+      raise_compiler_error: fail(''),
+      raise_not_implemented: fail('not implemented: '),
+      raise_database_error: fail('database error: '),
+      raise_fail_fast_error: fail(''),
+      raise_dependency_error: fail(''),
+      warn: (message: unknown) => {
+        this.host.state().logs.push(`Warning: ${pyStr(message)}`);
+        return '';
+      },
+    };
+  }
+
+  private runQuery(sql: unknown): AgateTable | null {
+    const state = this.host.state();
+    if (!state.execute || !state.queries) return null;
+    const result = state.queries.next(pyStr(sql).trim());
+    // dbt: none when the statement returns no result set (DDL, DML)
+    return result.columnNames.length === 0 ? null : new AgateTable(result);
+  }
+
+  /** `{% call statement('name', fetch_result=True) %}sql{% endcall %}` then load_result('name'). */
+  private statement(args: unknown[]): string {
+    const { name, fetch_result, caller } = bindArgs(args, [
+      'name',
+      'fetch_result',
+      'auto_begin',
+      'language',
+      'caller',
+    ]);
+    const state = this.host.state();
+    if (!state.execute || !state.queries) return '';
+    const sql = typeof caller === 'function' ? pyStr(caller()).trim() : '';
+    const table = new AgateTable(state.queries.next(sql));
+    if (name !== undefined && name !== null) {
+      const shown = truthy(fetch_result) ? table : emptyTable();
+      state.statements.set(pyStr(name), {
+        response: { code: 'OK', rows_affected: table.rows.length, _message: 'OK' },
+        data: shown.rows.map((row) => [...row]),
+        table: shown,
+      });
+    }
+    return '';
+  }
+
+  /**
+   * adapter.dispatch(name, macro_namespace): `<adapter>__name`, then `default__name`, in the
+   * root project first, then in the namespace package (dbt's built-ins when none is given).
+   */
+  dispatch(args: unknown[]): MacroFunction {
+    const { macro_name, macro_namespace } = bindArgs(args, ['macro_name', 'macro_namespace']);
+    const name = pyStr(macro_name);
+    if (name.includes('.'))
+      throw new Error(
+        `adapter.dispatch got '${name}': pass the package as macro_namespace instead of a dotted name`,
+      );
+    const namespace =
+      macro_namespace === undefined || macro_namespace === null ? 'dbt' : pyStr(macro_namespace);
+    const packages = [...new Set([this.host.rootPackage, namespace])];
+    const prefixes = [...new Set([this.host.adapterType, 'default'])];
+    const searched: string[] = [];
+    for (const pkg of packages) {
+      for (const prefix of prefixes) {
+        const candidate = `${prefix}__${name}`;
+        const entry = this.host.registry.get(pkg, candidate);
+        if (entry) return entry.fn;
+        searched.push(`${pkg}.${candidate}`);
+      }
+    }
+    throw new Error(
+      `adapter.dispatch found no implementation of '${name}' (looked for ${searched.join(', ')})`,
+    );
+  }
+}
+
+/** `builtins.ref(...)`: the caller's context functions even when a macro shadows the name. */
+class BuiltinsNamespace implements PyObject {
+  constructor(private readonly state: () => RenderState) {}
+  [PY_GETATTR](key: string | number): unknown {
+    return contextValue(this.state().ctx, String(key));
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Jinja source → AST with Nunjucks' lexer and parser, plus what dbt's Jinja has and Nunjucks
+ * lacks or lexes differently: `{% do %}`, `for x in xs if cond`, bare test arguments
+ * (`x is in [1, 2]`), nested `}}` inside tags, no `r/regex/` literals, and an end-of-file
+ * error that names the unclosed tag.
+ */
+import { type NjNode, nj } from './nunjucks.js';
+
+const { nodes, lexer } = nj;
+
+export const DoNode = nodes.Node.extend('Do', { fields: ['expr'] });
+/** `for x in items if cond`: the items that pass `cond`, with `target` bound to each. */
+export const LoopFilterNode = nodes.Node.extend('LoopFilter', { fields: ['arr', 'cond', 'target'] });
+
+type Token = { type: string; value: string; lineno: number; colno: number };
+
+interface ParserBase {
+  peekToken(): Token | null;
+  nextToken(): Token | null;
+  skipSymbol(name: string): boolean;
+  parseExpression(): NjNode;
+  parseOr(): NjNode;
+  parseCompare(): NjNode;
+  parsePrimary(noPostfix?: boolean): NjNode;
+  parseSignature(tolerant?: boolean, noParens?: boolean): NjNode;
+  parseFor(): NjNode;
+  advanceAfterBlockEnd(name?: string): unknown;
+  parseStatement(): NjNode | null;
+  parseAsRoot(): NjNode;
+  error(message: string, lineno?: number, colno?: number): Error;
+  breakOnBlocks: string[] | null;
+}
+
+const ParserBase = nj.parser.Parser as new (tokens: unknown) => ParserBase;
+
+const NOT_TEST_ARGUMENTS = new Set(['else', 'or', 'and', 'if', 'in', 'is', 'not']);
+
+function startsTestArgument(tok: Token): boolean {
+  switch (tok.type) {
+    case lexer.TOKEN_STRING:
+    case lexer.TOKEN_INT:
+    case lexer.TOKEN_FLOAT:
+    case lexer.TOKEN_BOOLEAN:
+    case lexer.TOKEN_NONE:
+    case lexer.TOKEN_LEFT_BRACKET:
+    case lexer.TOKEN_LEFT_CURLY:
+      return true;
+    case lexer.TOKEN_SYMBOL:
+      return !NOT_TEST_ARGUMENTS.has(tok.value);
+    default:
+      return false;
+  }
+}
+
+interface Tokenizer {
+  nextToken(): Token | null;
+  back(): void;
+  forward(): void;
+  in_code: boolean;
+  str: string;
+  index: number;
+  lineno: number;
+  colno: number;
+}
+
+/**
+ * Fix two places where nunjucks' lexer is not Jinja's. Jinja balances braces inside tags, so
+ * `{% set d = {'a': {'b': 1}} %}` works, while nunjucks takes the inner `}}` for the end of the
+ * tag: split it when a `{` is still open. And nunjucks reads `r/x/` as a regex literal, which
+ * Jinja does not have: `r/2` is the name r divided by 2.
+ */
+function jinjaTokens(tokens: Tokenizer): Tokenizer {
+  const next = tokens.nextToken.bind(tokens);
+  let depth = 0;
+  tokens.nextToken = () => {
+    if (tokens.in_code && tokens.str[tokens.index] === 'r' && tokens.str[tokens.index + 1] === '/') {
+      const symbol = { type: lexer.TOKEN_SYMBOL, value: 'r', lineno: tokens.lineno, colno: tokens.colno };
+      tokens.forward();
+      return symbol;
+    }
+    const tok = next();
+    if (!tok) return tok;
+    switch (tok.type) {
+      case lexer.TOKEN_LEFT_CURLY:
+        depth++;
+        break;
+      case lexer.TOKEN_RIGHT_CURLY:
+        depth = Math.max(0, depth - 1);
+        break;
+      case lexer.TOKEN_VARIABLE_END:
+        if (depth > 0 && tok.value === '}}') {
+          depth--;
+          tokens.back();
+          tokens.in_code = true;
+          return { type: lexer.TOKEN_RIGHT_CURLY, value: '}', lineno: tok.lineno, colno: tok.colno };
+        }
+        depth = 0;
+        break;
+      case lexer.TOKEN_BLOCK_END:
+      case lexer.TOKEN_BLOCK_START:
+      case lexer.TOKEN_VARIABLE_START:
+        depth = 0;
+        break;
+    }
+    return tok;
+  };
+  return tokens;
+}
+
+class DbtParser extends ParserBase {
+  /** statement tags being parsed, innermost last (to name the unclosed one at end of file) */
+  private openTags: Token[] = [];
+  private inForHeader = false;
+
+  override parseStatement(): NjNode | null {
+    const tok = this.peekToken();
+    if (!tok || tok.type !== lexer.TOKEN_SYMBOL) return super.parseStatement();
+    if (tok.value === 'do' && !this.breakOnBlocks?.includes('do')) {
+      this.nextToken();
+      const expr = this.parseExpression();
+      this.advanceAfterBlockEnd(tok.value);
+      return new DoNode(tok.lineno, tok.colno, expr);
+    }
+    this.openTags.push(tok);
+    try {
+      return super.parseStatement();
+    } finally {
+      this.openTags.pop();
+    }
+  }
+
+  override parseFor(): NjNode {
+    this.inForHeader = true;
+    try {
+      const node = super.parseFor();
+      if (node.arr instanceof LoopFilterNode) node.arr.target = node.name;
+      return node;
+    } finally {
+      this.inForHeader = false;
+    }
+  }
+
+  /** In a for header the iterable has no inline-if: a trailing `if` filters the items (Jinja). */
+  override parseExpression(): NjNode {
+    if (!this.inForHeader) return super.parseExpression();
+    this.inForHeader = false;
+    const arr = this.parseOr();
+    const tok = this.peekToken();
+    if (tok && tok.type === lexer.TOKEN_SYMBOL && tok.value === 'if') {
+      this.nextToken();
+      return new LoopFilterNode(arr.lineno, arr.colno, arr, super.parseExpression(), null);
+    }
+    return arr;
+  }
+
+  /**
+   * `x is test`, `x is test(args)` and Jinja's single bare argument (`x is in [1, 2]`,
+   * `x is sameas false`); `none`/`true`/`false` name tests, not literals.
+   */
+  parseIs(): NjNode {
+    let node = this.parseCompare();
+    if (!this.skipSymbol('is')) return node;
+    const negate = this.skipSymbol('not');
+    const nameTok = this.nextToken();
+    if (!nameTok || ![lexer.TOKEN_SYMBOL, lexer.TOKEN_NONE, lexer.TOKEN_BOOLEAN].includes(nameTok.type))
+      throw this.error('expected a test name after "is"', nameTok?.lineno, nameTok?.colno);
+    let test: NjNode = new nodes.Symbol(nameTok.lineno, nameTok.colno, nameTok.value);
+    const next = this.peekToken();
+    if (next && next.type === lexer.TOKEN_LEFT_PAREN) {
+      test = new nodes.FunCall(next.lineno, next.colno, test, this.parseSignature());
+    } else if (next && startsTestArgument(next)) {
+      const arg = this.parsePrimary();
+      test = new nodes.FunCall(
+        next.lineno,
+        next.colno,
+        test,
+        new nodes.NodeList(next.lineno, next.colno, [arg]),
+      );
+    }
+    node = new nodes.Is(node.lineno, node.colno, node, test);
+    return negate ? new nodes.Not(node.lineno, node.colno, node) : node;
+  }
+
+  /** At end of file nunjucks has no line to report: use the unclosed tag's. */
+  override error(message: string, lineno?: number, colno?: number): Error {
+    const open = this.openTags[this.openTags.length - 1];
+    if (lineno === undefined && open && !this.peekToken())
+      return super.error(
+        `${message} (the {% ${open.value} %} on line ${open.lineno + 1} is never closed)`,
+        open.lineno,
+        open.colno,
+      );
+    return super.error(message, lineno, colno);
+  }
+}
+
+/** Parse a template; throws nunjucks' TemplateError (1-based lineno) on syntax errors. */
+export function parseTemplate(source: string): NjNode {
+  return new DbtParser(jinjaTokens(nj.lexer.lex(source, {}) as Tokenizer)).parseAsRoot();
+}
