@@ -22,8 +22,11 @@ interface ParserBase {
   parseOr(): NjNode;
   parseCompare(): NjNode;
   parsePrimary(noPostfix?: boolean): NjNode;
-  parseSignature(tolerant?: boolean, noParens?: boolean): NjNode;
+  parseSignature(tolerant?: boolean, noParens?: boolean): NjNode | null;
   parseFor(): NjNode;
+  skip(type: string): boolean;
+  skipValue(type: string, value: string): boolean;
+  fail(message: string, lineno?: number, colno?: number): never;
   advanceAfterBlockEnd(name?: string): unknown;
   parseStatement(): NjNode | null;
   parseAsRoot(): NjNode;
@@ -127,6 +130,41 @@ class DbtParser extends ParserBase {
     } finally {
       this.openTags.pop();
     }
+  }
+
+  /** Python (and Jinja) accept a trailing comma in a call: `config(a=1, b=2,)`; Nunjucks does not. */
+  override parseSignature(tolerant?: boolean, noParens?: boolean): NjNode | null {
+    let tok = this.peekToken()!;
+    if (!noParens && tok.type !== lexer.TOKEN_LEFT_PAREN) {
+      if (tolerant) return null;
+      this.fail('expected arguments', tok.lineno, tok.colno);
+    }
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) tok = this.nextToken()!;
+    const args = new nodes.NodeList(tok.lineno, tok.colno);
+    const kwargs = new nodes.KeywordArgs(tok.lineno, tok.colno);
+    let needComma = false;
+    for (;;) {
+      tok = this.peekToken()!;
+      if (!noParens && tok.type === lexer.TOKEN_RIGHT_PAREN) {
+        this.nextToken();
+        break;
+      }
+      if (noParens && tok.type === lexer.TOKEN_BLOCK_END) break;
+      if (needComma) {
+        if (!this.skip(lexer.TOKEN_COMMA)) this.fail('expected a comma between arguments', tok.lineno, tok.colno);
+        needComma = false;
+        continue; // the closing parenthesis may follow the comma
+      }
+      const arg = this.parseExpression();
+      if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+        kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
+      } else {
+        args.addChild(arg);
+      }
+      needComma = true;
+    }
+    if (kwargs.children.length > 0) args.addChild(kwargs);
+    return args;
   }
 
   override parseFor(): NjNode {
