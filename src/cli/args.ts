@@ -28,6 +28,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   'full-refresh': {},
   'fail-fast': { alias: 'x' },
   'store-failures': {},
+  'no-partial-parse': {},
   output: { value: true, alias: 'o' },
   inline: { value: true },
   limit: { value: true },

@@ -55,6 +55,7 @@ const FLAGS_HELP = `Flags (dbt's):
   --full-refresh         rebuild incremental models from scratch
   -x, --fail-fast        stop at the first failure
   --store-failures       keep failing test rows in audit tables
+  --no-partial-parse     ignore target/partial_parse.json and parse every file
   -o, --output FORMAT    ls: name|path|json|selector; show: json
   --limit N              show: rows to preview (default 5)`;
 

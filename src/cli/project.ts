@@ -36,6 +36,7 @@ export function load(args: ParsedArgs, warn: (line: string) => void): LoadedProj
     profilesDir: stringFlag(args, 'profiles-dir') ?? undefined,
     target: stringFlag(args, 'target'),
     cliVars: parseVars(stringFlag(args, 'vars')),
+    partialParse: args.flags['no-partial-parse'] !== true,
   });
   for (const warning of loaded.warnings) warn(`[WARNING]: ${warning}`);
   return loaded;

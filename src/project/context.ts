@@ -26,6 +26,8 @@ export interface NodeContextOptions {
   docs: (name: string) => string;
   /** parse time: calls are recorded here */
   recorder?: ContextRecorder;
+  /** parse time: told of every environment variable read (partial parsing depends on them) */
+  onEnvVar?: (name: string) => void;
   isIncremental?: boolean;
   flags?: Record<string, unknown>;
   invocationId: string;
@@ -115,6 +117,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
   const hasVar = (name: string): boolean => name in options.vars;
 
   const envVar = (name: string, fallback?: unknown): unknown => {
+    options.onEnvVar?.(name);
     const value = process.env[name];
     if (value !== undefined) return value;
     if (fallback !== undefined) return fallback;
@@ -150,7 +153,13 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
 }
 
 /** dbt's `api.Column` / `api.Relation` helpers that portable macros use. */
-const TYPE_LABELS: Record<string, string> = { STRING: 'TEXT', TIMESTAMP: 'TIMESTAMP', FLOAT: 'FLOAT', INTEGER: 'INT', BOOLEAN: 'BOOLEAN' };
+const TYPE_LABELS: Record<string, string> = {
+  STRING: 'TEXT',
+  TIMESTAMP: 'TIMESTAMP',
+  FLOAT: 'FLOAT',
+  INTEGER: 'INT',
+  BOOLEAN: 'BOOLEAN',
+};
 const JINJA_API = {
   Column: {
     translate_type: (dtype: string): string => TYPE_LABELS[String(dtype).toUpperCase()] ?? String(dtype),

@@ -15,6 +15,7 @@ import { listFiles } from '../util/files.js';
 import { didYouMean } from '../util/suggest.js';
 import { configFromTree, defaultConfig, mergeConfig, unknownConfigKeys } from './config.js';
 import { buildNodeContext, type ContextRecorder } from './context.js';
+import { checksum, ParseCache } from './parse-cache.js';
 import { loadTarget } from './profiles.js';
 import { loadProjectConfig } from './project-config.js';
 import {
@@ -34,7 +35,7 @@ import type {
   SourceDefinition,
   TargetConfig,
 } from './types.js';
-import { readYamlFile } from './yaml.js';
+import { parseYaml } from './yaml.js';
 
 export const MDW_VERSION = '0.1.0';
 
@@ -44,6 +45,8 @@ export interface LoadOptions {
   target?: string;
   /** --vars, already parsed */
   cliVars?: Record<string, unknown>;
+  /** reuse target/partial_parse.json (dbt's --partial-parse, on by default) */
+  partialParse?: boolean;
 }
 
 export interface LoadedProject {
@@ -65,13 +68,22 @@ export function loadProject(options: LoadOptions): LoadedProject {
     profilesDir: options.profilesDir,
     target: options.target,
   });
-  const engine = createTemplateEngine({
-    macroFiles: readMacroFiles(project),
-    adapterType: target.type,
-    rootPackage: project.name,
-  });
-  const parser = new ProjectParser(project, target, engine, { ...project.vars, ...(options.cliVars ?? {}) });
+  const macroFiles = readMacroFiles(project);
+  const engine = createTemplateEngine({ macroFiles, adapterType: target.type, rootPackage: project.name });
+  const vars = { ...project.vars, ...(options.cliVars ?? {}) };
+  const globalKey = checksum(
+    MDW_VERSION,
+    JSON.stringify(vars),
+    JSON.stringify(target),
+    JSON.stringify(project.config_trees),
+    ...macroFiles.map((file) => `${file.path}\n${file.contents}`),
+  );
+  const cachePath =
+    options.partialParse === false ? null : join(project.root, project.target_path, 'partial_parse.json');
+  const cache = new ParseCache(cachePath, globalKey);
+  const parser = new ProjectParser(project, target, engine, vars, cache);
   const manifest = parser.parse();
+  cache.save();
   return {
     project,
     target,
@@ -111,6 +123,7 @@ class ProjectParser {
     private readonly target: TargetConfig,
     private readonly engine: TemplateEngine,
     readonly vars: Record<string, unknown>,
+    private readonly cache: ParseCache,
   ) {}
 
   parse(): Manifest {
@@ -159,7 +172,13 @@ class ProjectParser {
     ];
     const files = new Set(dirs.flatMap((dir) => listFiles(this.project.root, dir, ['.yml', '.yaml'])));
     for (const path of files) {
-      const parsed = parsePropertiesFile(readYamlFile(this.project.root, path));
+      const text = readFileSync(join(this.project.root, path), 'utf8');
+      const key = checksum('yaml', path, text);
+      let parsed = this.cache.yaml(key);
+      if (!parsed) {
+        parsed = parsePropertiesFile(parseYaml(text, path));
+        this.cache.storeYaml(key, parsed);
+      }
       this.properties.push(parsed);
       for (const patch of parsed.nodes) {
         const key = `${patch.kind}:${patch.name}`;
@@ -222,6 +241,7 @@ class ProjectParser {
       if (!value.includes('{{') && !value.includes('{%')) return value;
       const context = {
         env_var: (name: string, fallback?: unknown) => {
+          this.cache.noteEnv(name);
           const found = process.env[name] ?? fallback;
           if (found === undefined)
             throw new ConfigError(`${file}: environment variable '${name}' is required but not set.`);
@@ -446,19 +466,25 @@ class ProjectParser {
   }
 
   private renderAtParse(node: ManifestNode, raw: string): void {
-    const recorder: ContextRecorder = { refs: [], sources: [], config: {} };
-    const context = buildNodeContext({
-      node,
-      target: this.target,
-      vars: this.vars,
-      recorder,
-      resolveRef: (call) => new JinjaRelation(this.target.database, this.target.schema, call.name),
-      resolveSource: (sourceName, table) => new JinjaRelation(this.target.database, sourceName, table),
-      docs: (name) => this.docText(name, node.original_file_path),
-      invocationId: this.invocationId,
-      runStartedAt: this.runStartedAt,
-    });
-    this.engine.render(raw, node.original_file_path, context);
+    const key = checksum('sql', node.unique_id, raw, JSON.stringify(node.config));
+    let recorder: ContextRecorder | undefined = this.cache.render(key);
+    if (!recorder) {
+      recorder = { refs: [], sources: [], config: {} };
+      const context = buildNodeContext({
+        node,
+        target: this.target,
+        vars: this.vars,
+        recorder,
+        onEnvVar: (name) => this.cache.noteEnv(name),
+        resolveRef: (call) => new JinjaRelation(this.target.database, this.target.schema, call.name),
+        resolveSource: (sourceName, table) => new JinjaRelation(this.target.database, sourceName, table),
+        docs: (name) => this.docText(name, node.original_file_path),
+        invocationId: this.invocationId,
+        runStartedAt: this.runStartedAt,
+      });
+      this.engine.render(raw, node.original_file_path, context);
+      this.cache.storeRender(key, recorder);
+    }
     node.refs = recorder.refs;
     node.sources = recorder.sources;
     mergeConfig(node.config, recorder.config);
@@ -676,7 +702,8 @@ function recordLiteralCall(text: string, recorder: ContextRecorder): boolean {
   const match = /^\s*(ref|source)\s*\(\s*(['"])([\w.-]+)\2\s*(?:,\s*(['"])([\w.-]+)\4\s*)?\)\s*$/.exec(text);
   if (!match) return false;
   const [, kind, , first, , second] = match;
-  if (kind === 'ref') recorder.refs.push(second === undefined ? { name: first! } : { package: first!, name: second });
+  if (kind === 'ref')
+    recorder.refs.push(second === undefined ? { name: first! } : { package: first!, name: second });
   else if (second !== undefined) recorder.sources.push([first!, second]);
   else return false;
   return true;
