@@ -1,0 +1,80 @@
+/**
+ * Calendar arithmetic on integer day numbers (days since 1970-01-01, UTC) and the
+ * dataset's timestamp format `yyyy-MM-dd HH:mm:ss.SSS`. Integer maths instead of Date
+ * objects, so nothing depends on the machine's time zone.
+ */
+import { MdwError } from '../util/errors.js';
+
+export const MS_PER_DAY = 86_400_000;
+
+/** Howard Hinnant's days_from_civil. */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Howard Hinnant's civil_from_days. */
+export function civilFromDays(days: number): { y: number; m: number; d: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
+/** 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday). */
+export function weekday(days: number): number {
+  return (((days + 3) % 7) + 7) % 7;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `YYYYMMDD` → day number; throws MdwError on anything that is not a real date. */
+export function parseDayKey(key: string): number {
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(key);
+  if (match) {
+    const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const days = daysFromCivil(y, m, d);
+    const back = civilFromDays(days);
+    if (back.y === y && back.m === m && back.d === d) return days;
+  }
+  throw new MdwError(`Day "${key}" is not a valid date in the form YYYYMMDD (e.g. 20180510).`);
+}
+
+/** Day number → `YYYYMMDD` (the daily partition value). */
+export function dayKey(days: number): string {
+  const { y, m, d } = civilFromDays(days);
+  return pad(y, 4) + pad(m, 2) + pad(d, 2);
+}
+
+/** Day number → `yyyy-MM-dd ` (with the trailing space a timestamp needs). */
+export function datePrefix(days: number): string {
+  const { y, m, d } = civilFromDays(days);
+  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)} `;
+}
+
+/** Epoch milliseconds → `yyyy-MM-dd HH:mm:ss.SSS` (for the small tables; sales write bytes directly). */
+export function formatTimestamp(epochMs: number): string {
+  const days = Math.floor(epochMs / MS_PER_DAY);
+  const msOfDay = epochMs - days * MS_PER_DAY;
+  const seconds = Math.floor(msOfDay / 1000);
+  const clock = `${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}`;
+  return `${datePrefix(days)}${clock}.${pad(msOfDay % 1000, 3)}`;
+}
+
+/** Midnight (epoch ms) of a civil date. */
+export function epochMs(y: number, m: number, d: number): number {
+  return daysFromCivil(y, m, d) * MS_PER_DAY;
+}
