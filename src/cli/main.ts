@@ -31,6 +31,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   test: { summary: 'Run data tests', load: runner('test') },
   snapshot: { summary: 'Run snapshots (SCD type 2)', load: runner('snapshot') },
   build: { summary: 'Seeds, snapshots, models and tests in DAG order', load: runner('build') },
+  generate: {
+    summary:
+      'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
+    load: async () => (await import('./generate.js')).generateCommand,
+  },
   clean: {
     summary: 'Delete target/ (the clean-targets)',
     load: async () => (await import('./clean.js')).cleanCommand,
