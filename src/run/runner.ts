@@ -194,13 +194,26 @@ function planParents(
   };
   for (const id of plan) direct.set(id, resolve(id, new Set()));
   if (testsGate) {
+    // Gate edges are added one by one, skipping any that would close a cycle through
+    // gate edges added before it (checking original ancestors alone is not enough).
+    const reaches = (from: string, to: string): boolean => {
+      const stack = [from];
+      const seen = new Set<string>();
+      while (stack.length > 0) {
+        const id = stack.pop()!;
+        if (id === to) return true;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        stack.push(...(direct.get(id) ?? []));
+      }
+      return false;
+    };
     for (const testId of plan) {
       if (manifest.nodes[testId]!.resource_type !== 'test') continue;
-      const testAncestors = graph.ancestors(testId);
       for (const tested of direct.get(testId) ?? []) {
         for (const child of graph.children(tested)) {
-          if (!plan.has(child) || child === testId || testAncestors.has(child)) continue;
-          if (manifest.nodes[child]!.resource_type === 'test') continue;
+          if (!plan.has(child) || child === testId || manifest.nodes[child]!.resource_type === 'test') continue;
+          if (reaches(testId, child)) continue; // the test already waits for this child
           direct.get(child)!.push(testId);
         }
       }

@@ -83,11 +83,14 @@ export async function runScheduled(options: SchedulerOptions): Promise<void> {
         );
       }
       if (running === 0 && (stopped || ready.length === 0)) {
-        for (const id of options.order) {
-          if (!done.has(id)) {
-            done.add(id);
-            options.skip(id, null);
-          }
+        const left = options.order.filter((id) => !done.has(id));
+        if (!stopped && left.length > 0) {
+          rejectAll(new Error(`the plan cannot finish: ${left.slice(0, 5).join(', ')} wait on each other`));
+          return;
+        }
+        for (const id of left) {
+          done.add(id);
+          options.skip(id, null);
         }
         resolveAll();
       }

@@ -60,3 +60,19 @@ describe('scheduler', () => {
     assert.deepEqual(skipped.sort(), ['b', 'c', 'd', 'e']);
   });
 });
+
+describe('scheduler deadlock guard', () => {
+  it('reports nodes that wait on each other instead of skipping them silently', async () => {
+    await assert.rejects(
+      runScheduled({
+        order: ['a', 'b'],
+        parents: (id) => (id === 'a' ? ['b'] : ['a']),
+        threads: 1,
+        failFast: false,
+        run: async () => 'ok',
+        skip: () => assert.fail('must not skip'),
+      }),
+      /cannot finish/,
+    );
+  });
+});
