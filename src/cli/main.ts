@@ -36,6 +36,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
     load: async () => (await import('./generate.js')).generateCommand,
   },
+  quickstart: {
+    summary: 'What `npm start` runs: generate data if the landing folder is empty, then build everything',
+    load: async () => (await import('./quickstart.js')).quickstartCommand,
+  },
   clean: {
     summary: 'Delete target/ (the clean-targets)',
     load: async () => (await import('./clean.js')).cleanCommand,
