@@ -127,7 +127,9 @@ export class Compiler {
     // A lone "{{ expr }}" keeps its native value (a list from var(), a number), as dbt's native rendering does.
     const lone = /^\s*\{\{(.*)\}\}\s*$/s.exec(value);
     if (lone && !lone[1]!.includes('}}')) {
-      const json = (await engine.renderAsync(`{{ (${lone[1]}) | tojson }}`, node.original_file_path, context, runQuery)).sql;
+      const json = (
+        await engine.renderAsync(`{{ (${lone[1]}) | tojson }}`, node.original_file_path, context, runQuery)
+      ).sql;
       try {
         return JSON.parse(json);
       } catch {

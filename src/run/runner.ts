@@ -212,7 +212,8 @@ function planParents(
       if (manifest.nodes[testId]!.resource_type !== 'test') continue;
       for (const tested of direct.get(testId) ?? []) {
         for (const child of graph.children(tested)) {
-          if (!plan.has(child) || child === testId || manifest.nodes[child]!.resource_type === 'test') continue;
+          if (!plan.has(child) || child === testId || manifest.nodes[child]!.resource_type === 'test')
+            continue;
           if (reaches(testId, child)) continue; // the test already waits for this child
           direct.get(child)!.push(testId);
         }

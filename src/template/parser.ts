@@ -151,7 +151,8 @@ class DbtParser extends ParserBase {
       }
       if (noParens && tok.type === lexer.TOKEN_BLOCK_END) break;
       if (needComma) {
-        if (!this.skip(lexer.TOKEN_COMMA)) this.fail('expected a comma between arguments', tok.lineno, tok.colno);
+        if (!this.skip(lexer.TOKEN_COMMA))
+          this.fail('expected a comma between arguments', tok.lineno, tok.colno);
         needComma = false;
         continue; // the closing parenthesis may follow the comma
       }

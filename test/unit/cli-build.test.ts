@@ -28,7 +28,9 @@ describe('mdw build', () => {
     assert.match(result.stdout, /OK created sql view model main\.c/);
     assert.match(result.stdout, /Done\. PASS=2 WARN=0 ERROR=1 SKIP=1 NO-OP=0 TOTAL=4/);
     const runResults = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
-    const statuses = Object.fromEntries(runResults.results.map((r: { unique_id: string; status: string }) => [r.unique_id, r.status]));
+    const statuses = Object.fromEntries(
+      runResults.results.map((r: { unique_id: string; status: string }) => [r.unique_id, r.status]),
+    );
     assert.equal(statuses['model.shop.b'], 'skipped');
     assert.equal(statuses['model.shop.a'], 'success');
     const failed = runResults.results.find((r: { status: string }) => r.status === 'fail');
@@ -37,14 +39,18 @@ describe('mdw build', () => {
 
   it('writes manifest.json with compiled code and dependencies, and run_results with rows affected', () => {
     const dir = makeProject({
-      'models/a.sql': "{{ config(materialized='table') }}\n{% for i in range(3) %}select {{ i }} as id{% if not loop.last %} union all {% endif %}{% endfor %}",
+      'models/a.sql':
+        "{{ config(materialized='table') }}\n{% for i in range(3) %}select {{ i }} as id{% if not loop.last %} union all {% endif %}{% endfor %}",
       'models/b.sql': "select id from {{ ref('a') }}",
     });
     const result = runMdw(dir, ['run']);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
     assert.deepEqual(manifest.nodes['model.shop.b'].depends_on.nodes, ['model.shop.a']);
-    assert.match(manifest.nodes['model.shop.a'].compiled_code, /select 0 as id union all select 1 as id union all select 2 as id/);
+    assert.match(
+      manifest.nodes['model.shop.a'].compiled_code,
+      /select 0 as id union all select 1 as id union all select 2 as id/,
+    );
     const runResults = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
     const a = runResults.results.find((r: { unique_id: string }) => r.unique_id === 'model.shop.a');
     assert.equal(a.adapter_response.rows_affected, 3);
@@ -69,9 +75,15 @@ describe('mdw build', () => {
   });
 
   it('ls lists nodes by name, path and json', () => {
-    const dir = makeProject({ 'models/x/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
+    const dir = makeProject({
+      'models/x/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('a') }}",
+    });
     assert.deepEqual(runMdw(dir, ['ls', '--output', 'name']).stdout.trim().split('\n'), ['a', 'b']);
-    assert.deepEqual(runMdw(dir, ['ls', '-s', 'path:models/x', '--output', 'path']).stdout.trim(), 'models/x/a.sql');
+    assert.deepEqual(
+      runMdw(dir, ['ls', '-s', 'path:models/x', '--output', 'path']).stdout.trim(),
+      'models/x/a.sql',
+    );
     const json = runMdw(dir, ['ls', '-s', 'b', '--output', 'json']).stdout.trim();
     assert.equal(JSON.parse(json).unique_id, 'model.shop.b');
   });

@@ -24,7 +24,8 @@ describe('partial parsing', () => {
     const dir = makeProject({
       'models/a.sql': 'select 1 as id',
       'models/c.sql': 'select 2 as id',
-      'models/b.sql': "select * from {{ ref(var('upstream', 'a')) }}\n-- {{ env_var('MDW_TEST_UPSTREAM', 'x') }}",
+      'models/b.sql':
+        "select * from {{ ref(var('upstream', 'a')) }}\n-- {{ env_var('MDW_TEST_UPSTREAM', 'x') }}",
       'models/d.sql': "select * from {{ ref(env_var('MDW_TEST_UPSTREAM', 'a')) }}",
     });
     assert.deepEqual(load(dir).nodes['model.shop.b']!.depends_on.nodes, ['model.shop.a']);
@@ -44,7 +45,10 @@ describe('partial parsing', () => {
       'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    description: first\n',
     });
     assert.equal(load(dir).nodes['model.shop.a']!.description, 'first');
-    writeFileSync(join(dir, 'models', 'schema.yml'), 'version: 2\nmodels:\n  - name: a\n    description: second\n');
+    writeFileSync(
+      join(dir, 'models', 'schema.yml'),
+      'version: 2\nmodels:\n  - name: a\n    description: second\n',
+    );
     assert.equal(load(dir).nodes['model.shop.a']!.description, 'second');
   });
 });
