@@ -155,7 +155,7 @@ async function prepareSources(
     try {
       await adapter.createExternalSource(connection, source, loaded.project.root);
     } catch (error) {
-      errors.set(source.unique_id, `source ${source.source_name}.${source.name}: ${errorMessage(error)}`);
+      errors.set(source.unique_id, errorMessage(error));
     }
   }
   return errors;

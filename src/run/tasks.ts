@@ -38,9 +38,13 @@ export async function executeNode(task: NodeTask): Promise<NodeResult> {
     compiled_code: null,
     relation_name: node.relation_name,
   };
+  if (task.upstreamError) {
+    result.status = 'error';
+    result.message = `${node.resource_type} ${node.name} was not built: ${task.upstreamError}`;
+    return result;
+  }
   let phase: 'compile' | 'execute' = 'compile';
   try {
-    if (task.upstreamError) throw new Error(task.upstreamError);
     const relation = task.adapter.relation(node.database, node.schema, node.alias);
     let sql = '';
     await timed(timing, 'compile', async () => {

@@ -12,6 +12,7 @@ import type { Connection } from '../types.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildView } from './materializations/view.js';
 import { DuckDbRelation } from './relation.js';
+import { checkSourceHeaders } from './source-header.js';
 
 type Format = 'csv' | 'parquet' | 'json';
 const READERS: Record<Format, string> = { csv: 'read_csv', parquet: 'read_parquet', json: 'read_json_auto' };
@@ -81,6 +82,10 @@ async function readerCall(
       throw new ExecutionError(`Source ${label}: invalid reader option name '${name}'.`);
     if (name.toLowerCase() === 'format') continue;
     options.set(name.toLowerCase(), sqlValue(value));
+  }
+  if (format === 'csv' && files.length > 0) {
+    const delimiter = String(source.external?.options?.delim ?? source.external?.options?.sep ?? ',');
+    checkSourceHeaders(source, files, delimiter, projectRoot);
   }
   const args = [sqlString(path), ...[...options].map(([name, value]) => `${name} = ${value}`)];
   return `${READERS[format]}(${args.join(', ')})`;
