@@ -24,6 +24,7 @@ import {
   parsePropertiesFile,
   type TestDefinition,
 } from './properties.js';
+import { dbtTestHash, pythonStr } from './python-repr.js';
 import { JinjaRelation } from './relation.js';
 import type {
   ColumnInfo,
@@ -518,10 +519,11 @@ class ProjectParser {
         for (const table of source.tables) {
           const id = `source.${this.project.name}.${source.name}.${table.name}`;
           const ref = `source('${source.name}', '${table.name}')`;
-          const modelName = `source_${source.name}_${table.name}`;
-          for (const test of table.tests) this.addGenericTest(test, modelName, ref, id);
+          // dbt names source tests source_<test>_<source>_<table>_<args>
+          const modelName = `${source.name}_${table.name}`;
+          for (const test of table.tests) this.addGenericTest(test, modelName, ref, id, 'source_');
           for (const column of table.columns)
-            for (const test of column.tests) this.addGenericTest(test, modelName, ref, id);
+            for (const test of column.tests) this.addGenericTest(test, modelName, ref, id, 'source_');
         }
       }
     }
@@ -532,10 +534,12 @@ class ProjectParser {
     modelName: string,
     modelRef: string,
     attachedId: string,
+    namePrefix = '',
   ): void {
     const args: Record<string, unknown> = { ...test.args };
     if (test.columnName !== null) args.column_name = test.columnName;
-    const name = test.customName ?? synthesizeTestName(test.testName, modelName, args, test.namespace);
+    const name =
+      test.customName ?? namePrefix + synthesizeTestName(test.testName, modelName, args, test.namespace);
     const macroName = test.namespace ? `${test.namespace}.test_${test.testName}` : `test_${test.testName}`;
     if (!test.namespace && !this.engine.hasMacro(`test_${test.testName}`)) {
       throw new ConfigError(
@@ -545,12 +549,13 @@ class ProjectParser {
     const kwargs = { ...args, model: `{{ get_where_subquery(${modelRef}) }}` };
     const raw = `{{ ${macroName}(**_dbt_generic_test_kwargs) }}`;
     const node = this.newNode('test', name, test.file, dirname(test.file).split('/')[0]!, raw);
-    node.unique_id = `test.${this.project.name}.${name}.${sha256(`${test.file}:${test.line}:${name}`).slice(0, 10)}`;
+    const testMetadata = { name: test.testName, kwargs, namespace: test.namespace };
+    node.unique_id = `test.${this.project.name}.${name}.${dbtTestHash(name, testMetadata)}`;
     node.fqn = [this.project.name, ...folderParts(test.file.split('/').slice(1).join('/')), name];
     node.line = test.line;
     node.column_name = test.columnName;
     node.attached_node = attachedId;
-    node.test_metadata = { name: test.testName, namespace: test.namespace, kwargs };
+    node.test_metadata = testMetadata;
     mergeConfig(node.config, test.config);
     node.tags = [...(node.config.tags ?? [])];
     // Learn the refs/sources of the test: its model plus any in its arguments (relationships' `to`).
@@ -746,7 +751,7 @@ export function synthesizeTestName(
       : value !== null && typeof value === 'object'
         ? Object.values(value)
         : [value];
-    flat.push(...parts.map((part) => String(part)));
+    flat.push(...parts.map(pythonStr));
   }
   const label = flat.map((part) => part.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const prefix = namespace ? `${namespace}_${testName}` : testName;

@@ -71,6 +71,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   if (plan.length === 0) {
     print(`${timestamp()}  Nothing to do. Try checking your model configs and model specification args`);
     writeManifest(compiler.targetDir, manifest);
+    writeRunResults(compiler.targetDir, loaded.invocationId, [], 0, { which: request.command });
     return { results: [], exitCode: 0, elapsedSeconds: 0 };
   }
   print(`${timestamp()}  Concurrency: ${threads} threads (target='${loaded.target.name}')`);
