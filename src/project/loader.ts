@@ -304,6 +304,9 @@ class ProjectParser {
                   location: externalLocation
                     .replaceAll('{name}', table.name)
                     .replaceAll('{identifier}', table.identifier),
+                  // dbt-duckdb reads a meta.external_location path with DuckDB's type
+                  // detection; `external.location` is the raw layer's all-text reading.
+                  infer_types: typeof table.external?.location !== 'string',
                 }
               : null;
           const database = source.database ?? this.target.database;

@@ -1,7 +1,9 @@
 /**
- * Sources with an external location become views over DuckDB's file readers. CSV is read with
- * every column as VARCHAR (typing is the models' job); hive folders (`key=value/`) add their
- * keys as VARCHAR columns too.
+ * Sources with an external location become views over DuckDB's file readers.
+ * `external.location` is the raw layer: CSV with every column as VARCHAR (typing is the
+ * models' job) and hive folder keys (`key=value/`) as VARCHAR columns too.
+ * `meta.external_location` is dbt-duckdb's convention, read as dbt-duckdb reads it: with
+ * DuckDB's own type detection, so projects written for dbt-duckdb behave the same.
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -68,11 +70,12 @@ async function readerCall(
     files = await matchingFiles(conn, path, label, projectRoot);
   }
   const options = new Map<string, string>();
-  if (format === 'csv') {
+  const inferTypes = source.external?.infer_types === true;
+  if (format === 'csv' && !inferTypes) {
     options.set('header', 'true');
     options.set('all_varchar', 'true');
   }
-  if ([path, ...files].some((file) => HIVE_FOLDER.test(file))) {
+  if (!inferTypes && [path, ...files].some((file) => HIVE_FOLDER.test(file))) {
     options.set('hive_partitioning', 'true');
     // Keep partition values as written (20240101 must not become a BIGINT).
     options.set('hive_types_autocast', 'false');

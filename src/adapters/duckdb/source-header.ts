@@ -1,7 +1,7 @@
 /**
- * The header of every landing file must be the columns the source declares, in order:
- * CSV readers map columns by position, so a renamed, reordered or missing column would
- * silently shift values. One sentence names the file and the expected vs found columns.
+ * The header of every landing file must hold the columns the source declares (in order when
+ * it declares them all): CSV readers map columns by position, so a renamed, reordered or
+ * missing column would silently shift values. One sentence names the file and the expected vs found columns.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
@@ -23,7 +23,11 @@ export function checkSourceHeaders(
     const expected = declared.filter((name) => !hiveKeys.has(name));
     const found = readHeader(file, delimiter);
     if (found === null) continue; // an empty file has no header to check; it adds no rows
-    if (found.length === expected.length && found.every((name, i) => name === expected[i])) continue;
+    // Sources may declare only some columns (to document or test them): those must be
+    // present; when every column is declared, the order must match too.
+    const missing = expected.filter((name) => !found.includes(name));
+    const reordered = found.length === expected.length && found.some((name, i) => name !== expected[i]);
+    if (missing.length === 0 && !reordered) continue;
     const shown = relative(projectRoot, file);
     const path = shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : file;
     throw new ExecutionError(
