@@ -459,6 +459,8 @@ class ProjectParser {
   }
 
   private readonly appliedPatches = new Map<string, NodePatch>();
+  /** generic tests whose name is 64+ characters: the short alias dbt gives them */
+  private readonly testShortNames = new Map<string, string>();
 
   /** Patches that matched no node: dbt warns about them. */
   private applyPatches(): void {
@@ -541,8 +543,9 @@ class ProjectParser {
   ): void {
     const args: Record<string, unknown> = { ...test.args };
     if (test.columnName !== null) args.column_name = test.columnName;
-    const name =
-      test.customName ?? namePrefix + synthesizeTestName(test.testName, modelName, args, test.namespace);
+    const testType = namePrefix + (test.namespace ? `${test.namespace}_${test.testName}` : test.testName);
+    const synthesized = synthesizeTestName(testType, modelName, args);
+    const name = test.customName ?? synthesized.name;
     const macroName = test.namespace ? `${test.namespace}.test_${test.testName}` : `test_${test.testName}`;
     if (!test.namespace && !this.engine.hasMacro(`test_${test.testName}`)) {
       throw new ConfigError(
@@ -559,6 +562,7 @@ class ProjectParser {
     node.column_name = test.columnName;
     node.attached_node = attachedId;
     node.test_metadata = testMetadata;
+    if (test.customName === null) this.testShortNames.set(node.unique_id, synthesized.shortName);
     mergeConfig(node.config, test.config);
     node.tags = [...(node.config.tags ?? [])];
     // Learn the refs/sources of the test: its model plus any in its arguments (relationships' `to`).
@@ -644,6 +648,9 @@ class ProjectParser {
     node.alias = String(
       this.engine.callMacro('generate_alias_name', [config.alias ?? null, node], {}, ctx),
     ).trim();
+    if (node.resource_type === 'test' && !config.alias) {
+      node.alias = this.testShortNames.get(node.unique_id) ?? node.alias;
+    }
     const materialized = config.materialized;
     node.relation_name =
       node.resource_type === 'test' || materialized === 'ephemeral'
@@ -736,15 +743,17 @@ function sha256(data: string | Buffer): string {
 }
 
 /**
- * dbt's generic test naming: <test>_<model>_<args>, args sorted by name, values flattened,
- * non-identifier characters replaced by '_', joined with '__'. Long names keep a hash suffix.
+ * dbt's generic test naming: <type>_<model>_<args>, args sorted by name, values flattened
+ * through Python's str(), non-identifier characters replaced by '_', joined with '__'.
+ * The full name is the node's name; a name of 64 characters or more gets a short form (the
+ * first 30 characters of <type>_<model> plus the md5 of the full name) for its alias and
+ * compiled file, as dbt does.
  */
 export function synthesizeTestName(
-  testName: string,
+  testType: string,
   modelName: string,
   args: Record<string, unknown>,
-  namespace: string | null,
-): string {
+): { name: string; shortName: string } {
   const flat: string[] = [];
   for (const key of Object.keys(args).sort()) {
     if (key === 'model') continue;
@@ -757,10 +766,10 @@ export function synthesizeTestName(
     flat.push(...parts.map(pythonStr));
   }
   const label = flat.map((part) => part.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
-  const prefix = namespace ? `${namespace}_${testName}` : testName;
-  const full = label === '' ? `${prefix}_${modelName}` : `${prefix}_${modelName}_${label}`;
-  if (full.length <= 127) return full;
-  return `${prefix}_${modelName}_${createHash('md5').update(label).digest('hex')}`;
+  const identifier = `${testType}_${modelName}`;
+  const name = `${identifier}_${label}`;
+  if (name.length < 64) return { name, shortName: name };
+  return { name, shortName: `${identifier.slice(0, 30)}_${createHash('md5').update(name).digest('hex')}` };
 }
 
 /** Errors from parse-time rendering already carry file:line; keep the type for the CLI. */

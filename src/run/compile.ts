@@ -177,7 +177,7 @@ export class Compiler {
 
   private writeCompiled(node: ManifestNode, sql: string): string {
     const relative = node.test_metadata
-      ? join(dirname(node.original_file_path), `${node.name}.sql`)
+      ? join(dirname(node.original_file_path), `${node.alias}.sql`)
       : node.original_file_path;
     const path = join(this.targetDir, 'compiled', node.package_name, relative);
     mkdirSync(dirname(path), { recursive: true });

@@ -29,27 +29,26 @@ describe('argv parsing', () => {
 
 describe('generic test names', () => {
   it("follow dbt's naming", () => {
+    const name = (type: string, model: string, args: Record<string, unknown>) =>
+      synthesizeTestName(type, model, args).name;
+    assert.equal(name('not_null', 'orders', { column_name: 'order_id' }), 'not_null_orders_order_id');
     assert.equal(
-      synthesizeTestName('not_null', 'orders', { column_name: 'order_id' }, null),
-      'not_null_orders_order_id',
-    );
-    assert.equal(
-      synthesizeTestName(
-        'accepted_values',
-        'orders',
-        { column_name: 'status', values: ['placed', 'shipped'] },
-        null,
-      ),
+      name('accepted_values', 'orders', { column_name: 'status', values: ['placed', 'shipped'] }),
       'accepted_values_orders_status__placed__shipped',
     );
     assert.equal(
-      synthesizeTestName(
-        'relationships',
-        'orders',
-        { column_name: 'customer_id', to: "ref('customers')", field: 'id' },
-        null,
-      ),
+      name('relationships', 'orders', { column_name: 'customer_id', to: "ref('customers')", field: 'id' }),
       'relationships_orders_customer_id__id__ref_customers_',
     );
+    assert.equal(name('row_count', 'orders', {}), 'row_count_orders_');
+  });
+  it('give long names a short alias: 30 characters of type_model and the md5 of the full name', () => {
+    const values = ['invalid_employee_id', 'missing_customer_id', 'negative_quantity', 'zero_quantity'];
+    const { name, shortName } = synthesizeTestName('accepted_values', 'mdw_stg_sales', {
+      column_name: 'reject_reason',
+      values,
+    });
+    assert.ok(name.length >= 64);
+    assert.match(shortName, /^accepted_values_mdw_stg_sales_[0-9a-f]{32}$/);
   });
 });

@@ -20,11 +20,11 @@ describe("dbt's generic test ids", () => {
       column_name: 'is_active',
       model: "{{ get_where_subquery(ref('dim_customers')) }}",
     };
-    const name = synthesizeTestName('accepted_values', 'dim_customers', kwargs, null);
+    const { name } = synthesizeTestName('accepted_values', 'dim_customers', kwargs);
     assert.equal(name, 'accepted_values_dim_customers_is_active__False__True__False');
     assert.equal(dbtTestHash(name, { name: 'accepted_values', kwargs, namespace: null }), '5e9e306f18');
     const counts = { min_count: 100, max_count: 1000, model: "{{ get_where_subquery(ref('fct_orders')) }}" };
-    const countName = synthesizeTestName('row_count_between', 'fct_orders', counts, null);
+    const { name: countName } = synthesizeTestName('row_count_between', 'fct_orders', counts);
     assert.equal(countName, 'row_count_between_fct_orders_1000__100');
     assert.equal(
       dbtTestHash(countName, { name: 'row_count_between', kwargs: counts, namespace: null }),
