@@ -10,37 +10,14 @@ import { catalogName } from '../../src/adapters/duckdb/profile.js';
 import type { Adapter, Connection } from '../../src/adapters/types.js';
 import type { ManifestNode, NodeConfig, TargetConfig } from '../../src/project/types.js';
 import { ConfigError, ExecutionError } from '../../src/util/errors.js';
+import { testNode } from '../support/nodes.js';
 
 function makeNode(
   name: string,
   config: Partial<NodeConfig> = {},
   extra: Partial<ManifestNode> = {},
 ): ManifestNode {
-  return {
-    unique_id: `model.test.${name}`,
-    resource_type: 'model',
-    name,
-    package_name: 'test',
-    path: `${name}.sql`,
-    original_file_path: `models/${name}.sql`,
-    fqn: ['test', name],
-    raw_code: '',
-    language: 'sql',
-    config: { enabled: true, materialized: 'view', tags: [], meta: {}, ...config },
-    description: '',
-    columns: {},
-    meta: {},
-    tags: [],
-    refs: [],
-    sources: [],
-    depends_on: { nodes: [], macros: [] },
-    database: 'warehouse',
-    schema: 'main',
-    alias: name,
-    relation_name: null,
-    checksum: { name: 'sha256', checksum: '' },
-    ...extra,
-  } as ManifestNode;
+  return testNode('model', name, config, extra);
 }
 
 function makeTarget(extra: Record<string, unknown> = {}): TargetConfig {

@@ -7,32 +7,15 @@ import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
 import type { Adapter, Connection, MaterializeResult, Relation } from '../../src/adapters/types.js';
 import type { ManifestNode, NodeConfig } from '../../src/project/types.js';
 import { ExecutionError } from '../../src/util/errors.js';
+import { testNode } from '../support/nodes.js';
 
 function makeNode(name: string, config: Partial<NodeConfig> = {}): ManifestNode {
-  return {
-    unique_id: `model.test.${name}`,
-    resource_type: 'model',
+  return testNode(
+    'model',
     name,
-    package_name: 'test',
-    path: `${name}.sql`,
-    original_file_path: `models/${name}.sql`,
-    fqn: ['test', name],
-    raw_code: '',
-    language: 'sql',
-    config: { enabled: true, materialized: 'incremental', tags: [], meta: {}, ...config },
-    description: '',
-    columns: {},
-    meta: {},
-    tags: [],
-    refs: [],
-    sources: [],
-    depends_on: { nodes: [], macros: [] },
-    database: 'inc',
-    schema: 'marts',
-    alias: name,
-    relation_name: null,
-    checksum: { name: 'sha256', checksum: '' },
-  } as ManifestNode;
+    { materialized: 'incremental', ...config },
+    { database: 'inc', schema: 'marts' },
+  );
 }
 
 describe('duckdb adapter: incremental models', () => {

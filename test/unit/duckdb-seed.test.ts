@@ -7,33 +7,10 @@ import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
 import type { Adapter, Connection, MaterializeResult } from '../../src/adapters/types.js';
 import type { ManifestNode, NodeConfig } from '../../src/project/types.js';
 import { ExecutionError } from '../../src/util/errors.js';
+import { testNode } from '../support/nodes.js';
 
 function makeSeed(name: string, file: string, config: Partial<NodeConfig> = {}): ManifestNode {
-  return {
-    unique_id: `seed.test.${name}`,
-    resource_type: 'seed',
-    name,
-    package_name: 'test',
-    path: `${name}.csv`,
-    original_file_path: `seeds/${name}.csv`,
-    fqn: ['test', name],
-    raw_code: '',
-    language: 'sql',
-    config: { enabled: true, materialized: 'seed', tags: [], meta: {}, ...config },
-    description: '',
-    columns: {},
-    meta: {},
-    tags: [],
-    refs: [],
-    sources: [],
-    depends_on: { nodes: [], macros: [] },
-    database: 'seeds',
-    schema: 'raw',
-    alias: name,
-    relation_name: null,
-    checksum: { name: 'sha256', checksum: '' },
-    seed_file_path: file,
-  } as ManifestNode;
+  return testNode('seed', name, config, { database: 'seeds', schema: 'raw', seed_file_path: file });
 }
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value);

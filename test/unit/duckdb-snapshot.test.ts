@@ -8,32 +8,10 @@ import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
 import type { Adapter, Connection, MaterializeResult } from '../../src/adapters/types.js';
 import type { ManifestNode, NodeConfig } from '../../src/project/types.js';
 import { ExecutionError } from '../../src/util/errors.js';
+import { testNode } from '../support/nodes.js';
 
 function makeSnapshot(name: string, config: Partial<NodeConfig>): ManifestNode {
-  return {
-    unique_id: `snapshot.test.${name}`,
-    resource_type: 'snapshot',
-    name,
-    package_name: 'test',
-    path: `${name}.sql`,
-    original_file_path: `snapshots/${name}.sql`,
-    fqn: ['test', name],
-    raw_code: '',
-    language: 'sql',
-    config: { enabled: true, materialized: 'snapshot', tags: [], meta: {}, ...config },
-    description: '',
-    columns: {},
-    meta: {},
-    tags: [],
-    refs: [],
-    sources: [],
-    depends_on: { nodes: [], macros: [] },
-    database: 'snaps',
-    schema: 'snapshots',
-    alias: name,
-    relation_name: null,
-    checksum: { name: 'sha256', checksum: '' },
-  } as ManifestNode;
+  return testNode('snapshot', name, config, { database: 'snaps', schema: 'snapshots' });
 }
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
