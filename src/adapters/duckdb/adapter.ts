@@ -16,6 +16,8 @@ import { findRelation, listColumns, SchemaRegistry } from './catalog.js';
 import { DuckDbConnection } from './connection.js';
 import { conciseDuckDbMessage } from './errors.js';
 import { createExternalSourceView } from './external-source.js';
+import { LocalLakehouse, usesIceberg } from './iceberg/lakehouse.js';
+import { buildIcebergIncremental, buildIcebergSnapshot, buildIcebergTable } from './iceberg/materialize.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildIncremental } from './materializations/incremental.js';
 import { loadSeed } from './materializations/seed.js';
@@ -53,9 +55,14 @@ export async function createDuckDbAdapter(
   }
   const resolved: TargetConfig = { ...target, database: profile.catalog, schema: target.schema || 'main' };
   const adapter = new DuckDbAdapter(instance, resolved, profile, projectRoot, warn);
-  // Fail early (and clearly) on bad `settings` rather than in the first model.
+  // Fail early (and clearly) on bad `settings` rather than in the first model; and let the
+  // views over Iceberg tables catch up with commits made since (other writers, rollbacks).
   const probe = await adapter.connect();
-  await probe.close();
+  try {
+    await adapter.syncIcebergViews(probe);
+  } finally {
+    await probe.close();
+  }
   return adapter;
 }
 
@@ -64,6 +71,8 @@ class DuckDbAdapter implements Adapter {
   private readonly open = new Set<DuckDbConnection>();
   private readonly context: BuildContext;
   private closed = false;
+  /** Iceberg storage; none for an in-memory database (there is no warehouse folder) */
+  private readonly lake: LocalLakehouse | null;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -73,6 +82,12 @@ class DuckDbAdapter implements Adapter {
     warn: (message: string) => void,
   ) {
     this.context = { schemas: new SchemaRegistry(), warn };
+    const warehouse = profile.icebergWarehouse;
+    this.lake = warehouse ? new LocalLakehouse(warehouse) : null;
+  }
+
+  async syncIcebergViews(conn: Connection): Promise<void> {
+    await this.lake?.syncViews(conn, this.context, this.target.database);
   }
 
   async connect(): Promise<Connection> {
@@ -100,13 +115,18 @@ class DuckDbAdapter implements Adapter {
     return new DuckDbRelation(database, schema, identifier, type);
   }
 
-  getRelation(
+  async getRelation(
     conn: Connection,
     database: string,
     schema: string,
     identifier: string,
   ): Promise<Relation | null> {
-    return findRelation(conn, database, schema, identifier);
+    const found = await findRelation(conn, database, schema, identifier);
+    // The view in front of an Iceberg table is, for dbt's purposes, the table.
+    if (found?.type === 'view' && this.lake && (await LocalLakehouse.isIcebergView(conn, found))) {
+      return new DuckDbRelation(database, schema, identifier, 'table');
+    }
+    return found;
   }
 
   getColumns(conn: Connection, relation: Relation): Promise<ColumnDescription[]> {
@@ -119,6 +139,8 @@ class DuckDbAdapter implements Adapter {
 
   async materialize(conn: Connection, request: MaterializeRequest): Promise<MaterializeResult> {
     const { node, relation, sql } = request;
+    if (this.lake && usesIceberg(node)) return this.materializeOnIceberg(conn, this.lake, request);
+    if (this.lake?.exists && node.resource_type !== 'seed') this.lake.forget(relation);
     if (node.resource_type === 'snapshot') return buildSnapshot(conn, this.context, request);
     if (node.resource_type === 'seed') return this.loadSeed(conn, node, relation);
     const materialized = String(node.config.materialized ?? 'view').toLowerCase();
@@ -140,6 +162,19 @@ class DuckDbAdapter implements Adapter {
     }
   }
 
+  private materializeOnIceberg(
+    conn: Connection,
+    lake: LocalLakehouse,
+    request: MaterializeRequest,
+  ): Promise<MaterializeResult> {
+    if (request.node.resource_type === 'snapshot')
+      return buildIcebergSnapshot(conn, this.context, lake, request);
+    if (String(request.node.config.materialized).toLowerCase() === 'incremental') {
+      return buildIcebergIncremental(conn, this.context, lake, request);
+    }
+    return buildIcebergTable(conn, this.context, lake, request.relation, request.sql);
+  }
+
   loadSeed(conn: Connection, node: ManifestNode, relation: Relation): Promise<MaterializeResult> {
     return loadSeed(conn, this.context, node, relation, this.projectRoot);
   }
@@ -157,6 +192,7 @@ class DuckDbAdapter implements Adapter {
     if (this.closed) return;
     this.closed = true;
     for (const conn of [...this.open]) await conn.close();
+    this.lake?.close();
     // Closing the instance checkpoints the WAL into the database file.
     this.instance.closeSync();
   }

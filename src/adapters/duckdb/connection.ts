@@ -38,6 +38,11 @@ export class DuckDbConnection implements Connection {
     };
   }
 
+  /** The underlying @duckdb/node-api connection (the Iceberg writer drives COPY through it). */
+  get duckdb(): DuckDBConnection {
+    return this.raw;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -15,6 +15,8 @@ export interface DuckDbProfile {
   instanceOptions: Record<string, string>;
   /** `SET` statements run on every new connection */
   setStatements: string[];
+  /** folder of the Iceberg lakehouse (catalog.db + tables): `iceberg_warehouse`, else beside the database file */
+  icebergWarehouse: string | null;
   warnings: string[];
 }
 
@@ -64,7 +66,13 @@ export function resolveDuckDbProfile(target: TargetConfig, projectRoot: string):
     );
   }
 
-  return { path, catalog: catalogName(path), instanceOptions, setStatements, warnings };
+  const icebergWarehouse =
+    typeof target.iceberg_warehouse === 'string' && target.iceberg_warehouse !== ''
+      ? absolutePath(target.iceberg_warehouse, projectRoot)
+      : path === ':memory:'
+        ? null
+        : dirname(path);
+  return { path, catalog: catalogName(path), instanceOptions, setStatements, icebergWarehouse, warnings };
 }
 
 function absolutePath(path: string, projectRoot: string): string {

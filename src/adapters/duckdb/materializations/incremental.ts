@@ -24,7 +24,7 @@ import { reconcileSchema, SCHEMA_CHANGE_MODES, type SchemaChangeMode } from './s
 import { buildTable } from './table.js';
 
 export const INCREMENTAL_STRATEGIES = ['append', 'delete+insert', 'merge', 'insert_overwrite'] as const;
-type Strategy = (typeof INCREMENTAL_STRATEGIES)[number];
+export type Strategy = (typeof INCREMENTAL_STRATEGIES)[number];
 
 const DEST = 'DBT_INTERNAL_DEST';
 const SOURCE = 'DBT_INTERNAL_SOURCE';
@@ -59,7 +59,7 @@ export async function buildIncremental(
 }
 
 /** dbt-duckdb's default is delete+insert, which without a unique_key is a plain append. */
-function resolveStrategy(config: NodeConfig, modelName: string): Strategy {
+export function resolveStrategy(config: NodeConfig, modelName: string): Strategy {
   const configured = config.incremental_strategy;
   if (configured === null || configured === undefined || configured === '') return 'delete+insert';
   const strategy = String(configured).toLowerCase();
@@ -70,7 +70,11 @@ function resolveStrategy(config: NodeConfig, modelName: string): Strategy {
   );
 }
 
-function resolveSchemaChangeMode(config: NodeConfig, modelName: string, ctx: BuildContext): SchemaChangeMode {
+export function resolveSchemaChangeMode(
+  config: NodeConfig,
+  modelName: string,
+  ctx: BuildContext,
+): SchemaChangeMode {
   const configured = config.on_schema_change;
   if (configured === null || configured === undefined || configured === '') return 'ignore';
   if ((SCHEMA_CHANGE_MODES as readonly string[]).includes(configured)) return configured as SchemaChangeMode;
@@ -78,7 +82,7 @@ function resolveSchemaChangeMode(config: NodeConfig, modelName: string, ctx: Bui
   return 'ignore';
 }
 
-interface StrategyInput {
+export interface StrategyInput {
   target: Relation;
   staged: Relation;
   /** target columns to write (already reconciled) */
@@ -86,7 +90,11 @@ interface StrategyInput {
   config: NodeConfig;
 }
 
-async function applyStrategy(conn: Connection, strategy: Strategy, input: StrategyInput): Promise<number> {
+export async function applyStrategy(
+  conn: Connection,
+  strategy: Strategy,
+  input: StrategyInput,
+): Promise<number> {
   switch (strategy) {
     case 'append':
       return insertAll(conn, input);

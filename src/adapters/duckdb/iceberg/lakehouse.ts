@@ -1,0 +1,102 @@
+/**
+ * The local lakehouse behind the DuckDB target: Iceberg tables in `<warehouse>/catalog.db`
+ * (beside the DuckDB file, or the profile's `iceberg_warehouse`), each exposed in DuckDB as a
+ * view over its current snapshot's Parquet files. The view's comment records the metadata
+ * file it was built from, so views follow commits made by other writers (PyIceberg, a
+ * rollback, another mdw process) the next time mdw opens the database.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type IcebergCatalog,
+  type IcebergTable,
+  openCatalog,
+  scanSql,
+} from '../../../lakehouse/iceberg/index.js';
+import type { ManifestNode } from '../../../project/types.js';
+import { sqlString } from '../../sql-helpers.js';
+import type { Connection, Relation } from '../../types.js';
+import { findRelation } from '../catalog.js';
+import { inTransaction } from '../connection.js';
+import type { BuildContext } from '../materializations/context.js';
+import { ensureSchemaOf } from '../materializations/context.js';
+import { DuckDbRelation } from '../relation.js';
+
+const VIEW_MARK = 'iceberg:';
+
+/** Models and snapshots configured with table_type='iceberg' are stored as Iceberg tables. */
+export function usesIceberg(node: ManifestNode): boolean {
+  if (String(node.config.table_type ?? '').toLowerCase() !== 'iceberg') return false;
+  if (node.resource_type === 'snapshot') return true;
+  return ['table', 'incremental'].includes(String(node.config.materialized).toLowerCase());
+}
+
+export class LocalLakehouse {
+  private opened: IcebergCatalog | undefined;
+
+  constructor(readonly warehouseDir: string) {}
+
+  get catalog(): IcebergCatalog {
+    this.opened ??= openCatalog(this.warehouseDir, { name: 'mdw' });
+    return this.opened;
+  }
+
+  /** True once any Iceberg table was ever written here (opening must not create catalog.db). */
+  get exists(): boolean {
+    return this.opened !== undefined || existsSync(join(this.warehouseDir, 'catalog.db'));
+  }
+
+  find(relation: Relation): IcebergTable | null {
+    if (!this.exists || !this.catalog.tableExists(relation.schema, relation.identifier)) return null;
+    return this.catalog.loadTable(relation.schema, relation.identifier);
+  }
+
+  /** Point the DuckDB view at the table's current snapshot (replacing a plain table of that name). */
+  async expose(conn: Connection, ctx: BuildContext, relation: Relation, table: IcebergTable): Promise<void> {
+    await ensureSchemaOf(conn, ctx, relation);
+    const existing = await findRelation(conn, relation.database, relation.schema, relation.identifier);
+    await inTransaction(conn, async () => {
+      if (existing?.type === 'table') await conn.query(`drop table ${relation.render()}`);
+      await conn.query(`create or replace view ${relation.render()} as ${scanSql(table)}`);
+      await conn.query(
+        `comment on view ${relation.render()} is ${sqlString(VIEW_MARK + table.metadataLocation)}`,
+      );
+    });
+  }
+
+  /** Refresh every view whose table moved on since the view was made (other writers' commits). */
+  async syncViews(conn: Connection, ctx: BuildContext, database: string): Promise<void> {
+    if (!this.exists) return;
+    const result = await conn.query(
+      `select schema_name, view_name, comment from duckdb_views() where not internal and comment like '${VIEW_MARK}%'`,
+    );
+    const seen = new Map(
+      result.rows.map((row) => [`${row[0]}.${row[1]}`, String(row[2]).slice(VIEW_MARK.length)]),
+    );
+    for (const { namespace, name } of this.catalog.listTables()) {
+      const location = this.catalog.currentMetadataLocation(namespace, name);
+      if (location === undefined || seen.get(`${namespace}.${name}`) === location) continue;
+      const table = this.catalog.loadTable(namespace, name);
+      await this.expose(conn, ctx, new DuckDbRelation(database, namespace, name, 'view'), table);
+    }
+  }
+
+  /** Is this DuckDB view the face of an Iceberg table? (It counts as a table for dbt.) */
+  static async isIcebergView(conn: Connection, relation: Relation): Promise<boolean> {
+    const result = await conn.query(
+      `select 1 from duckdb_views() where lower(schema_name) = lower(${sqlString(relation.schema)})
+         and lower(view_name) = lower(${sqlString(relation.identifier)}) and comment like '${VIEW_MARK}%'`,
+    );
+    return result.rows.length > 0;
+  }
+
+  /** A model that stops being Iceberg leaves the catalog (else the next sync would bring it back). */
+  forget(relation: Relation): void {
+    if (this.find(relation)) this.catalog.dropTable(relation.schema, relation.identifier, { purge: true });
+  }
+
+  close(): void {
+    this.opened?.close();
+    this.opened = undefined;
+  }
+}

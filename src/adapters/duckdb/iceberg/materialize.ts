@@ -1,0 +1,245 @@
+/**
+ * table / incremental / snapshot materializations on Iceberg (table_type='iceberg').
+ *
+ * DuckDB computes, the lakehouse commits: new rows are written as Parquet data files with
+ * field ids (one evaluation of the model's SELECT), then one atomic Iceberg commit publishes
+ * them, then the DuckDB view moves to the new snapshot. Incremental strategies are applied
+ * copy-on-write: only the data files that can hold rows the strategy touches (by key bounds
+ * and a key scan, or by partition value) are read into a working table, the same strategy
+ * SQL as for DuckDB tables runs on it, and the rewritten files replace them in one commit.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  type IcebergTable,
+  type LiveDataFile,
+  PARTITION_COLUMN,
+  readFilesSql,
+  type Schema,
+  schemaForSelect,
+  writeDataFiles,
+} from '../../../lakehouse/iceberg/index.js';
+import { decodeValue } from '../../../lakehouse/iceberg/values.js';
+import { asSubquery, quoteIdentifier, toNameList } from '../../sql-helpers.js';
+import type { Connection, MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
+import { listColumns } from '../catalog.js';
+import type { DuckDbConnection } from '../connection.js';
+import type { BuildContext } from '../materializations/context.js';
+import { plural } from '../materializations/context.js';
+import {
+  applyStrategy,
+  resolveSchemaChangeMode,
+  resolveStrategy,
+  type Strategy,
+} from '../materializations/incremental.js';
+import { reconcileSchema } from '../materializations/schema-change.js';
+import { buildSnapshot } from '../materializations/snapshot.js';
+import { DuckDbRelation } from '../relation.js';
+import type { LocalLakehouse } from './lakehouse.js';
+
+function duckdb(conn: Connection): DuckDBConnection {
+  return (conn as DuckDbConnection).duckdb;
+}
+
+function totalRows(files: readonly { recordCount: number | bigint }[]): number {
+  return files.reduce((sum, file) => sum + Number(file.recordCount), 0);
+}
+
+/** `table`, a first or full-refresh incremental run: the SELECT's rows become the table's next snapshot. */
+export async function buildIcebergTable(
+  conn: Connection,
+  ctx: BuildContext,
+  lake: LocalLakehouse,
+  relation: Relation,
+  selectSql: string,
+): Promise<MaterializeResult> {
+  const rows = await replaceIcebergTable(conn, ctx, lake, relation, selectSql);
+  return { rowsAffected: rows, message: `CREATE TABLE (${plural(rows, 'row')})` };
+}
+
+async function replaceIcebergTable(
+  conn: Connection,
+  ctx: BuildContext,
+  lake: LocalLakehouse,
+  relation: Relation,
+  selectSql: string,
+): Promise<number> {
+  const raw = duckdb(conn);
+  let table = lake.find(relation);
+  const schema = await schemaForSelect(raw, selectSql, table?.schema());
+  const partitioned = schema.fields.some((field) => field.name === PARTITION_COLUMN);
+  table ??= lake.catalog.createTable(relation.schema, relation.identifier, schema, { partitioned });
+  const files = await writeDataFiles(raw, { selectSql, schema, partitioned, dataDir: table.dataDir() });
+  await table.replace({ schema, addFiles: files, partitioned });
+  await lake.expose(conn, ctx, relation, table);
+  return totalRows(files);
+}
+
+export async function buildIcebergIncremental(
+  conn: Connection,
+  ctx: BuildContext,
+  lake: LocalLakehouse,
+  request: MaterializeRequest,
+): Promise<MaterializeResult> {
+  const { node, relation, sql } = request;
+  const config = node.config;
+  const fullRefresh = typeof config.full_refresh === 'boolean' ? config.full_refresh : request.fullRefresh;
+  const table = lake.find(relation);
+  if (!table || fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql);
+
+  const strategy = resolveStrategy(config, node.name);
+  const mode = resolveSchemaChangeMode(config, node.name, ctx);
+  const staged = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_new`, 'table');
+  const working = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_work`, 'table');
+  await conn.query(`create or replace temp table ${staged.render()} as ${asSubquery(sql)}`);
+  try {
+    const schema = table.schema();
+    const affected = await affectedFiles(conn, table, strategy, config, staged);
+    await conn.query(
+      `create or replace temp table ${working.render()} as ${readFilesSql(
+        affected.map((f) => f.localPath),
+        schema,
+      )}`,
+    );
+    const sourceColumns = await listColumns(conn, staged);
+    const targetColumns = await listColumns(conn, working);
+    const columns = await reconcileSchema(conn, mode, working, sourceColumns, targetColumns, node.name);
+    const written = await applyStrategy(conn, strategy, { target: working, staged, columns, config });
+    const raw = duckdb(conn);
+    const workingSql = `select * from ${working.render()}`;
+    const nextSchema = await schemaForSelect(raw, workingSql, schema);
+    const files = await writeDataFiles(raw, {
+      selectSql: workingSql,
+      schema: nextSchema,
+      partitioned: table.partitioned,
+      dataDir: table.dataDir(),
+    });
+    if (affected.length === 0) await table.append(files, { schema: nextSchema });
+    else await table.overwrite({ deleteFiles: affected, addFiles: files, schema: nextSchema });
+    await lake.expose(conn, ctx, relation, table);
+    return { rowsAffected: written, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${written}` };
+  } finally {
+    await conn.query(`drop table if exists ${staged.render()}`).catch(() => {});
+    await conn.query(`drop table if exists ${working.render()}`).catch(() => {});
+  }
+}
+
+/**
+ * The live files that may hold rows the strategy deletes or updates. Keys: files whose key
+ * bounds overlap the new keys' range, confirmed by a scan of the key column. Partitions: files
+ * in the partitions of the new rows. Append touches none.
+ */
+async function affectedFiles(
+  conn: Connection,
+  table: IcebergTable,
+  strategy: Strategy,
+  config: MaterializeRequest['node']['config'],
+  staged: Relation,
+): Promise<LiveDataFile[]> {
+  const live = table.dataFiles();
+  if (live.length === 0 || strategy === 'append') return [];
+  if (strategy === 'insert_overwrite') {
+    const partitionBy = toNameList(config.partition_by as string | string[] | null);
+    if (partitionBy.length === 0) return live; // the whole table is the partition
+    if (table.partitioned && partitionBy.length === 1 && partitionBy[0] === PARTITION_COLUMN) {
+      const result = await conn.query(
+        `select distinct ${quoteIdentifier(PARTITION_COLUMN)}::varchar from ${staged.render()}`,
+      );
+      const wanted = new Set(result.rows.map((row) => (row[0] === null ? null : String(row[0]))));
+      return live.filter((file) => wanted.has(partitionText(file)));
+    }
+    return filesMatching(conn, live, table.schema(), partitionBy, staged);
+  }
+  const keys = toNameList(config.unique_key);
+  if (keys.length === 0) return [];
+  const candidates = await filesByKeyBounds(conn, live, table.schema(), keys, staged);
+  return filesMatching(conn, candidates, table.schema(), keys, staged);
+}
+
+function partitionText(file: LiveDataFile): string | null {
+  const value = (file.partition as Record<string, unknown>)[PARTITION_COLUMN];
+  return value === null || value === undefined ? null : String(value);
+}
+
+/** Single numeric or text keys: skip files whose [lower, upper] bounds miss the new keys' range. */
+async function filesByKeyBounds(
+  conn: Connection,
+  live: LiveDataFile[],
+  schema: Schema,
+  keys: string[],
+  staged: Relation,
+): Promise<LiveDataFile[]> {
+  if (keys.length !== 1) return live;
+  const field = schema.fields.find((f) => f.name.toLowerCase() === keys[0]!.toLowerCase());
+  if (!field || typeof field.type !== 'string' || !['int', 'long'].includes(field.type)) return live;
+  const range = await conn.query(
+    `select min(${quoteIdentifier(field.name)})::bigint, max(${quoteIdentifier(field.name)})::bigint from ${staged.render()}`,
+  );
+  const [min, max] = range.rows[0] as [number | bigint | null, number | bigint | null];
+  if (min === null || max === null) return [];
+  return live.filter((file) => {
+    const lower = file.lowerBounds?.[field.id];
+    const upper = file.upperBounds?.[field.id];
+    if (!lower || !upper) return true;
+    const low = BigInt(decodeValue(field.type as 'long', lower) as number | bigint);
+    const high = BigInt(decodeValue(field.type as 'long', upper) as number | bigint);
+    return !(high < BigInt(min) || low > BigInt(max));
+  });
+}
+
+/** The files (among `files`) holding at least one row whose columns match a staged row. */
+async function filesMatching(
+  conn: Connection,
+  files: LiveDataFile[],
+  schema: Schema,
+  columns: string[],
+  staged: Relation,
+): Promise<LiveDataFile[]> {
+  if (files.length === 0) return [];
+  const tuple = columns.map(quoteIdentifier).join(', ');
+  const scan = readFilesSql(
+    files.map((f) => f.localPath),
+    schema,
+    { filename: true },
+  );
+  const result = await conn.query(
+    `select distinct filename from (${scan}) where (${tuple}) in (select ${tuple} from ${staged.render()})`,
+  );
+  const hits = new Set(result.rows.map((row) => String(row[0])));
+  return files.filter((file) => hits.has(file.localPath));
+}
+
+/**
+ * Snapshots on Iceberg: the current versions are copied into a working DuckDB table, the
+ * SCD2 logic runs on it, and the result becomes the table's next snapshot.
+ */
+export async function buildIcebergSnapshot(
+  conn: Connection,
+  ctx: BuildContext,
+  lake: LocalLakehouse,
+  request: MaterializeRequest,
+): Promise<MaterializeResult> {
+  const { relation } = request;
+  const working = new DuckDbRelation(
+    relation.database,
+    relation.schema,
+    `${relation.identifier}__mdw_snapshot`,
+    'table',
+  );
+  await conn.query(`drop table if exists ${working.render()}`);
+  try {
+    const table = lake.find(relation);
+    if (table) {
+      await conn.query(
+        `create table ${working.render()} as ${readFilesSql(
+          table.dataFiles().map((f) => f.localPath),
+          table.schema(),
+        )}`,
+      );
+    }
+    const result = await buildSnapshot(conn, ctx, { ...request, relation: working });
+    await replaceIcebergTable(conn, ctx, lake, relation, `select * from ${working.render()}`);
+    return result;
+  } finally {
+    await conn.query(`drop table if exists ${working.render()}`).catch(() => {});
+  }
+}

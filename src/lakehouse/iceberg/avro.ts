@@ -1,0 +1,153 @@
+/**
+ * Avro object container files, read and written whole and synchronously (manifests are small).
+ * avsc encodes the records; the container framing (header, blocks, sync markers, the deflate
+ * codec) is done here so the header keeps our schema JSON verbatim — Iceberg's `field-id`
+ * attributes included — and so longs decode to exact `bigint`s (snapshot ids use all 63 bits).
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import avro from 'avsc';
+
+const MAGIC = Buffer.from('Obj\u0001', 'latin1');
+
+/** Avro `long` as bigint on read; accepts number or bigint on write. */
+const exactLong = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(0),
+  toBuffer: (n: number | bigint) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(n));
+    return buf;
+  },
+  fromJSON: (x: unknown) => BigInt(x as number),
+  toJSON: (n: bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint' || Number.isInteger(n),
+  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
+});
+
+const headerType = avro.Type.forSchema({
+  type: 'record',
+  name: 'org.apache.avro.file.Header',
+  fields: [
+    { name: 'magic', type: { type: 'fixed', name: 'Magic', size: 4 } },
+    { name: 'meta', type: { type: 'map', values: 'bytes' } },
+    { name: 'sync', type: { type: 'fixed', name: 'Sync', size: 16 } },
+  ],
+});
+const longType = avro.Type.forSchema('long');
+
+export function avroType(schema: object): avro.Type {
+  return avro.Type.forSchema(schema as avro.Schema, {
+    registry: { long: exactLong } as any,
+    wrapUnions: false,
+  });
+}
+
+export interface AvroFile {
+  /** the writer's schema, as JSON (with every custom attribute) */
+  schema: any;
+  /** header metadata other than avro.schema / avro.codec, as strings */
+  metadata: Record<string, string>;
+  records: any[];
+}
+
+/** Writes records as an Avro container file (deflate codec), fsynced; returns its size in bytes. */
+export function writeAvroFile(
+  path: string,
+  schema: object,
+  records: readonly unknown[],
+  metadata: Record<string, string>,
+): number {
+  const type = avroType(schema);
+  const sync = randomBytes(16);
+  const meta: Record<string, Buffer> = {
+    'avro.schema': Buffer.from(JSON.stringify(schema)),
+    'avro.codec': Buffer.from('deflate'),
+  };
+  for (const [k, v] of Object.entries(metadata)) meta[k] = Buffer.from(v);
+  const parts: Buffer[] = [headerType.toBuffer({ magic: MAGIC, meta, sync })];
+  if (records.length > 0) {
+    const block = deflateRawSync(Buffer.concat(records.map((r) => type.toBuffer(r))));
+    parts.push(longType.toBuffer(records.length), longType.toBuffer(block.length), block, sync);
+  }
+  const bytes = Buffer.concat(parts);
+  writeFileDurably(path, bytes);
+  return bytes.length;
+}
+
+export function readAvroFile(path: string): AvroFile {
+  return decodeAvro(readFileSync(path), path);
+}
+
+export function decodeAvro(buf: Buffer, what = 'Avro data'): AvroFile {
+  if (!buf.subarray(0, 4).equals(MAGIC)) throw new Error(`${what} is not an Avro container file`);
+  const header = headerType.decode(buf, 0);
+  const { meta, sync } = header.value as { meta: Record<string, Buffer>; sync: Buffer };
+  const schema = JSON.parse(meta['avro.schema']!.toString());
+  const codec = meta['avro.codec']?.toString() ?? 'null';
+  if (codec !== 'null' && codec !== 'deflate') {
+    throw new Error(`${what} uses the Avro codec "${codec}", which mdw cannot read`);
+  }
+  const type = avroType(schema);
+  const records: unknown[] = [];
+  let pos = header.offset;
+  while (pos < buf.length) {
+    const count = longType.decode(buf, pos);
+    const size = longType.decode(buf, count.offset);
+    const start = size.offset;
+    const raw = buf.subarray(start, start + (size.value as number));
+    const block = codec === 'deflate' ? inflateRawSync(raw) : raw;
+    let offset = 0;
+    for (let i = 0; i < (count.value as number); i++) {
+      const rec = type.decode(block, offset);
+      records.push(rec.value);
+      offset = rec.offset;
+    }
+    pos = start + (size.value as number);
+    if (!buf.subarray(pos, pos + 16).equals(sync)) throw new Error(`${what} has a corrupt block`);
+    pos += 16;
+  }
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta)) if (!k.startsWith('avro.')) metadata[k] = v.toString();
+  return { schema, metadata, records };
+}
+
+/** Writes a file and fsyncs it, so a commit never points at bytes still in flight. */
+export function writeFileDurably(path: string, bytes: Buffer | string): void {
+  const fd = openSync(path, 'wx');
+  try {
+    writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Re-keys a decoded record by Iceberg field id (spec: columns are projected by id, not name),
+ * recursing through records, arrays and nullable unions. Map-like arrays become arrays of
+ * [key, value] pairs.
+ */
+export function byFieldId(schema: any, value: any): any {
+  if (value === null || value === undefined) return value;
+  if (Array.isArray(schema)) {
+    const branches = schema.filter((s: any) => s !== 'null');
+    return branches.length === 1 ? byFieldId(branches[0], value) : value;
+  }
+  if (typeof schema !== 'object') return value;
+  if (schema.type === 'record') {
+    const out: Record<number, unknown> = {};
+    for (const field of schema.fields) {
+      const id = field['field-id'];
+      if (id !== undefined) out[id] = byFieldId(field.type, value[field.name]);
+    }
+    return out;
+  }
+  if (schema.type === 'array' && schema.logicalType === 'map' && schema.items?.type === 'record') {
+    // Iceberg's int-keyed maps: arrays of {key, value} records → [key, value] pairs
+    const [k, v] = schema.items.fields;
+    return (value as any[]).map((kv) => [byFieldId(k.type, kv[k.name]), byFieldId(v.type, kv[v.name])]);
+  }
+  if (schema.type === 'array') return (value as unknown[]).map((v) => byFieldId(schema.items, v));
+  return value;
+}

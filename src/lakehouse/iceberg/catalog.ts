@@ -1,0 +1,248 @@
+/**
+ * The catalog: a SQLite database laid out exactly like Iceberg's JDBC catalog
+ * (`iceberg_tables`, `iceberg_namespace_properties`), so PyIceberg's
+ * `SqlCatalog(name, uri='sqlite:////abs/W/catalog.db', warehouse='file:///abs/W')` and any
+ * JDBC-catalog engine open the same tables. It holds one pointer per table — the current
+ * metadata file — and a commit is a compare-and-set of that pointer.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { ExecutionError } from '../../util/errors.js';
+import { writeFileDurably } from './avro.js';
+import {
+  newTableMetadata,
+  nextMetadataFileName,
+  parseTableMetadata,
+  serializeTableMetadata,
+} from './metadata.js';
+import { joinUri, tableLocation, uriToPath } from './paths.js';
+import type { Schema } from './schema.js';
+import { IcebergTable } from './table.js';
+
+export interface CatalogOptions {
+  /** catalog_name in the catalog tables; PyIceberg must be opened with the same name. Default `mdw`. */
+  name?: string;
+  /** Commit attempts after the first when another writer got there first. Default 5. */
+  commitRetries?: number;
+  /** How long SQLite waits for another process's lock before failing. Default 30 s. */
+  busyTimeoutMs?: number;
+  /** Test seam: runs after a commit's files are written, just before the pointer swap. */
+  beforeSwap?: (table: IcebergTable, attempt: number) => void | Promise<void>;
+}
+
+export interface TableIdentifier {
+  namespace: string;
+  name: string;
+}
+
+const TABLES_DDL = `CREATE TABLE IF NOT EXISTS iceberg_tables (
+  catalog_name VARCHAR(255) NOT NULL,
+  table_namespace VARCHAR(255) NOT NULL,
+  table_name VARCHAR(255) NOT NULL,
+  metadata_location VARCHAR(1000),
+  previous_metadata_location VARCHAR(1000),
+  iceberg_type VARCHAR(5),
+  PRIMARY KEY (catalog_name, table_namespace, table_name)
+)`;
+
+const NAMESPACES_DDL = `CREATE TABLE IF NOT EXISTS iceberg_namespace_properties (
+  catalog_name VARCHAR(255) NOT NULL,
+  namespace VARCHAR(255) NOT NULL,
+  property_key VARCHAR(255) NOT NULL,
+  property_value VARCHAR(1000),
+  PRIMARY KEY (catalog_name, namespace, property_key)
+)`;
+
+/** Opens (creating if needed) the catalog of a warehouse folder: `<warehouseDir>/catalog.db`. */
+export function openCatalog(warehouseDir: string, options: CatalogOptions = {}): IcebergCatalog {
+  return new IcebergCatalog(warehouseDir, options);
+}
+
+export class IcebergCatalog {
+  readonly name: string;
+  readonly warehouseDir: string;
+  readonly commitRetries: number;
+  readonly beforeSwap: CatalogOptions['beforeSwap'];
+  private readonly db: Database.Database;
+  /** Whether iceberg_tables has the `iceberg_type` column (JDBC catalog schema v1). */
+  private readonly typed: boolean;
+
+  constructor(warehouseDir: string, options: CatalogOptions = {}) {
+    this.warehouseDir = resolve(warehouseDir);
+    this.name = options.name ?? 'mdw';
+    this.commitRetries = options.commitRetries ?? 5;
+    this.beforeSwap = options.beforeSwap;
+    mkdirSync(this.warehouseDir, { recursive: true });
+    this.db = new Database(join(this.warehouseDir, 'catalog.db'), {
+      timeout: options.busyTimeoutMs ?? 30_000,
+    });
+    this.db.exec(TABLES_DDL);
+    this.db.exec(NAMESPACES_DDL);
+    const columns = this.db.prepare('PRAGMA table_info(iceberg_tables)').all() as { name: string }[];
+    this.typed = columns.some((c) => c.name === 'iceberg_type');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // --- namespaces ----------------------------------------------------------------------------
+
+  namespaceExists(namespace: string): boolean {
+    const inTables = this.db
+      .prepare('SELECT 1 FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? LIMIT 1')
+      .get(this.name, namespace);
+    const inProps = this.db
+      .prepare('SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? LIMIT 1')
+      .get(this.name, namespace);
+    return Boolean(inTables || inProps);
+  }
+
+  /** Creates the namespace when missing (with the `exists=true` property PyIceberg also writes). */
+  ensureNamespace(namespace: string): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value)
+         VALUES (?, ?, 'exists', 'true')`,
+      )
+      .run(this.name, namespace);
+  }
+
+  listNamespaces(): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT table_namespace AS ns FROM iceberg_tables WHERE catalog_name = ?
+         UNION SELECT namespace AS ns FROM iceberg_namespace_properties WHERE catalog_name = ? ORDER BY 1`,
+      )
+      .all(this.name, this.name) as { ns: string }[];
+    return rows.map((r) => r.ns);
+  }
+
+  // --- tables --------------------------------------------------------------------------------
+
+  listTables(namespace?: string): TableIdentifier[] {
+    const typeFilter = this.typed ? " AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)" : '';
+    const rows = this.db
+      .prepare(
+        `SELECT table_namespace AS namespace, table_name AS name FROM iceberg_tables
+         WHERE catalog_name = ? AND (? IS NULL OR table_namespace = ?)${typeFilter} ORDER BY 1, 2`,
+      )
+      .all(this.name, namespace ?? null, namespace ?? null) as TableIdentifier[];
+    return rows;
+  }
+
+  tableExists(namespace: string, name: string): boolean {
+    return this.currentMetadataLocation(namespace, name) !== undefined;
+  }
+
+  /**
+   * Creates an empty table at `W/<namespace>/<name>` (no snapshot yet). Identity-partitioned
+   * on the `partition` column when `partitioned` and the schema has that column.
+   */
+  createTable(
+    namespace: string,
+    name: string,
+    schema: Schema,
+    options: { partitioned?: boolean; properties?: Record<string, string>; location?: string } = {},
+  ): IcebergTable {
+    if (this.tableExists(namespace, name)) {
+      throw new ExecutionError(`Iceberg table ${namespace}.${name} already exists in catalog ${this.name}.`);
+    }
+    this.ensureNamespace(namespace);
+    const location = options.location ?? tableLocation(this.warehouseDir, namespace, name);
+    const metadata = newTableMetadata({
+      location,
+      schema,
+      partitioned: options.partitioned ?? false,
+      properties: options.properties,
+    });
+    const metadataDir = join(uriToPath(location), 'metadata');
+    mkdirSync(metadataDir, { recursive: true });
+    const fileName = nextMetadataFileName(null, metadata);
+    writeFileDurably(join(metadataDir, fileName), serializeTableMetadata(metadata));
+    const metadataLocation = joinUri(location, 'metadata', fileName);
+    try {
+      if (this.typed) {
+        this.db
+          .prepare(
+            `INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location,
+               previous_metadata_location, iceberg_type) VALUES (?, ?, ?, ?, NULL, 'TABLE')`,
+          )
+          .run(this.name, namespace, name, metadataLocation);
+      } else {
+        this.db
+          .prepare(
+            `INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location,
+               previous_metadata_location) VALUES (?, ?, ?, ?, NULL)`,
+          )
+          .run(this.name, namespace, name, metadataLocation);
+      }
+    } catch (error) {
+      rmSync(join(metadataDir, fileName), { force: true });
+      if (String(error).includes('UNIQUE')) {
+        throw new ExecutionError(
+          `Iceberg table ${namespace}.${name} already exists in catalog ${this.name}.`,
+        );
+      }
+      throw error;
+    }
+    return new IcebergTable(this, namespace, name, metadataLocation, metadata);
+  }
+
+  loadTable(namespace: string, name: string): IcebergTable {
+    const location = this.currentMetadataLocation(namespace, name);
+    if (location === undefined) {
+      throw new ExecutionError(`Iceberg table ${namespace}.${name} does not exist in catalog ${this.name}.`);
+    }
+    return new IcebergTable(this, namespace, name, location, this.readMetadata(location));
+  }
+
+  /**
+   * Removes the table from the catalog. With `purge`, also deletes every file its metadata
+   * references and, when the table lives inside this warehouse, its whole folder.
+   */
+  dropTable(namespace: string, name: string, options: { purge?: boolean } = {}): void {
+    const table = options.purge ? this.loadTable(namespace, name) : undefined;
+    const files = table ? table.allReferencedFiles() : [];
+    const dropped = this.db
+      .prepare('DELETE FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?')
+      .run(this.name, namespace, name);
+    if (dropped.changes === 0) {
+      throw new ExecutionError(`Iceberg table ${namespace}.${name} does not exist in catalog ${this.name}.`);
+    }
+    if (!table) return;
+    for (const file of files) rmSync(file, { force: true });
+    const dir = table.locationPath();
+    if (dir.startsWith(this.warehouseDir + '/') && existsSync(dir))
+      rmSync(dir, { recursive: true, force: true });
+  }
+
+  // --- the pointer ---------------------------------------------------------------------------
+
+  /** The table's current metadata file location, or undefined when the table does not exist. */
+  currentMetadataLocation(namespace: string, name: string): string | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT metadata_location AS location FROM iceberg_tables
+         WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?`,
+      )
+      .get(this.name, namespace, name) as { location: string | null } | undefined;
+    return row?.location ?? undefined;
+  }
+
+  /** The atomic commit: moves the pointer from `expected` to `next`; false when someone else moved it first. */
+  swapMetadataLocation(namespace: string, name: string, expected: string, next: string): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ?
+         WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?`,
+      )
+      .run(next, expected, this.name, namespace, name, expected);
+    return result.changes === 1;
+  }
+
+  readMetadata(location: string) {
+    return parseTableMetadata(readFileSync(uriToPath(location)), location);
+  }
+}
