@@ -55,6 +55,69 @@ export interface ColumnDescription {
   dataType: string;
 }
 
+/** One snapshot of a table's history, engine-neutral. */
+export interface TableSnapshotInfo {
+  snapshotId: string;
+  parentId: string | null;
+  committedAt: Date;
+  operation: string;
+  isCurrentAncestor: boolean;
+  isCurrent: boolean;
+  summary: Record<string, string>;
+}
+
+export interface TableFileInfo {
+  path: string;
+  partition: Record<string, unknown>;
+  recordCount: number;
+  fileSizeBytes: number;
+}
+
+export interface TablePartitionInfo {
+  partition: Record<string, unknown>;
+  recordCount: number;
+  fileCount: number;
+  totalSizeBytes: number;
+}
+
+/** Where to travel: a snapshot id of some table, or a point in time (ms since the epoch). */
+export type AsOf = { snapshotId: string } | { timestampMs: number };
+
+/**
+ * Iceberg time travel and maintenance, for targets whose tables are Iceberg
+ * (`schema`/`table` name the relation as the warehouse shows it).
+ */
+export interface IcebergOperations {
+  isIcebergTable(schema: string, table: string): boolean;
+  history(schema: string, table: string): TableSnapshotInfo[];
+  files(schema: string, table: string, snapshotId?: string): TableFileInfo[];
+  partitions(schema: string, table: string, snapshotId?: string): TablePartitionInfo[];
+  rollback(conn: Connection, schema: string, table: string, snapshotId: string): Promise<void>;
+  /** bin-pack small files into files near the target size; one atomic commit */
+  optimize(
+    conn: Connection,
+    schema: string,
+    table: string,
+    targetFileSizeBytes: number,
+  ): Promise<{ filesBefore: number; filesAfter: number }>;
+  expireSnapshots(options: {
+    schema?: string;
+    table?: string;
+    olderThanMs?: number;
+    retainLast?: number;
+  }): Promise<{ table: string; expired: number; deletedFiles: number }[]>;
+  removeOrphans(options: {
+    schema?: string;
+    table?: string;
+    olderThanMs?: number;
+  }): Promise<{ table: string; deletedFiles: number }[]>;
+  /**
+   * Make `conn` see every Iceberg table as of a snapshot or time (other relations unchanged);
+   * returns the database name under which the past is visible.
+   */
+  travelTo(conn: Connection, asOf: AsOf): Promise<string>;
+}
+
 export interface Adapter {
   readonly type: string;
   readonly target: TargetConfig;
@@ -82,6 +145,8 @@ export interface Adapter {
     sql: string,
     auditRelation: Relation | null,
   ): Promise<TestResult>;
+  /** Present when the target's tables are Iceberg tables it can inspect and maintain. */
+  readonly iceberg?: IcebergOperations;
   /** Flush and release everything (database file handles). */
   close(): Promise<void>;
 }

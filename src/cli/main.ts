@@ -36,6 +36,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
     load: async () => (await import('./generate.js')).generateCommand,
   },
+  iceberg: {
+    summary:
+      'Iceberg tables: history|files|partitions <schema.table>, rollback --to <id>, optimize, expire-snapshots, remove-orphans',
+    load: async () => (await import('./iceberg.js')).icebergCommand,
+  },
   quickstart: {
     summary: 'What `npm start` runs: generate data if the landing folder is empty, then build everything',
     load: async () => (await import('./quickstart.js')).quickstartCommand,
@@ -66,7 +71,12 @@ const FLAGS_HELP = `Flags (dbt's):
   --store-failures       keep failing test rows in audit tables
   --no-partial-parse     ignore target/partial_parse.json and parse every file
   -o, --output FORMAT    ls: name|path|json|selector; show: json
-  --limit N              show: rows to preview (default 5)`;
+  --limit N              show: rows to preview (default 5)
+  --as-of ID|TIME        show: query Iceberg tables as of a snapshot id or a time (time travel)
+  --to ID                iceberg rollback: the snapshot to return to
+  --target-file-size S   iceberg optimize: e.g. 128MB (default)
+  --older-than AGE       iceberg expire-snapshots / remove-orphans: e.g. 7d, 1h, 0
+  --retain-last N        iceberg expire-snapshots: always keep the N newest snapshots`;
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -1,9 +1,12 @@
 /** `mdw show --inline "<sql>" | -s <model> [--limit N] [--output json]` — preview rows. */
 import { createAdapter } from '../adapters/index.js';
+import { quoteIdentifier } from '../adapters/sql-helpers.js';
+import type { AsOf } from '../adapters/types.js';
 import { Compiler, inlineNode } from '../run/compile.js';
 import { ConfigError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { numberFlag, type ParsedArgs, stringFlag } from './args.js';
+import { icebergOf } from './iceberg.js';
 import { load, selectionArgs } from './project.js';
 
 export async function showCommand(args: ParsedArgs): Promise<number> {
@@ -27,10 +30,16 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
   const connection = await adapter.connect();
   try {
     const runQuery = async (sql: string) => connection.query(sql);
-    const sql =
+    let sql =
       node.resource_type === 'seed'
         ? `select * from ${node.relation_name}`
         : await compiler.compile(node, { runQuery, which: 'show' });
+    const asOf = stringFlag(args, 'as-of');
+    if (asOf !== undefined) {
+      const catalog = await icebergOf(adapter).travelTo(connection, parseAsOf(asOf));
+      // Relations rendered with the database name would bypass the past: point them at it.
+      sql = sql.replaceAll(`${quoteIdentifier(loaded.target.database)}.`, `${quoteIdentifier(catalog)}.`);
+    }
     const body = sql.trim().replace(/;\s*$/, '');
     const query = limit >= 0 ? `select * from (\n${body}\n) as mdw_show limit ${Math.floor(limit)}` : body;
     const result = await connection.query(query);
@@ -76,4 +85,20 @@ export function formatTable(columns: string[], rows: Record<string, unknown>[]):
   return [line(columns), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.map(line)].join(
     '\n',
   );
+}
+
+/** A snapshot id (a long number), epoch milliseconds (13 digits), or a date-time (UTC unless it says). */
+export function parseAsOf(text: string): AsOf {
+  const trimmed = text.trim();
+  if (/^\d{13}$/.test(trimmed)) return { timestampMs: Number(trimmed) };
+  if (/^-?\d+$/.test(trimmed)) return { snapshotId: trimmed };
+  const hasZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(trimmed);
+  const iso = trimmed.replace(' ', 'T');
+  const ms = Date.parse(/T\d{2}:\d{2}/.test(iso) && !hasZone ? `${iso}Z` : iso);
+  if (Number.isNaN(ms)) {
+    throw new ConfigError(
+      `--as-of takes a snapshot id or a time such as '2026-11-27 13:24:30' (UTC); got '${text}'.`,
+    );
+  }
+  return { timestampMs: ms };
 }

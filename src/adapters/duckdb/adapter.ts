@@ -7,6 +7,7 @@ import type {
   Adapter,
   ColumnDescription,
   Connection,
+  IcebergOperations,
   MaterializeRequest,
   MaterializeResult,
   Relation,
@@ -18,6 +19,7 @@ import { conciseDuckDbMessage } from './errors.js';
 import { createExternalSourceView } from './external-source.js';
 import { LocalLakehouse, usesIceberg } from './iceberg/lakehouse.js';
 import { buildIcebergIncremental, buildIcebergSnapshot, buildIcebergTable } from './iceberg/materialize.js';
+import { LocalIcebergOperations } from './iceberg/operations.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildIncremental } from './materializations/incremental.js';
 import { loadSeed } from './materializations/seed.js';
@@ -73,6 +75,7 @@ class DuckDbAdapter implements Adapter {
   private closed = false;
   /** Iceberg storage; none for an in-memory database (there is no warehouse folder) */
   private readonly lake: LocalLakehouse | null;
+  readonly iceberg?: IcebergOperations;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -84,6 +87,7 @@ class DuckDbAdapter implements Adapter {
     this.context = { schemas: new SchemaRegistry(), warn };
     const warehouse = profile.icebergWarehouse;
     this.lake = warehouse ? new LocalLakehouse(warehouse) : null;
+    if (this.lake) this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
   }
 
   async syncIcebergViews(conn: Connection): Promise<void> {
