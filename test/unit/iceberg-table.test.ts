@@ -267,6 +267,21 @@ describe('iceberg table lifecycle on a temp warehouse', () => {
     ]);
   });
 
+  test('after a compaction, expiring the older snapshots deletes the compacted-away files', async () => {
+    const catalog = openCatalog(warehouse());
+    const table = await newSalesTable(catalog, 'compacted');
+    for (let i = 0; i < 3; i++) await table.append(await write(table, salesSql(i * 100, (i + 1) * 100)));
+    const small = table.dataFiles().map((f) => f.localPath);
+    await table.compact(conn, 64 * 1024 * 1024);
+    const compacted = table.dataFiles().map((f) => f.localPath);
+    assert.ok(compacted.length < small.length, `${small.length} → ${compacted.length} files`);
+    const result = await table.expireSnapshots({ olderThanMs: 0, retainLast: 1 });
+    for (const path of small) assert.ok(!existsSync(path), `${path} is referenced by no snapshot left`);
+    for (const path of compacted) assert.ok(existsSync(path), `${path} is live`);
+    assert.ok(result.deletedFiles.length >= small.length);
+    assert.deepEqual(await countAndSum(table), [300, sumIds(0, 300)]);
+  });
+
   test('snapshotAsOf follows the snapshot log', async () => {
     const catalog = openCatalog(warehouse());
     const table = await newSalesTable(catalog);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ExecutionError } from '../../util/errors.js';
 import { commitWithRetry, nextVersion } from './commit.js';
-import type { DataFile } from './manifest.js';
+import { type DataFile, EntryStatus } from './manifest.js';
 import { ancestry, type Snapshot, type TableMetadata } from './metadata.js';
 import { uriToPath } from './paths.js';
 import { readFilesSql } from './scan.js';
@@ -83,14 +83,17 @@ export async function expireSnapshots(table: IcebergTable, options: ExpireOption
   return { expiredSnapshotIds: expired.map((s) => s['snapshot-id']), deletedFiles };
 }
 
-/** Local paths of the manifest lists, manifests and data/delete files some snapshots reference. */
+/** Local paths of the manifest lists, manifests and live data/delete files of some snapshots. */
 function filesOf(table: IcebergTable, md: TableMetadata, snapshots: readonly Snapshot[]): Set<string> {
   const out = new Set<string>();
   for (const s of snapshots) {
     out.add(uriToPath(s['manifest-list']));
     for (const m of table.manifests(s['snapshot-id'], md)) {
       out.add(uriToPath(m.manifestPath));
-      for (const e of table.manifestEntries(m, md)) out.add(uriToPath(e.dataFile.filePath));
+      // A DELETED entry records that the snapshot dropped the file: it is not the snapshot's data.
+      for (const e of table.manifestEntries(m, md)) {
+        if (e.status !== EntryStatus.DELETED) out.add(uriToPath(e.dataFile.filePath));
+      }
     }
   }
   return out;
