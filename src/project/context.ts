@@ -55,7 +55,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
     const { positional, keywords } = splitKeywords(args);
     if (positional.length < 1 || positional.length > 2 || positional.some((a) => typeof a !== 'string')) {
       throw new TemplateError(
-        `${file}: ref() takes a model name and an optional package name, got ${JSON.stringify(positional)}.`,
+        `ref() takes a model name and an optional package name, got ${JSON.stringify(positional)}.`,
         file,
       );
     }
@@ -73,7 +73,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
     const { positional } = splitKeywords(args);
     if (positional.length !== 2 || positional.some((a) => typeof a !== 'string')) {
       throw new TemplateError(
-        `${file}: source() takes a source name and a table name, got ${JSON.stringify(positional)}.`,
+        `source() takes a source name and a table name, got ${JSON.stringify(positional)}.`,
         file,
       );
     }
@@ -97,10 +97,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
       require: (key: string): unknown => {
         const value = recorder?.config[key] ?? node.config[key];
         if (value === undefined || value === null) {
-          throw new TemplateError(
-            `${file}: config '${key}' is required for ${node.name} but is not set.`,
-            file,
-          );
+          throw new TemplateError(`config '${key}' is required for ${node.name} but is not set.`, file);
         }
         return value;
       },
@@ -112,7 +109,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
     if (isRecord(packageVars) && name in packageVars) return packageVars[name];
     if (name in options.vars) return options.vars[name];
     if (fallback !== undefined) return fallback;
-    throw new ConfigError(`${file}: required var '${name}' is not defined in dbt_project.yml or --vars.`);
+    throw new ConfigError(`required var '${name}' is not defined in dbt_project.yml or --vars.`);
   };
   const hasVar = (name: string): boolean => name in options.vars;
 
@@ -121,7 +118,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
     const value = process.env[name];
     if (value !== undefined) return value;
     if (fallback !== undefined) return fallback;
-    throw new ConfigError(`${file}: environment variable '${name}' is required but not set.`);
+    throw new ConfigError(`environment variable '${name}' is required but not set.`);
   };
 
   const self = new JinjaRelation(node.database, node.schema, node.alias, materializationType(node));

@@ -245,7 +245,7 @@ class ProjectParser {
           this.cache.noteEnv(name);
           const found = process.env[name] ?? fallback;
           if (found === undefined)
-            throw new ConfigError(`${file}: environment variable '${name}' is required but not set.`);
+            throw new ConfigError(`environment variable '${name}' is required but not set.`);
           return found;
         },
         var: (name: string, fallback?: unknown) => {
