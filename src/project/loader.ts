@@ -15,6 +15,7 @@ import { listFiles } from '../util/files.js';
 import { didYouMean } from '../util/suggest.js';
 import { configFromTree, defaultConfig, mergeConfig, unknownConfigKeys } from './config.js';
 import { buildNodeContext, type ContextRecorder } from './context.js';
+import { blankNode } from './node-factory.js';
 import { checksum, ParseCache } from './parse-cache.js';
 import { loadTarget } from './profiles.js';
 import { loadProjectConfig } from './project-config.js';
@@ -356,31 +357,19 @@ class ProjectParser {
       defaultConfig(resourceType),
       configFromTree(this.project.config_trees[treeName as keyof ProjectConfig['config_trees']], fqn),
     );
-    return {
-      unique_id: `${resourceType}.${this.project.name}.${name}`,
+    return blankNode({
       resource_type: resourceType,
       name,
       package_name: this.project.name,
       path: relativePath,
       original_file_path: path,
-      patch_path: null,
       fqn,
       raw_code: rawCode,
-      language: 'sql',
       config,
-      description: '',
-      columns: {},
-      meta: {},
-      tags: [],
-      refs: [],
-      sources: [],
-      depends_on: { nodes: [], macros: [] },
       database: this.target.database,
       schema: this.target.schema,
-      alias: name,
-      relation_name: null,
-      checksum: { name: 'sha256', checksum: sha256(rawCode) },
-    };
+      checksum: sha256(rawCode),
+    });
   }
 
   private addNode(node: ManifestNode): void {

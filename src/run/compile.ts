@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildNodeContext } from '../project/context.js';
 import type { LoadedProject } from '../project/loader.js';
+import { blankNode } from '../project/node-factory.js';
 import { JinjaRelation } from '../project/relation.js';
 import type { ManifestNode, RefCall } from '../project/types.js';
 import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
@@ -188,29 +189,17 @@ export class Compiler {
 
 /** A node for `mdw show --inline` / `mdw compile --inline`: SQL that is not a file of the project. */
 export function inlineNode(loaded: LoadedProject, sql: string): ManifestNode {
-  const name = 'inline_query';
-  return {
-    unique_id: `sql_operation.${loaded.project.name}.${name}`,
+  const node = blankNode({
     resource_type: 'analysis',
-    name,
+    name: 'inline_query',
     package_name: loaded.project.name,
     path: 'inline.sql',
     original_file_path: '(inline)',
-    fqn: [loaded.project.name, name],
+    fqn: [loaded.project.name, 'inline_query'],
     raw_code: sql,
-    language: 'sql',
     config: { enabled: true, materialized: 'view', tags: [], meta: {} },
-    description: '',
-    columns: {},
-    meta: {},
-    tags: [],
-    refs: [],
-    sources: [],
-    depends_on: { nodes: [], macros: [] },
     database: loaded.target.database,
     schema: loaded.target.schema,
-    alias: name,
-    relation_name: null,
-    checksum: { name: 'sha256', checksum: '' },
-  };
+  });
+  return { ...node, unique_id: `sql_operation.${loaded.project.name}.inline_query` };
 }

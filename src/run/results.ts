@@ -25,6 +25,26 @@ export interface NodeResult {
   relation_name: string | null;
 }
 
+/** A result before anything ran: success until the task says otherwise. */
+export function newResult(
+  node: { unique_id: string; relation_name: string | null },
+  threadId: string,
+): NodeResult {
+  return {
+    unique_id: node.unique_id,
+    status: 'success',
+    timing: [],
+    thread_id: threadId,
+    execution_time: 0,
+    adapter_response: {},
+    message: null,
+    failures: null,
+    compiled: false,
+    compiled_code: null,
+    relation_name: node.relation_name,
+  };
+}
+
 export function writeRunResults(
   targetDir: string,
   invocationId: string,

@@ -13,7 +13,7 @@ import { errorMessage } from '../util/errors.js';
 import { writeManifest } from './artifacts.js';
 import { Compiler } from './compile.js';
 import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
-import { countStatuses, type NodeResult, writeRunResults } from './results.js';
+import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
 
@@ -279,19 +279,7 @@ function endStatus(result: NodeResult): string {
 }
 
 function skippedResult(node: ManifestNode): NodeResult {
-  return {
-    unique_id: node.unique_id,
-    status: 'skipped',
-    timing: [],
-    thread_id: 'main',
-    execution_time: 0,
-    adapter_response: {},
-    message: null,
-    failures: null,
-    compiled: false,
-    compiled_code: null,
-    relation_name: node.relation_name,
-  };
+  return { ...newResult(node, 'main'), status: 'skipped' };
 }
 
 function describeCounts(nodes: Record<string, ManifestNode>, sources: Record<string, unknown>): string {

@@ -5,7 +5,7 @@ import type { ManifestNode } from '../project/types.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
 import type { Compiler } from './compile.js';
-import type { NodeResult, TimingInfo } from './results.js';
+import { type NodeResult, newResult, type TimingInfo } from './results.js';
 import { testStatus } from './test-severity.js';
 
 export interface NodeTask {
@@ -24,20 +24,9 @@ export interface NodeTask {
 export async function executeNode(task: NodeTask): Promise<NodeResult> {
   const { node } = task;
   const started = performance.now();
-  const timing: TimingInfo[] = [];
-  const result: NodeResult = {
-    unique_id: node.unique_id,
-    status: 'success',
-    timing,
-    thread_id: task.threadId,
-    execution_time: 0,
-    adapter_response: {},
-    message: null,
-    failures: null,
-    compiled: false,
-    compiled_code: null,
-    relation_name: node.relation_name,
-  };
+  const result = newResult(node, task.threadId);
+  const timing = result.timing;
+
   if (task.upstreamError) {
     result.status = 'error';
     result.message = `${node.resource_type} ${node.name} was not built: ${task.upstreamError}`;

@@ -7,6 +7,8 @@
  * time/timestamp/timestamptz as microseconds); string (string, uuid, decimal as its exact
  * decimal text); Buffer (binary, fixed).
  */
+
+import { civilFromDays, daysFromCivil } from '../../util/civil-date.js';
 import { decimalParts, type PrimitiveType } from './schema.js';
 
 export type IcebergValue = boolean | number | bigint | string | Buffer;
@@ -249,29 +251,7 @@ export function readTwosComplement(buf: Buffer): bigint {
 
 const MICROS_PER_DAY = 86_400_000_000n;
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (works for any year, unlike Date.UTC). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
-}
+export { daysFromCivil };
 
 const pad = (n: number | bigint, width = 2) => String(n).padStart(width, '0');
 
@@ -281,7 +261,7 @@ export function parseDate(text: string): number | undefined {
 }
 
 export function formatDate(days: number): string {
-  const [y, m, d] = civilFromDays(days);
+  const { y, m, d } = civilFromDays(days);
   return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 }
 
