@@ -1,0 +1,149 @@
+/**
+ * 1. The floor: the compiled SQL of every model and snapshot of dbt/, executed back-to-back on
+ * one bare DuckDB connection in a topological order of the manifest, materialized as mdw
+ * materializes it — views as `create view`, tables and (full-build) incrementals as
+ * `create table … as`, snapshots as a table of their select plus the four dbt_* columns of a
+ * first snapshot (the std dimensions read dbt_valid_from / dbt_valid_to). No orchestration, no
+ * tests, no artifacts, no atomic swap: the engine's limit on this machine.
+ *
+ * The SQL comes from `mdw compile` on an empty warehouse (so is_incremental() is false: the
+ * full-build SQL), in its own copy of the project; the raw sources are the views mdw creates,
+ * read back from mdw's catalog (`duckdb_views()` in schema mdw_raw) after `mdw run -s stg.*`.
+ * The database is a file named mdw.duckdb like mdw's (the compiled SQL names catalog "mdw").
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { StepsPlan, StepsTimings } from '../duckdb-steps.js';
+import { buildOrder, type ManifestNode, readManifest } from '../lib/artifacts.js';
+import { measureOk } from '../lib/measure.js';
+import { DUCKDB_STEPS_JS } from '../lib/paths.js';
+import type { SectionResult } from '../lib/results.js';
+import { medianByKey } from '../lib/stats.js';
+import type { Side } from '../lib/workspace.js';
+import { type BenchContext, formatRun, metric, type Section, Series } from './context.js';
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export const floorSection: Section = {
+  name: 'floor',
+  async start(ctx: BenchContext) {
+    const data = await ctx.data();
+    const side = ctx.ws.side('floor', data.rawDir);
+    const plan = await floorPlan(ctx, side);
+    const dbDir = join(ctx.ws.workDir, 'floor', 'floor-db');
+    const planFile = join(ctx.ws.workDir, 'floor', 'plan.json');
+    const timingsFile = join(ctx.ws.workDir, 'floor', 'timings.json');
+    writeFileSync(planFile, JSON.stringify({ ...plan, database: join(dbDir, 'mdw.duckdb') }, null, 1));
+    const series = new Series();
+    const stepRuns: Record<string, number>[] = [];
+    const sqlSeconds: number[] = [];
+    return {
+      async once(run: number) {
+        rmSync(dbDir, { recursive: true, force: true });
+        mkdirSync(dbDir, { recursive: true });
+        const m = series.add(
+          await measureOk('floor', process.execPath, [DUCKDB_STEPS_JS, planFile, timingsFile], {
+            cwd: side.projectDir,
+          }),
+        );
+        const timings = JSON.parse(readFileSync(timingsFile, 'utf8')) as StepsTimings;
+        stepRuns.push(Object.fromEntries(timings.steps.map((s) => [s.id, s.seconds])));
+        sqlSeconds.push(timings.steps.reduce((sum, s) => sum + s.seconds, 0));
+        rmSync(dbDir, { recursive: true, force: true });
+        ctx.log(`floor ${run}/${ctx.runs}: ${formatRun(m)}`);
+      },
+      finish(): SectionResult {
+        const nodes = plan.steps.filter(
+          (s) => s.id.startsWith('model.') || s.id.startsWith('snapshot.'),
+        ).length;
+        return {
+          status: 'ok',
+          metrics: {
+            ...series.metrics('', `floor: compiled SQL of ${nodes} models + snapshots in bare DuckDB`),
+            sqlSeconds: metric('floor: SQL only (sum of statements, no process start)', 's', sqlSeconds),
+          },
+          details: {
+            statements: plan.steps.reduce((n, s) => n + s.statements.length, 0),
+            duckdbOptions: plan.options ?? {},
+            nodeSeconds: medianByKey(stepRuns),
+          },
+        };
+      },
+    };
+  },
+};
+
+async function floorPlan(ctx: BenchContext, side: Side): Promise<Omit<StepsPlan, 'database'>> {
+  // Compile first, on an empty warehouse: the full-build SQL of the incremental model.
+  ctx.ws.freshWarehouse(side);
+  await ctx.ws.mdw(side, ['compile']);
+  const manifest = readManifest(side.projectDir);
+  // Then let mdw create its raw views (and the cheap staging views) and read them back.
+  await ctx.ws.mdw(side, ['run', '-s', 'stg.*']);
+  const rawViews = await readRawViews(join(side.warehouseDir, 'mdw.duckdb'));
+  if (rawViews.length === 0) throw new Error('floor: mdw created no view in schema mdw_raw');
+  const order = buildOrder(manifest);
+  const schemas = [...new Set(['mdw_raw', ...order.map((n) => n.schema)])];
+  const steps: StepsPlan['steps'] = [
+    { id: 'schemas', statements: schemas.map((s) => `create schema if not exists ${quote(s)}`) },
+    ...rawViews.map((v) => ({ id: `source.${v.schema}.${v.name}`, statements: [v.sql] })),
+    ...order.map((node) => ({ id: node.unique_id, statements: [materialize(node)] })),
+  ];
+  return { steps };
+}
+
+async function readRawViews(dbPath: string): Promise<{ schema: string; name: string; sql: string }[]> {
+  const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(
+      `select schema_name, view_name, sql from duckdb_views()
+       where not internal and schema_name = 'mdw_raw' order by view_name`,
+    );
+    return reader.getRowsJS().map((row) => ({
+      schema: String(row[0]),
+      name: String(row[1]),
+      sql: String(row[2]),
+    }));
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+function materialize(node: ManifestNode): string {
+  const sql = (node.compiled_code ?? '').trim().replace(/;+\s*$/, '');
+  if (!sql) throw new Error(`floor: ${node.unique_id} has no compiled_code in the manifest`);
+  const target = `${quote(node.schema)}.${quote(node.alias ?? node.name)}`;
+  if (node.resource_type === 'snapshot') return snapshotTable(node, target, sql);
+  switch (node.config.materialized) {
+    case 'view':
+      return `create view ${target} as\n${sql}\n`;
+    case 'table':
+    case 'incremental':
+      return `create table ${target} as\n${sql}\n`;
+    default:
+      throw new Error(`floor: ${node.unique_id} is materialized as '${node.config.materialized}'`);
+  }
+}
+
+/** A first snapshot: the select plus dbt's meta columns (what the std dimensions read). */
+function snapshotTable(node: ManifestNode, target: string, sql: string): string {
+  const keys = ([] as unknown[]).concat(node.config.unique_key ?? []).map(String);
+  if (keys.length === 0) throw new Error(`floor: snapshot ${node.unique_id} has no unique_key`);
+  const now = 'now()::timestamp';
+  const scdId = [...keys.map(quote), now]
+    .map((e) => `coalesce(cast(${e} as varchar), '')`)
+    .join(` || '|' || `);
+  return `create table ${target} as
+select *,
+  md5(${scdId}) as dbt_scd_id,
+  ${now} as dbt_updated_at,
+  ${now} as dbt_valid_from,
+  cast(null as timestamp) as dbt_valid_to
+from (
+${sql}
+) as snapshot_query
+`;
+}

@@ -1,0 +1,87 @@
+/**
+ * 5. Incremental: per run, on a private copy of the landing and an empty warehouse:
+ *   `mdw build` (the full build, measured: the ratio's denominator, same conditions),
+ *   `mdw generate --day <last day + 1>` (one more day appended to sales.csv, measured apart),
+ *   `mdw build` again (measured: the incremental build — ft_sales merges the new day only; every
+ *   other node and test runs as usual).
+ * Target: incremental build ≤ 5 % of the full build.
+ */
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkAllPassed, nodeSeconds, readRunResults } from '../lib/artifacts.js';
+import { measureOk } from '../lib/measure.js';
+import { MDW_BIN } from '../lib/paths.js';
+import type { SectionResult } from '../lib/results.js';
+import { medianByKey } from '../lib/stats.js';
+import { nextDay } from '../lib/workspace.js';
+import { nodeBreakdown } from './build.js';
+import { type BenchContext, formatRun, type Section, Series } from './context.js';
+
+export const incrementalSection: Section = {
+  name: 'incremental',
+  async start(ctx: BenchContext) {
+    const data = await ctx.data();
+    const rawDir = join(ctx.ws.workDir, 'inc', 'raw');
+    const side = ctx.ws.side('inc', rawDir);
+    const day = nextDay(data.lastDay);
+    const full = new Series();
+    const append = new Series();
+    const incremental = new Series();
+    const nodes: Record<string, number>[] = [];
+    let factMessage: string | null = null;
+    let appendedRows: number | null = null;
+    return {
+      async once(run: number) {
+        rmSync(rawDir, { recursive: true, force: true });
+        cpSync(data.rawDir, rawDir, { recursive: true });
+        ctx.ws.freshWarehouse(side);
+        const f = full.add(await ctx.ws.mdw(side, ['build']));
+        checkAllPassed(readRunResults(side.projectDir), 'mdw build (full)');
+        const a = append.add(
+          await measureOk(
+            'mdw generate --day',
+            process.execPath,
+            [MDW_BIN, 'generate', '--day', day, '--out', rawDir],
+            {
+              cwd: ctx.ws.workDir,
+              env: ctx.ws.env(side),
+            },
+          ),
+        );
+        appendedRows = Number(
+          /Added sales of \d+ to .*?: ([\d,]+) rows/.exec(a.stdout)?.[1]?.replaceAll(',', '') ?? Number.NaN,
+        );
+        const i = incremental.add(await ctx.ws.mdw(side, ['build']));
+        const results = readRunResults(side.projectDir);
+        checkAllPassed(results, 'mdw build (incremental)');
+        nodes.push(nodeSeconds(results));
+        factMessage = results.find((r) => r.uniqueId.endsWith('.mdw_cur_ft_sales'))?.message ?? null;
+        rmSync(rawDir, { recursive: true, force: true });
+        ctx.ws.freshWarehouse(side);
+        ctx.log(
+          `incremental ${run}/${ctx.runs}: full ${formatRun(f)}; generate --day ${day} ${a.seconds.toFixed(2)} s; ` +
+            `incremental build ${formatRun(i)} (${factMessage ?? '?'})`,
+        );
+      },
+      finish(): SectionResult {
+        return {
+          status: 'ok',
+          metrics: {
+            ...full.metrics('full', 'mdw build on an empty warehouse (full)'),
+            ...append.metrics('append', `mdw generate --day ${day} (one more day)`),
+            ...incremental.metrics(
+              'incremental',
+              `mdw build after one more day (${appendedRows ?? '?'} sales rows)`,
+            ),
+          },
+          details: {
+            day,
+            appendedRows,
+            factResult: factMessage,
+            ...nodeBreakdown(ctx, side.projectDir, medianByKey(nodes)),
+          },
+        };
+      },
+    };
+  },
+};
