@@ -5,11 +5,12 @@
  *                          [--work-dir DIR] [--results-dir DIR] [--keep]
  *
  * Sections (the issue's figures): floor, build, peer, startup, incremental, scale, generator,
- * iceberg — see bench/README.md. Every figure is the median of --runs runs, with min and max;
- * targets are ratios of figures measured in this same process run. Writes
- * bench/results/<YYYY-MM-DD>-<scale>.json (with --only: <date>-<scale>-only-<names>.json) and
- * prints the table. Progress goes to stderr. Exit 1 when a section failed (targets missed are
- * reported, not failures).
+ * iceberg — see bench/README.md. Each section does its set-up, then the bench runs rounds: run i
+ * of every section, then run i + 1, so that the runs a ratio compares are taken under the same
+ * load of a shared machine. Every figure is the median of --runs runs, with min and max; targets
+ * are ratios paired by round (lib/targets.ts). Writes bench/results/<YYYY-MM-DD>-<scale>.json
+ * (with --only: <date>-<scale>-only-<names>.json) and prints the table. Progress goes to stderr.
+ * Exit 1 when a section failed (targets missed are reported, not failures).
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
