@@ -1,20 +1,25 @@
 /**
  * 1. The floor: the compiled SQL of every model and snapshot of dbt/, executed back-to-back on
- * one bare DuckDB connection in a topological order of the manifest, materialized as mdw
- * materializes it — views as `create view`, tables and (full-build) incrementals as
- * `create table … as`, snapshots as a table of their select plus the four dbt_* columns of a
- * first snapshot (the std dimensions read dbt_valid_from / dbt_valid_to). No orchestration, no
- * tests, no artifacts, no atomic swap: the engine's limit on this machine.
+ * one bare DuckDB connection in a topological order of the manifest, writing what mdw writes.
+ * Nodes mdw stores as Iceberg tables (config table_type='iceberg' on a table, incremental or
+ * snapshot; mdw's `usesIceberg`) become the same Parquet data files — COPY with mdw's writer
+ * options, one folder per table under floor-data/<schema>/<table> — and a view that reads
+ * exactly those files back, as mdw's Iceberg views do (lib/parquet-table.ts); only the Iceberg
+ * metadata is left out. Other tables and (full-build) incrementals are `create table … as`,
+ * views `create view`. Snapshots select the four dbt_* columns of a first snapshot too (the std
+ * dimensions read dbt_valid_from / dbt_valid_to). No orchestration, no tests, no artifacts, no
+ * atomic swap, no catalog: the engine's limit on this machine.
  *
  * The SQL comes from `mdw compile` on an empty warehouse (so is_incremental() is false: the
  * full-build SQL), in its own copy of the project; the raw sources are the views mdw creates,
  * read back from mdw's catalog (`duckdb_views()` in schema mdw_raw) after `mdw run -s stg.*`.
  * The database is a file named mdw.duckdb like mdw's (the compiled SQL names catalog "mdw").
+ * floor-db and floor-data are deleted and recreated for every run.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { StepsPlan, StepsTimings } from '../duckdb-steps.js';
+import type { Statement, StepsPlan, StepsTimings } from '../duckdb-steps.js';
 import { buildOrder, type ManifestNode, readManifest } from '../lib/artifacts.js';
 import { measureOk } from '../lib/measure.js';
 import { DUCKDB_STEPS_JS } from '../lib/paths.js';
@@ -30,8 +35,9 @@ export const floorSection: Section = {
   async start(ctx: BenchContext) {
     const data = await ctx.data();
     const side = ctx.ws.side('floor', data.rawDir);
-    const plan = await floorPlan(ctx, side);
     const dbDir = join(ctx.ws.workDir, 'floor', 'floor-db');
+    const dataDir = resolve(ctx.ws.workDir, 'floor', 'floor-data');
+    const plan = await floorPlan(ctx, side, dataDir);
     const planFile = join(ctx.ws.workDir, 'floor', 'plan.json');
     const timingsFile = join(ctx.ws.workDir, 'floor', 'timings.json');
     writeFileSync(planFile, JSON.stringify({ ...plan, database: join(dbDir, 'mdw.duckdb') }, null, 1));
@@ -40,8 +46,10 @@ export const floorSection: Section = {
     const sqlSeconds: number[] = [];
     return {
       async once(run: number) {
-        rmSync(dbDir, { recursive: true, force: true });
-        mkdirSync(dbDir, { recursive: true });
+        for (const dir of [dbDir, dataDir]) {
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir, { recursive: true });
+        }
         const m = series.add(
           await measureOk('floor', process.execPath, [DUCKDB_STEPS_JS, planFile, timingsFile], {
             cwd: side.projectDir,
@@ -51,6 +59,7 @@ export const floorSection: Section = {
         stepRuns.push(Object.fromEntries(timings.steps.map((s) => [s.id, s.seconds])));
         sqlSeconds.push(timings.steps.reduce((sum, s) => sum + s.seconds, 0));
         rmSync(dbDir, { recursive: true, force: true });
+        rmSync(dataDir, { recursive: true, force: true });
         ctx.log(`floor ${run}/${ctx.runs}: ${formatRun(m)}`);
       },
       finish(): SectionResult {
@@ -74,7 +83,11 @@ export const floorSection: Section = {
   },
 };
 
-async function floorPlan(ctx: BenchContext, side: Side): Promise<Omit<StepsPlan, 'database'>> {
+async function floorPlan(
+  ctx: BenchContext,
+  side: Side,
+  dataDir: string,
+): Promise<Omit<StepsPlan, 'database'>> {
   // Compile first, on an empty warehouse: the full-build SQL of the incremental model.
   ctx.ws.freshWarehouse(side);
   await ctx.ws.mdw(side, ['compile']);
@@ -88,7 +101,7 @@ async function floorPlan(ctx: BenchContext, side: Side): Promise<Omit<StepsPlan,
   const steps: StepsPlan['steps'] = [
     { id: 'schemas', statements: schemas.map((s) => `create schema if not exists ${quote(s)}`) },
     ...rawViews.map((v) => ({ id: `source.${v.schema}.${v.name}`, statements: [v.sql] })),
-    ...order.map((node) => ({ id: node.unique_id, statements: [materialize(node)] })),
+    ...order.map((node) => ({ id: node.unique_id, statements: [materialize(node, dataDir)] })),
   ];
   return { steps };
 }
@@ -112,11 +125,25 @@ async function readRawViews(dbPath: string): Promise<{ schema: string; name: str
   }
 }
 
-function materialize(node: ManifestNode): string {
-  const sql = (node.compiled_code ?? '').trim().replace(/;+\s*$/, '');
-  if (!sql) throw new Error(`floor: ${node.unique_id} has no compiled_code in the manifest`);
-  const target = `${quote(node.schema)}.${quote(node.alias ?? node.name)}`;
-  if (node.resource_type === 'snapshot') return snapshotTable(node, target, sql);
+/** mdw's `usesIceberg` (src/adapters/duckdb/iceberg/lakehouse.ts): the nodes stored as Iceberg tables. */
+function usesIceberg(node: ManifestNode): boolean {
+  if (String(node.config.table_type ?? '').toLowerCase() !== 'iceberg') return false;
+  if (node.resource_type === 'snapshot') return true;
+  return ['table', 'incremental'].includes(String(node.config.materialized).toLowerCase());
+}
+
+function materialize(node: ManifestNode, dataDir: string): Statement {
+  const compiled = (node.compiled_code ?? '').trim().replace(/;+\s*$/, '');
+  if (!compiled) throw new Error(`floor: ${node.unique_id} has no compiled_code in the manifest`);
+  const name = node.alias ?? node.name;
+  const target = `${quote(node.schema)}.${quote(name)}`;
+  const sql = node.resource_type === 'snapshot' ? firstSnapshotSelect(node, compiled) : compiled;
+  if (usesIceberg(node)) {
+    // mdw's Iceberg snapshot first builds a working DuckDB table, then writes the files from it:
+    // mdw's own step, left out here (the files are written straight from the select).
+    return { parquetTable: { view: target, select: sql, dataDir: join(dataDir, node.schema, name) } };
+  }
+  if (node.resource_type === 'snapshot') return `create table ${target} as\n${sql}\n`;
   switch (node.config.materialized) {
     case 'view':
       return `create view ${target} as\n${sql}\n`;
@@ -129,21 +156,19 @@ function materialize(node: ManifestNode): string {
 }
 
 /** A first snapshot: the select plus dbt's meta columns (what the std dimensions read). */
-function snapshotTable(node: ManifestNode, target: string, sql: string): string {
+function firstSnapshotSelect(node: ManifestNode, sql: string): string {
   const keys = ([] as unknown[]).concat(node.config.unique_key ?? []).map(String);
   if (keys.length === 0) throw new Error(`floor: snapshot ${node.unique_id} has no unique_key`);
   const now = 'now()::timestamp';
   const scdId = [...keys.map(quote), now]
     .map((e) => `coalesce(cast(${e} as varchar), '')`)
     .join(` || '|' || `);
-  return `create table ${target} as
-select *,
+  return `select *,
   md5(${scdId}) as dbt_scd_id,
   ${now} as dbt_updated_at,
   ${now} as dbt_valid_from,
   cast(null as timestamp) as dbt_valid_to
 from (
 ${sql}
-) as snapshot_query
-`;
+) as snapshot_query`;
 }

@@ -118,6 +118,18 @@ export interface IcebergOperations {
   travelTo(conn: Connection, asOf: AsOf): Promise<string>;
 }
 
+/** A view's rows, copied for the readers of one invocation (see run/view-reuse.ts). */
+export interface ViewCopy {
+  relation: Relation;
+  rows: number | null;
+}
+
+/** Invocation-scoped copies of views' rows, for engines where a copy is cheaper than re-evaluating. */
+export interface ViewCopies {
+  create(conn: Connection, view: Relation): Promise<ViewCopy>;
+  drop(conn: Connection, copy: Relation): Promise<void>;
+}
+
 export interface Adapter {
   readonly type: string;
   readonly target: TargetConfig;
@@ -145,6 +157,8 @@ export interface Adapter {
     sql: string,
     auditRelation: Relation | null,
   ): Promise<TestResult>;
+  /** Present when the engine can hold a view's rows for the rest of an invocation. */
+  readonly viewCopies?: ViewCopies;
   /** Present when the target's tables are Iceberg tables it can inspect and maintain. */
   readonly iceberg?: IcebergOperations;
   /** Flush and release everything (database file handles). */

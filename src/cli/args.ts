@@ -29,6 +29,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   'fail-fast': { alias: 'x' },
   'store-failures': {},
   'no-partial-parse': {},
+  'no-view-reuse': {},
   'as-of': { value: true },
   to: { value: true },
   'target-file-size': { value: true },

@@ -70,6 +70,7 @@ const FLAGS_HELP = `Flags (dbt's):
   -x, --fail-fast        stop at the first failure
   --store-failures       keep failing test rows in audit tables
   --no-partial-parse     ignore target/partial_parse.json and parse every file
+  --no-view-reuse        re-run a view's query for each reader (default: evaluate once per run)
   -o, --output FORMAT    ls: name|path|json|selector; show: json
   --limit N              show: rows to preview (default 5)
   --as-of ID|TIME        show: query Iceberg tables as of a snapshot id or a time (time travel)

@@ -40,6 +40,7 @@ export async function quickstartCommand(args: ParsedArgs): Promise<number> {
     command: 'build',
     fullRefresh: args.flags['full-refresh'] === true,
     failFast: false,
+    viewReuse: args.flags['no-view-reuse'] !== true,
     print: (line) => console.log(line),
   });
   const counts = countStatuses(outcome.results);

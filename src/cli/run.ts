@@ -12,6 +12,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     fullRefresh: args.flags['full-refresh'] === true,
     failFast: args.flags['fail-fast'] === true,
     storeFailures: args.flags['store-failures'] === true,
+    viewReuse: args.flags['no-view-reuse'] !== true,
     print: (line) => console.log(line),
   });
   return outcome.exitCode;

@@ -16,6 +16,7 @@ import { formatElapsed, type Print, progressLine, timestamp } from './progress.j
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
+import { ViewReuse } from './view-reuse.js';
 
 export type RunCommand = 'run' | 'seed' | 'snapshot' | 'test' | 'build';
 
@@ -28,6 +29,8 @@ export interface RunRequest {
   fullRefresh: boolean;
   failFast: boolean;
   storeFailures?: boolean;
+  /** evaluate a view read by several nodes once (default true; see view-reuse.ts) */
+  viewReuse?: boolean;
   print: Print;
 }
 
@@ -85,9 +88,12 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   };
   const results = new Map<string, NodeResult>();
   let startedCount = 0;
+  let reuse = ViewReuse.disabled();
   try {
     const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan);
     const parents = planParents(manifest, graph, new Set(plan), request.command === 'build');
+    reuse =
+      request.viewReuse === false ? ViewReuse.disabled() : ViewReuse.plan(manifest, graph, plan, adapter);
     await runScheduled({
       order: plan,
       parents,
@@ -97,17 +103,24 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         const node = manifest.nodes[id]!;
         const index = ++startedCount;
         print(progressLine(index, plan.length, startDescription(node), 'RUN'));
+        const connection = await connectionFor(worker);
         const result = await executeNode({
           node,
           adapter,
-          connection: await connectionFor(worker),
+          connection,
           compiler,
           fullRefresh: request.fullRefresh,
           storeFailures: request.storeFailures === true,
           which: request.command,
           threadId: `Thread-${worker + 1}`,
           upstreamError: upstreamSourceError(node, sourceErrors),
+          rewriteSql: (sql) => reuse.rewrite(id, sql, connection),
         });
+        try {
+          if (reuse.isReused(id)) await keepViewRows(reuse, id, result, connection);
+        } finally {
+          await reuse.release(id, connection);
+        }
         results.set(id, result);
         print(progressLine(index, plan.length, endDescription(node, result), endStatus(result)));
         return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
@@ -122,6 +135,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       },
     });
   } finally {
+    if (connections[0]) await reuse.dropAll(connections[0]).catch(() => undefined);
     for (const connection of connections) await connection?.close().catch(() => undefined);
     await adapter.close();
   }
@@ -139,6 +153,21 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   writeManifest(compiler.targetDir, manifest);
   const failed = ordered.some((r) => r.status === 'error' || r.status === 'fail');
   return { results: ordered, exitCode: failed ? 1 : 0, elapsedSeconds };
+}
+
+/** Copy a reused view's rows for its readers; the view's node carries the time it takes. */
+async function keepViewRows(
+  reuse: ViewReuse,
+  id: string,
+  result: NodeResult,
+  connection: Connection,
+): Promise<void> {
+  const started = performance.now();
+  const kept = await reuse.afterBuild(id, result.status === 'success', connection);
+  if (!kept) return;
+  result.execution_time += (performance.now() - started) / 1000;
+  const rows = kept.rows === null ? 'rows' : `${kept.rows.toLocaleString('en-US')} rows`;
+  result.adapter_response._message = `${result.adapter_response._message ?? 'OK'} (${rows} kept for ${kept.readers} readers)`;
 }
 
 /** Expose every source with an external location as a view; remember which ones failed. */

@@ -19,6 +19,8 @@ export interface NodeTask {
   threadId: string;
   /** a source this node reads could not be exposed (missing landing file, ...) */
   upstreamError: string | null;
+  /** the SQL to execute, from the compiled SQL (compiled_code keeps the original) */
+  rewriteSql?: (sql: string) => Promise<string>;
 }
 
 export async function executeNode(task: NodeTask): Promise<NodeResult> {
@@ -39,6 +41,7 @@ export async function executeNode(task: NodeTask): Promise<NodeResult> {
     await timed(timing, 'compile', async () => {
       if (node.resource_type !== 'seed') sql = await compileForRun(task, relation);
     });
+    if (task.rewriteSql && sql !== '') sql = await task.rewriteSql(sql);
     result.compiled = true;
     result.compiled_code = node.compiled_code ?? null;
     phase = 'execute';

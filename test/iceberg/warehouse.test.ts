@@ -113,8 +113,11 @@ describe('the grocery warehouse on Iceberg, read by PyIceberg', () => {
     assert.equal(Number(now!.n), target.total_records);
   });
 
-  it('optimize, expire-snapshots and remove-orphans keep results and leave only referenced files', () => {
+  it('optimize, expire-snapshots and remove-orphans keep results and leave only referenced files', async () => {
     const table = 'mdw_cur.mdw_cur_ft_sales';
+    // Small files for optimize to pack: three one-row commits by another writer, which land in
+    // a partition that already has its data file.
+    for (let commit = 0; commit < 3; commit++) await python('append', [run.warehouseDir, table]);
     const checksum = `select count(*) as n, sum(net_amount)::double as net, bit_xor(hash(sales_id)) as h from ${table}`;
     const [before] = show(run, checksum);
     const files = (): { path: string; bytes: number }[] =>

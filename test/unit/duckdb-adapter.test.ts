@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { conciseDuckDbMessage } from '../../src/adapters/duckdb/errors.js';
@@ -55,6 +55,19 @@ describe('duckdb adapter: profile and connections', () => {
       assert.ok(existsSync(join(root, 'nested', 'dir', 'mdw.duckdb')));
       const conn = await adapter.connect();
       assert.deepEqual(await rows(conn, 'select current_database()'), [['mdw']]);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  test("the profile's threads (nodes at once) leave DuckDB's own thread count alone, as dbt-duckdb does", async () => {
+    const adapter = await createDuckDbAdapter(makeTarget({ path: ':memory:', threads: 1 }), root, {
+      warn: () => {},
+    });
+    try {
+      const conn = await adapter.connect();
+      const [[threads]] = (await rows(conn, "select current_setting('threads')")) as [[number]];
+      assert.equal(Number(threads), availableParallelism());
     } finally {
       await adapter.close();
     }

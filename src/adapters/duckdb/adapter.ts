@@ -29,6 +29,7 @@ import { buildView } from './materializations/view.js';
 import { type DuckDbProfile, resolveDuckDbProfile } from './profile.js';
 import { DuckDbRelation } from './relation.js';
 import { runDataTest } from './tests.js';
+import { DuckDbViewCopies } from './view-copies.js';
 
 export interface DuckDbAdapterOptions {
   /** where non-fatal notices go (default: stderr) */
@@ -76,6 +77,7 @@ class DuckDbAdapter implements Adapter {
   /** Iceberg storage; none for an in-memory database (there is no warehouse folder) */
   private readonly lake: LocalLakehouse | null;
   readonly iceberg?: IcebergOperations;
+  readonly viewCopies = new DuckDbViewCopies();
 
   constructor(
     private readonly instance: DuckDBInstance,

@@ -31,9 +31,9 @@ export function resolveDuckDbProfile(target: TargetConfig, projectRoot: string):
   const path = configured === ':memory:' ? configured : absolutePath(configured, projectRoot);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 
+  // The profile's `threads` is how many nodes run at once, not DuckDB's own worker threads
+  // (as in dbt-duckdb): DuckDB keeps its default (every core) unless `settings: threads` says.
   const instanceOptions: Record<string, string> = {};
-  const threads = Number(target.threads);
-  if (Number.isInteger(threads) && threads > 0) instanceOptions.threads = String(threads);
   if (target.memory_limit !== undefined && target.memory_limit !== null) {
     instanceOptions.memory_limit = String(target.memory_limit);
   }
