@@ -23,6 +23,7 @@ import type { Statement, StepsPlan, StepsTimings } from '../duckdb-steps.js';
 import { buildOrder, type ManifestNode, readManifest } from '../lib/artifacts.js';
 import { measureOk } from '../lib/measure.js';
 import { DUCKDB_STEPS_JS } from '../lib/paths.js';
+import { localDuckDbSettings } from '../lib/profile-settings.js';
 import type { SectionResult } from '../lib/results.js';
 import { medianByKey } from '../lib/stats.js';
 import type { Side } from '../lib/workspace.js';
@@ -40,7 +41,12 @@ export const floorSection: Section = {
     const plan = await floorPlan(ctx, side, dataDir);
     const planFile = join(ctx.ws.workDir, 'floor', 'plan.json');
     const timingsFile = join(ctx.ws.workDir, 'floor', 'timings.json');
-    writeFileSync(planFile, JSON.stringify({ ...plan, database: join(dbDir, 'mdw.duckdb') }, null, 1));
+    // The profile's DuckDB settings (memory_limit, …), as mdw runs under them.
+    const options = localDuckDbSettings();
+    writeFileSync(
+      planFile,
+      JSON.stringify({ ...plan, options, database: join(dbDir, 'mdw.duckdb') }, null, 1),
+    );
     const series = new Series();
     const stepRuns: Record<string, number>[] = [];
     const sqlSeconds: number[] = [];
@@ -74,7 +80,7 @@ export const floorSection: Section = {
           },
           details: {
             statements: plan.steps.reduce((n, s) => n + s.statements.length, 0),
-            duckdbOptions: plan.options ?? {},
+            duckdbOptions: localDuckDbSettings(),
             nodeSeconds: medianByKey(stepRuns),
           },
         };

@@ -5,11 +5,8 @@
  * ≤ 1.3×). The scale-S build is section 2's when it ran, else measured here.
  * The profile's DuckDB memory settings in force are recorded (dbt/profiles.yml, target local).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { checkAllPassed, readRunResults } from '../lib/artifacts.js';
-import { PROJECT_SRC } from '../lib/paths.js';
+import { localTarget } from '../lib/profile-settings.js';
 import type { SectionResult } from '../lib/results.js';
 import { FULL_BUILD } from './build.js';
 import { type BenchContext, formatRun, metric, type Section, Series } from './context.js';
@@ -95,9 +92,7 @@ async function fullBuild(ctx: BenchContext, sideName: string, rawDir: string, se
 /** memory_limit / temp_directory / threads and `settings:` of the local target, as written. */
 function profileMemorySettings(): Record<string, unknown> {
   try {
-    const profiles = parse(readFileSync(join(PROJECT_SRC, 'profiles.yml'), 'utf8'));
-    const profile = profiles?.mdw ?? Object.values(profiles ?? {})[0];
-    const target = profile?.outputs?.[profile?.target ?? 'local'] ?? {};
+    const target = localTarget();
     const keys = ['threads', 'memory_limit', 'temp_directory', 'settings'];
     return Object.fromEntries(keys.filter((k) => k in target).map((k) => [k, target[k]]));
   } catch (error) {

@@ -1,5 +1,7 @@
 /** View reuse: a view read by several nodes of one invocation is evaluated once. */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeProject, runMdw } from '../support/project.js';
 
@@ -38,6 +40,11 @@ describe('view reuse', () => {
     assert.equal(build.code, 0, build.stdout + build.stderr);
     assert.match(build.stdout, /OK created sql view model main\.v .*50 rows kept for 4 readers/);
     assert.equal(differingRows(dir), 0);
+    // The copies' scratch database is gone with the build.
+    assert.deepEqual(
+      readdirSync(join(dir, 'target')).filter((name) => name.includes('view-copies')),
+      [],
+    );
   });
 
   it('re-runs the view for each reader with --no-view-reuse', () => {

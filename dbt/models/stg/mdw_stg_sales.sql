@@ -89,34 +89,10 @@ validated as (
     where sales_id is not null
 ),
 
--- Duplicates are rare: count the rows of each key first (cheap), then rank only the rows
--- of duplicated keys (sorting every row by all its columns would dominate the view's cost).
-key_counted as (
-    select
-        sales_id,
-        employee_id,
-        customer_id,
-        product_id,
-        quantity,
-        discount_rate,
-        total_price,
-        sales_at,
-        transaction_number,
-        reject_reason,
-        employee_id_text,
-        customer_id_text,
-        product_id_text,
-        quantity_text,
-        discount_rate_text,
-        total_price_text,
-        sales_at_text,
-        count(*) over (
-            partition by sales_id
-        ) as key_row_count
-    from validated
-),
-
-ranked_duplicates as (
+-- One window ranks every row within its sales_id. Keys are almost always unique, so the sort
+-- rarely compares beyond sales_id; a single pass streams better than counting keys first and
+-- ranking duplicates apart (that needs the rows twice, which DuckDB materializes).
+ranked as (
     select
         sales_id,
         employee_id,
@@ -141,8 +117,7 @@ ranked_duplicates as (
                 sales_at_text nulls last,
                 transaction_number nulls last
         ) as duplicate_rank
-    from key_counted
-    where key_row_count > 1
+    from validated
 ),
 
 deduplicated as (
@@ -157,23 +132,7 @@ deduplicated as (
         sales_at,
         transaction_number,
         reject_reason
-    from key_counted
-    where key_row_count = 1
-
-    union all
-
-    select
-        sales_id,
-        employee_id,
-        customer_id,
-        product_id,
-        quantity,
-        discount_rate,
-        total_price,
-        sales_at,
-        transaction_number,
-        reject_reason
-    from ranked_duplicates
+    from ranked
     where duplicate_rank = 1
 ),
 

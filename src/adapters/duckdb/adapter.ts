@@ -77,7 +77,7 @@ class DuckDbAdapter implements Adapter {
   /** Iceberg storage; none for an in-memory database (there is no warehouse folder) */
   private readonly lake: LocalLakehouse | null;
   readonly iceberg?: IcebergOperations;
-  readonly viewCopies = new DuckDbViewCopies();
+  readonly viewCopies: DuckDbViewCopies;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -87,6 +87,9 @@ class DuckDbAdapter implements Adapter {
     warn: (message: string) => void,
   ) {
     this.context = { schemas: new SchemaRegistry(), warn };
+    this.viewCopies = new DuckDbViewCopies(
+      profile.path === ':memory:' ? null : `${profile.path}.view-copies`,
+    );
     const warehouse = profile.icebergWarehouse;
     this.lake = warehouse ? new LocalLakehouse(warehouse) : null;
     if (this.lake) this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
@@ -197,6 +200,12 @@ class DuckDbAdapter implements Adapter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const last = await this.instance.connect();
+    try {
+      await this.viewCopies.release(new DuckDbConnection(last, () => undefined));
+    } finally {
+      last.closeSync();
+    }
     for (const conn of [...this.open]) await conn.close();
     this.lake?.close();
     // Closing the instance checkpoints the WAL into the database file.
