@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -71,6 +71,26 @@ describe('duckdb adapter: profile and connections', () => {
     } finally {
       await adapter.close();
     }
+  });
+
+  test('view copies live in a scratch file beside the database, deleted on close and after a crash', async () => {
+    const database = join(root, 'copies', 'mdw.duckdb');
+    const scratch = `${database}.view-copies`;
+    mkdirSync(join(root, 'copies'), { recursive: true });
+    writeFileSync(scratch, 'left behind by a killed build');
+    const adapter = await createDuckDbAdapter(makeTarget({ path: database }), root, { warn: () => {} });
+    assert.ok(!existsSync(scratch), 'a leftover scratch file is removed when the database opens');
+    try {
+      const conn = await adapter.connect();
+      await conn.query('create view main.v as select range as id from range(1000)');
+      const copy = await adapter.viewCopies!.create(conn, adapter.relation('mdw', 'main', 'v'));
+      assert.equal(copy.rows, 1000);
+      assert.ok(existsSync(scratch));
+      assert.deepEqual(await rows(conn, `select count(*) from ${copy.relation.render()}`), [[1000]]);
+    } finally {
+      await adapter.close();
+    }
+    assert.ok(!existsSync(scratch), 'the scratch file is deleted when the adapter closes');
   });
 
   test(':memory: databases are called memory', async () => {
