@@ -19,6 +19,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { usesIceberg } from '../../src/adapters/duckdb/iceberg/lakehouse.js';
 import type { Statement, StepsPlan, StepsTimings } from '../duckdb-steps.js';
 import { buildOrder, type ManifestNode, readManifest } from '../lib/artifacts.js';
 import { measureOk } from '../lib/measure.js';
@@ -80,7 +81,7 @@ export const floorSection: Section = {
           },
           details: {
             statements: plan.steps.reduce((n, s) => n + s.statements.length, 0),
-            duckdbOptions: localDuckDbSettings(),
+            duckdbOptions: options,
             nodeSeconds: medianByKey(stepRuns),
           },
         };
@@ -129,13 +130,6 @@ async function readRawViews(dbPath: string): Promise<{ schema: string; name: str
     conn.closeSync();
     instance.closeSync();
   }
-}
-
-/** mdw's `usesIceberg` (src/adapters/duckdb/iceberg/lakehouse.ts): the nodes stored as Iceberg tables. */
-function usesIceberg(node: ManifestNode): boolean {
-  if (String(node.config.table_type ?? '').toLowerCase() !== 'iceberg') return false;
-  if (node.resource_type === 'snapshot') return true;
-  return ['table', 'incremental'].includes(String(node.config.materialized).toLowerCase());
 }
 
 function materialize(node: ManifestNode, dataDir: string): Statement {

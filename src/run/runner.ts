@@ -135,7 +135,6 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       },
     });
   } finally {
-    if (connections[0]) await reuse.dropAll(connections[0]).catch(() => undefined);
     for (const connection of connections) await connection?.close().catch(() => undefined);
     await adapter.close();
   }

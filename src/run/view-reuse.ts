@@ -3,7 +3,8 @@
  * the view is built (or, when it is not part of the invocation, when its first reader starts)
  * its rows are copied into a table that lives for this invocation only; the nodes that
  * evaluate their SQL immediately (tables, incrementals, snapshots, tests) read the copy
- * instead of re-running the view's query. The view itself, the compiled SQL in target/ and
+ * instead of re-running the view's query. A copy whose readers were skipped goes when the
+ * adapter closes. The view itself, the compiled SQL in target/ and
  * every persisted definition still name the view: a view built on top of a reused view keeps
  * reading the view. Within one invocation nothing a view reads changes after the view is
  * built (its parents come first), so the copy holds the rows the view would return.
@@ -17,13 +18,12 @@ const MIN_READERS = 2;
 
 interface Candidate {
   view: Relation;
-  /** planned nodes that will read the copy */
-  readers: Set<string>;
+  /** how many planned nodes read the copy */
+  readerCount: number;
   /** readers that have not finished yet; the copy is dropped when none is left */
   pending: Set<string>;
-  /** built in this invocation: copied right after it succeeds */
-  planned: boolean;
-  failed: boolean;
+  /** the view failed, or its copy is dropped: readers run their own SQL */
+  unavailable: boolean;
   copy?: Promise<ViewCopy | null>;
 }
 
@@ -54,10 +54,9 @@ export class ViewReuse {
       if (readers.size < MIN_READERS) continue;
       candidates.set(viewId, {
         view: adapter.relation(view.database, view.schema, view.alias),
-        readers,
+        readerCount: readers.size,
         pending: new Set(readers),
-        planned: planned.has(viewId),
-        failed: false,
+        unavailable: false,
       });
       for (const reader of readers) readsOf.set(reader, [...(readsOf.get(reader) ?? []), viewId]);
     }
@@ -73,11 +72,11 @@ export class ViewReuse {
     const candidate = this.candidates.get(viewId);
     if (!candidate) return null;
     if (!succeeded) {
-      candidate.failed = true;
+      candidate.unavailable = true;
       return null;
     }
     const copy = await this.copyOf(candidate, conn);
-    return copy ? { rows: copy.rows, readers: candidate.readers.size } : null;
+    return copy ? { rows: copy.rows, readers: candidate.readerCount } : null;
   }
 
   /** The SQL a reader runs: every reused view it reads replaced by that view's copy. */
@@ -85,7 +84,7 @@ export class ViewReuse {
     let rewritten = sql;
     for (const viewId of this.readsOf.get(nodeId) ?? []) {
       const candidate = this.candidates.get(viewId)!;
-      if (candidate.failed) continue;
+      if (candidate.unavailable) continue;
       const copy = await this.copyOf(candidate, conn);
       if (copy) rewritten = rewritten.replaceAll(candidate.view.render(), copy.relation.render());
     }
@@ -101,11 +100,6 @@ export class ViewReuse {
     }
   }
 
-  /** End of the invocation: drop what skipped readers left behind. */
-  async dropAll(conn: Connection): Promise<void> {
-    for (const candidate of this.candidates.values()) await this.dropCopy(candidate, conn);
-  }
-
   private copyOf(candidate: Candidate, conn: Connection): Promise<ViewCopy | null> {
     // A view that fails to copy (say, it does not exist yet) is simply not reused: its
     // readers run their own SQL and report their own error.
@@ -116,7 +110,7 @@ export class ViewReuse {
   private async dropCopy(candidate: Candidate, conn: Connection): Promise<void> {
     const copy = await candidate.copy;
     candidate.copy = Promise.resolve(null);
-    candidate.failed = true; // nobody may read it again
+    candidate.unavailable = true;
     if (copy) await this.copies!.drop(conn, copy.relation).catch(() => undefined);
   }
 }

@@ -200,15 +200,11 @@ class DuckDbAdapter implements Adapter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const last = await this.instance.connect();
-    try {
-      await this.viewCopies.release(new DuckDbConnection(last, () => undefined));
-    } finally {
-      last.closeSync();
-    }
     for (const conn of [...this.open]) await conn.close();
     this.lake?.close();
     // Closing the instance checkpoints the WAL into the database file.
     this.instance.closeSync();
+    // The instance closed every attached database, the view copies' scratch file with them.
+    this.viewCopies.removeFiles();
   }
 }

@@ -43,15 +43,8 @@ export class DuckDbViewCopies implements ViewCopies {
     await conn.query(`drop table if exists ${copy.render()}`);
   }
 
-  /** Before the instance closes: detach and delete the scratch file. */
-  async release(conn: Connection): Promise<void> {
-    if (!this.attached) return;
-    this.attached = undefined;
-    await conn.query(`detach database if exists ${quoteIdentifier(COPIES_DATABASE)}`).catch(() => undefined);
-    this.removeFiles();
-  }
-
-  private removeFiles(): void {
+  /** Delete the scratch file (the instance must have closed it). */
+  removeFiles(): void {
     if (!this.file) return;
     for (const path of [this.file, `${this.file}.wal`]) rmSync(path, { force: true });
   }

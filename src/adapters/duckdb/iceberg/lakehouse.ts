@@ -13,7 +13,6 @@ import {
   openCatalog,
   scanSql,
 } from '../../../lakehouse/iceberg/index.js';
-import type { ManifestNode } from '../../../project/types.js';
 import { sqlString } from '../../sql-helpers.js';
 import type { Connection, Relation } from '../../types.js';
 import { findRelation } from '../catalog.js';
@@ -24,8 +23,14 @@ import { DuckDbRelation } from '../relation.js';
 
 const VIEW_MARK = 'iceberg:';
 
-/** Models and snapshots configured with table_type='iceberg' are stored as Iceberg tables. */
-export function usesIceberg(node: ManifestNode): boolean {
+/**
+ * Models and snapshots configured with table_type='iceberg' are stored as Iceberg tables.
+ * (A structural type: the bench's floor asks the same of its own manifest reading.)
+ */
+export function usesIceberg(node: {
+  resource_type: string;
+  config: { table_type?: unknown; materialized?: unknown };
+}): boolean {
   if (String(node.config.table_type ?? '').toLowerCase() !== 'iceberg') return false;
   if (node.resource_type === 'snapshot') return true;
   return ['table', 'incremental'].includes(String(node.config.materialized).toLowerCase());
