@@ -26,7 +26,7 @@ import {
   type TestDefinition,
 } from './properties.js';
 import { dbtTestHash, pythonStr } from './python-repr.js';
-import { JinjaRelation } from './relation.js';
+import { relationsFor } from './relation.js';
 import type {
   ColumnInfo,
   DocBlock,
@@ -323,7 +323,7 @@ class ProjectParser {
             database,
             schema: source.schema,
             identifier: table.identifier,
-            relation_name: new JinjaRelation(database, source.schema, table.identifier).render(),
+            relation_name: relationsFor(this.target.type)(database, source.schema, table.identifier).render(),
             description: this.renderDescription(table.description, source.file),
             source_description: this.renderDescription(source.description, source.file),
             columns: this.columns(table.columns, source.file),
@@ -471,8 +471,10 @@ class ProjectParser {
         vars: this.vars,
         recorder,
         onEnvVar: (name) => this.cache.noteEnv(name),
-        resolveRef: (call) => new JinjaRelation(this.target.database, this.target.schema, call.name),
-        resolveSource: (sourceName, table) => new JinjaRelation(this.target.database, sourceName, table),
+        resolveRef: (call) =>
+          relationsFor(this.target.type)(this.target.database, this.target.schema, call.name),
+        resolveSource: (sourceName, table) =>
+          relationsFor(this.target.type)(this.target.database, sourceName, table),
         docs: (name) => this.docText(name, node.original_file_path),
         invocationId: this.invocationId,
         runStartedAt: this.runStartedAt,
@@ -561,8 +563,9 @@ class ProjectParser {
       target: this.target,
       vars: this.vars,
       recorder,
-      resolveRef: (call) => new JinjaRelation(this.target.database, this.target.schema, call.name),
-      resolveSource: (s, t) => new JinjaRelation(this.target.database, s, t),
+      resolveRef: (call) =>
+        relationsFor(this.target.type)(this.target.database, this.target.schema, call.name),
+      resolveSource: (s, t) => relationsFor(this.target.type)(this.target.database, s, t),
       docs: (n) => this.docText(n, test.file),
       invocationId: this.invocationId,
       runStartedAt: this.runStartedAt,
@@ -644,7 +647,7 @@ class ProjectParser {
     node.relation_name =
       node.resource_type === 'test' || materialized === 'ephemeral'
         ? null
-        : new JinjaRelation(node.database, node.schema, node.alias).render();
+        : relationsFor(this.target.type)(node.database, node.schema, node.alias).render();
   }
 
   private assemble(): Manifest {

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { buildNodeContext } from '../project/context.js';
 import type { LoadedProject } from '../project/loader.js';
 import { blankNode } from '../project/node-factory.js';
-import { JinjaRelation } from '../project/relation.js';
+import { JinjaRelation, relationsFor } from '../project/relation.js';
 import type { ManifestNode, RefCall } from '../project/types.js';
 import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
 import { ConfigError } from '../util/errors.js';
@@ -68,7 +68,7 @@ export class Compiler {
         const source = manifest.sources[`source.${this.loaded.project.name}.${sourceName}.${table}`];
         if (!source)
           throw new ConfigError(`${node.original_file_path}: source '${sourceName}.${table}' was not found.`);
-        return new JinjaRelation(source.database, source.schema, source.identifier, 'table');
+        return relationsFor(target.type)(source.database, source.schema, source.identifier, 'table');
       },
       docs: (name) => manifest.docs[`doc.${this.loaded.project.name}.${name}`]?.block_contents ?? '',
       isIncremental: options.isIncremental,
@@ -87,7 +87,7 @@ export class Compiler {
       if (!ephemerals.includes(node)) ephemerals.push(node);
       return new JinjaRelation('', '', `__dbt__cte__${node.name}`, null, true);
     }
-    return new JinjaRelation(
+    return relationsFor(this.loaded.target.type)(
       node.database,
       node.schema,
       node.alias,

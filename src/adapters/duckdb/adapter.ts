@@ -2,7 +2,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../project/types.js';
 import { ConfigError, ExecutionError } from '../../util/errors.js';
-import { quoteIdentifier } from '../sql-helpers.js';
 import type {
   Adapter,
   ColumnDescription,
@@ -117,7 +116,7 @@ class DuckDbAdapter implements Adapter {
   }
 
   quoteIdentifier(name: string): string {
-    return quoteIdentifier(name);
+    return DuckDbRelation.quote(name);
   }
 
   relation(database: string, schema: string, identifier: string, type: Relation['type'] = null): Relation {
