@@ -2,6 +2,8 @@
  * The adapter seam: one folder per engine (duckdb/, trino/, athena/), each owning its
  * dialect, DDL and materializations. Adapters never import cli/ or run/.
  */
+import type { IncrementalRules } from '../materialize/incremental.js';
+import type { MaterializationPlan } from '../materialize/plan.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../project/types.js';
 
 export interface Relation {
@@ -35,6 +37,8 @@ export interface MaterializeRequest {
   sql: string;
   relation: Relation;
   fullRefresh: boolean;
+  /** what to build, planned by shared code (src/materialize/plan.ts); planned by the adapter when absent */
+  plan?: MaterializationPlan;
 }
 
 export interface MaterializeResult {
@@ -130,9 +134,44 @@ export interface ViewCopies {
   drop(conn: Connection, copy: Relation): Promise<void>;
 }
 
+/**
+ * What an engine can do, so shared code asks instead of naming engines. An adapter states only
+ * what differs from DEFAULT_CAPABILITIES (see withCapabilities).
+ */
+export interface Capabilities {
+  /** BEGIN/COMMIT/ROLLBACK around several statements */
+  transactions: boolean;
+  /** several statements in one query() call */
+  multiStatement: boolean;
+  /** a table is replaced without readers ever seeing it missing */
+  atomicReplace: boolean;
+  /** MERGE INTO */
+  merge: boolean;
+  /** DELETE/UPDATE of single rows (else whole files or partitions are rewritten) */
+  rowLevelDeletes: boolean;
+  /** a view's rows can be kept for the rest of an invocation (Adapter.viewCopies) */
+  viewReuse: boolean;
+}
+
+export const DEFAULT_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
+  transactions: false,
+  multiStatement: false,
+  atomicReplace: false,
+  merge: false,
+  rowLevelDeletes: false,
+  viewReuse: false,
+});
+
+export function withCapabilities(overrides: Partial<Capabilities>): Capabilities {
+  return { ...DEFAULT_CAPABILITIES, ...overrides };
+}
+
 export interface Adapter {
   readonly type: string;
   readonly target: TargetConfig;
+  readonly capabilities: Capabilities;
+  /** the incremental strategies the engine implements and its default (dbt adapters differ) */
+  readonly incremental: IncrementalRules;
   /** Open a new connection (one per runner thread). */
   connect(): Promise<Connection>;
   quoteIdentifier(name: string): string;

@@ -1,9 +1,12 @@
 /** The DuckDB adapter: one embedded instance per adapter, one connection per runner thread. */
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { IncrementalRules } from '../../materialize/incremental.js';
+import { type MaterializationPlan, planMaterialization, type TableFormat } from '../../materialize/plan.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../project/types.js';
 import { ConfigError, ExecutionError } from '../../util/errors.js';
 import type {
   Adapter,
+  Capabilities,
   ColumnDescription,
   Connection,
   IcebergOperations,
@@ -12,11 +15,12 @@ import type {
   Relation,
   TestResult,
 } from '../types.js';
+import { withCapabilities } from '../types.js';
 import { findRelation, listColumns, SchemaRegistry } from './catalog.js';
 import { DuckDbConnection } from './connection.js';
 import { conciseDuckDbMessage } from './errors.js';
 import { createExternalSourceView } from './external-source.js';
-import { LocalLakehouse, usesIceberg } from './iceberg/lakehouse.js';
+import { LocalLakehouse } from './iceberg/lakehouse.js';
 import { buildIcebergIncremental, buildIcebergSnapshot, buildIcebergTable } from './iceberg/materialize.js';
 import { LocalIcebergOperations } from './iceberg/operations.js';
 import type { BuildContext } from './materializations/context.js';
@@ -68,8 +72,24 @@ export async function createDuckDbAdapter(
   return adapter;
 }
 
+/** dbt-duckdb's strategies; its default is delete+insert, which without a unique_key is an append. */
+const DUCKDB_INCREMENTAL: IncrementalRules = {
+  engine: 'DuckDB',
+  defaultStrategy: 'delete+insert',
+  strategies: ['append', 'delete+insert', 'merge', 'insert_overwrite'],
+};
+
 class DuckDbAdapter implements Adapter {
   readonly type = 'duckdb';
+  readonly capabilities: Capabilities = withCapabilities({
+    transactions: true,
+    multiStatement: true,
+    atomicReplace: true,
+    merge: true,
+    rowLevelDeletes: true,
+    viewReuse: true,
+  });
+  readonly incremental = DUCKDB_INCREMENTAL;
   private readonly open = new Set<DuckDbConnection>();
   private readonly context: BuildContext;
   private closed = false;
@@ -147,26 +167,38 @@ class DuckDbAdapter implements Adapter {
 
   async materialize(conn: Connection, request: MaterializeRequest): Promise<MaterializeResult> {
     const { node, relation, sql } = request;
-    if (this.lake && usesIceberg(node)) return this.materializeOnIceberg(conn, this.lake, request);
-    if (this.lake?.exists && node.resource_type !== 'seed') this.lake.forget(relation);
-    if (node.resource_type === 'snapshot') return buildSnapshot(conn, this.context, request);
-    if (node.resource_type === 'seed') return this.loadSeed(conn, node, relation);
-    const materialized = String(node.config.materialized ?? 'view').toLowerCase();
-    switch (materialized) {
+    const plan =
+      request.plan ??
+      planMaterialization(node, {
+        fullRefresh: request.fullRefresh,
+        incremental: this.incremental,
+        warn: this.context.warn,
+      });
+    if (this.lake && 'format' in plan && plan.format === 'iceberg') {
+      return this.materializeOnIceberg(conn, this.lake, request, plan);
+    }
+    if (this.lake?.exists && plan.kind !== 'seed') this.lake.forget(relation);
+    switch (plan.kind) {
+      case 'seed':
+        return this.loadSeed(conn, node, relation);
+      case 'snapshot':
+        return buildSnapshot(conn, this.context, request, plan.snapshot);
       case 'view':
         return buildView(conn, this.context, relation, sql);
       case 'table':
         return buildTable(conn, this.context, relation, sql);
       case 'incremental':
-        return buildIncremental(conn, this.context, request);
+        return buildIncremental(conn, this.context, {
+          modelName: node.name,
+          sql,
+          relation,
+          fullRefresh: plan.fullRefresh,
+          plan: plan.incremental,
+          partitionSpec: plan.partitionSpec,
+        });
       case 'ephemeral':
         // The compiler inlines ephemeral models as CTEs; nothing exists in the database.
         return { rowsAffected: null, message: 'EPHEMERAL' };
-      default:
-        throw new ExecutionError(
-          `Model ${node.name} uses materialization '${materialized}', which the DuckDB adapter does not support ` +
-            `(use view, table, incremental or ephemeral).`,
-        );
     }
   }
 
@@ -174,13 +206,16 @@ class DuckDbAdapter implements Adapter {
     conn: Connection,
     lake: LocalLakehouse,
     request: MaterializeRequest,
+    plan: Extract<MaterializationPlan, { format: TableFormat }>,
   ): Promise<MaterializeResult> {
-    if (request.node.resource_type === 'snapshot')
-      return buildIcebergSnapshot(conn, this.context, lake, request);
-    if (String(request.node.config.materialized).toLowerCase() === 'incremental') {
-      return buildIcebergIncremental(conn, this.context, lake, request);
+    switch (plan.kind) {
+      case 'snapshot':
+        return buildIcebergSnapshot(conn, this.context, lake, request, plan.snapshot);
+      case 'incremental':
+        return buildIcebergIncremental(conn, this.context, lake, request, plan);
+      case 'table':
+        return buildIcebergTable(conn, this.context, lake, request.relation, request.sql);
     }
-    return buildIcebergTable(conn, this.context, lake, request.relation, request.sql);
   }
 
   loadSeed(conn: Connection, node: ManifestNode, relation: Relation): Promise<MaterializeResult> {

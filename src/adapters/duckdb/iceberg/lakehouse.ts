@@ -23,19 +23,6 @@ import { DuckDbRelation } from '../relation.js';
 
 const VIEW_MARK = 'iceberg:';
 
-/**
- * Models and snapshots configured with table_type='iceberg' are stored as Iceberg tables.
- * (A structural type: the bench's floor asks the same of its own manifest reading.)
- */
-export function usesIceberg(node: {
-  resource_type: string;
-  config: { table_type?: unknown; materialized?: unknown };
-}): boolean {
-  if (String(node.config.table_type ?? '').toLowerCase() !== 'iceberg') return false;
-  if (node.resource_type === 'snapshot') return true;
-  return ['table', 'incremental'].includes(String(node.config.materialized).toLowerCase());
-}
-
 export class LocalLakehouse {
   private opened: IcebergCatalog | undefined;
 
