@@ -1,8 +1,7 @@
 /** `mdw show --inline "<sql>" | -s <model> [--limit N] [--output json]` — preview rows. */
 import { createAdapter } from '../adapters/index.js';
-import { quoteIdentifier } from '../adapters/sql-helpers.js';
-import type { AsOf } from '../adapters/types.js';
-import { Compiler, inlineNode } from '../run/compile.js';
+import type { AsOf, Relation } from '../adapters/types.js';
+import { Compiler, inlineNode, relationKey } from '../run/compile.js';
 import { ConfigError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { numberFlag, type ParsedArgs, stringFlag } from './args.js';
@@ -30,16 +29,23 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
   const connection = await adapter.connect();
   try {
     const runQuery = async (sql: string) => connection.query(sql);
-    let sql =
+    const asOfFlag = stringFlag(args, 'as-of');
+    const asOf = asOfFlag === undefined ? undefined : parseAsOf(asOfFlag);
+    // Time travel: refs and sources to Iceberg tables compile to the engine's past relations.
+    const relationsAsOf = new Map<string, Relation>();
+    if (asOf) {
+      const iceberg = icebergOf(adapter);
+      for (const { schema, table } of await iceberg.listTables(connection)) {
+        const present = adapter.relation(loaded.target.database, schema, table, 'table');
+        relationsAsOf.set(relationKey(schema, table), await iceberg.relationAsOf(connection, present, asOf));
+      }
+    }
+    const sql =
       node.resource_type === 'seed'
         ? `select * from ${node.relation_name}`
-        : await compiler.compile(node, { runQuery, which: 'show' });
-    const asOf = stringFlag(args, 'as-of');
-    if (asOf !== undefined) {
-      const catalog = await icebergOf(adapter).travelTo(connection, parseAsOf(asOf));
-      // Relations rendered with the database name would bypass the past: point them at it.
-      sql = sql.replaceAll(`${quoteIdentifier(loaded.target.database)}.`, `${quoteIdentifier(catalog)}.`);
-    }
+        : await compiler.compile(node, { runQuery, which: 'show', relationsAsOf });
+    // ... and `schema.table` written by hand in --inline SQL resolves to the past too.
+    if (asOf) await icebergOf(adapter).resolveNamesAsOf(connection, asOf);
     const body = sql.trim().replace(/;\s*$/, '');
     const query = limit >= 0 ? `select * from (\n${body}\n) as mdw_show limit ${Math.floor(limit)}` : body;
     const result = await connection.query(query);

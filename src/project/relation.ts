@@ -64,3 +64,23 @@ export function relationsFor(
   return (database, schema, identifier, type = null) =>
     new JinjaRelation(database, schema, identifier, type, false, quote);
 }
+
+/**
+ * A relation whose SQL the engine rendered, e.g. a table as of a past snapshot (which on some
+ * engines is a `FOR VERSION AS OF` clause, not a name); its fields stay the relation's own.
+ */
+export class EngineRenderedRelation extends JinjaRelation {
+  constructor(
+    database: string,
+    schema: string,
+    identifier: string,
+    type: string | null,
+    private readonly sql: string,
+  ) {
+    super(database, schema, identifier, type);
+  }
+
+  override render(): string {
+    return this.sql;
+  }
+}

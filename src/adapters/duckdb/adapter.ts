@@ -8,7 +8,6 @@ import type {
   Adapter,
   Capabilities,
   ColumnDescription,
-  Connection,
   IcebergOperations,
   MaterializeRequest,
   MaterializeResult,
@@ -79,7 +78,7 @@ const DUCKDB_INCREMENTAL: IncrementalRules = {
   strategies: ['append', 'delete+insert', 'merge', 'insert_overwrite'],
 };
 
-class DuckDbAdapter implements Adapter {
+class DuckDbAdapter implements Adapter<DuckDbConnection> {
   readonly type = 'duckdb';
   readonly capabilities: Capabilities = withCapabilities({
     transactions: true,
@@ -95,7 +94,7 @@ class DuckDbAdapter implements Adapter {
   private closed = false;
   /** Iceberg storage; none for an in-memory database (there is no warehouse folder) */
   private readonly lake: LocalLakehouse | null;
-  readonly iceberg?: IcebergOperations;
+  readonly iceberg?: IcebergOperations<DuckDbConnection>;
   readonly viewCopies: DuckDbViewCopies;
 
   constructor(
@@ -114,11 +113,11 @@ class DuckDbAdapter implements Adapter {
     if (this.lake) this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
   }
 
-  async syncIcebergViews(conn: Connection): Promise<void> {
+  async syncIcebergViews(conn: DuckDbConnection): Promise<void> {
     await this.lake?.syncViews(conn, this.context, this.target.database);
   }
 
-  async connect(): Promise<Connection> {
+  async connect(): Promise<DuckDbConnection> {
     if (this.closed) throw new ExecutionError('The DuckDB adapter is closed.');
     const conn = new DuckDbConnection(await this.instance.connect(), (closed) => this.open.delete(closed));
     this.open.add(conn);
@@ -144,7 +143,7 @@ class DuckDbAdapter implements Adapter {
   }
 
   async getRelation(
-    conn: Connection,
+    conn: DuckDbConnection,
     database: string,
     schema: string,
     identifier: string,
@@ -157,15 +156,15 @@ class DuckDbAdapter implements Adapter {
     return found;
   }
 
-  getColumns(conn: Connection, relation: Relation): Promise<ColumnDescription[]> {
+  getColumns(conn: DuckDbConnection, relation: Relation): Promise<ColumnDescription[]> {
     return listColumns(conn, relation);
   }
 
-  createExternalSource(conn: Connection, source: SourceDefinition, projectRoot: string): Promise<void> {
+  createExternalSource(conn: DuckDbConnection, source: SourceDefinition, projectRoot: string): Promise<void> {
     return createExternalSourceView(conn, this.context, source, projectRoot, this.target.database);
   }
 
-  async materialize(conn: Connection, request: MaterializeRequest): Promise<MaterializeResult> {
+  async materialize(conn: DuckDbConnection, request: MaterializeRequest): Promise<MaterializeResult> {
     const { node, relation, sql } = request;
     const plan =
       request.plan ??
@@ -203,7 +202,7 @@ class DuckDbAdapter implements Adapter {
   }
 
   private materializeOnIceberg(
-    conn: Connection,
+    conn: DuckDbConnection,
     lake: LocalLakehouse,
     request: MaterializeRequest,
     plan: Extract<MaterializationPlan, { format: TableFormat }>,
@@ -218,12 +217,12 @@ class DuckDbAdapter implements Adapter {
     }
   }
 
-  loadSeed(conn: Connection, node: ManifestNode, relation: Relation): Promise<MaterializeResult> {
+  loadSeed(conn: DuckDbConnection, node: ManifestNode, relation: Relation): Promise<MaterializeResult> {
     return loadSeed(conn, this.context, node, relation, this.projectRoot);
   }
 
   runTest(
-    conn: Connection,
+    conn: DuckDbConnection,
     node: ManifestNode,
     sql: string,
     auditRelation: Relation | null,

@@ -7,12 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type IcebergCatalog,
-  type IcebergTable,
-  openCatalog,
-  scanSql,
-} from '../../../lakehouse/iceberg/index.js';
+import { type IcebergCatalog, type IcebergTable, openCatalog } from '../../../lakehouse/iceberg/index.js';
 import { sqlString } from '../../sql-helpers.js';
 import type { Connection, Relation } from '../../types.js';
 import { findRelation } from '../catalog.js';
@@ -20,6 +15,7 @@ import { inTransaction } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
 import { ensureSchemaOf } from '../materializations/context.js';
 import { DuckDbRelation } from '../relation.js';
+import { scanSql } from './scan.js';
 
 const VIEW_MARK = 'iceberg:';
 

@@ -8,15 +8,11 @@
  * and a key scan, or by partition value) are read into a working table, the same strategy
  * SQL as for DuckDB tables runs on it, and the rewritten files replace them in one commit.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   type IcebergTable,
   type LiveDataFile,
   PARTITION_COLUMN,
-  readFilesSql,
   type Schema,
-  schemaForSelect,
-  writeDataFiles,
 } from '../../../lakehouse/iceberg/index.js';
 import { decodeValue } from '../../../lakehouse/iceberg/values.js';
 import type { Strategy } from '../../../materialize/incremental.js';
@@ -24,7 +20,7 @@ import type { MaterializationPlan } from '../../../materialize/plan.js';
 import { planSchemaChange } from '../../../materialize/schema-change.js';
 import type { SnapshotPlan } from '../../../materialize/snapshot.js';
 import { asSubquery, quoteIdentifier } from '../../sql-helpers.js';
-import type { Connection, MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
+import type { MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
 import { listColumns } from '../catalog.js';
 import type { DuckDbConnection } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
@@ -34,10 +30,8 @@ import { applySchemaChange } from '../materializations/schema-change.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
 import { DuckDbRelation } from '../relation.js';
 import type { LocalLakehouse } from './lakehouse.js';
-
-function duckdb(conn: Connection): DuckDBConnection {
-  return (conn as DuckDbConnection).duckdb;
-}
+import { readFilesSql } from './scan.js';
+import { schemaForSelect, writeDataFiles } from './write-data.js';
 
 function totalRows(files: readonly { recordCount: number | bigint }[]): number {
   return files.reduce((sum, file) => sum + Number(file.recordCount), 0);
@@ -45,7 +39,7 @@ function totalRows(files: readonly { recordCount: number | bigint }[]): number {
 
 /** `table`, a first or full-refresh incremental run: the SELECT's rows become the table's next snapshot. */
 export async function buildIcebergTable(
-  conn: Connection,
+  conn: DuckDbConnection,
   ctx: BuildContext,
   lake: LocalLakehouse,
   relation: Relation,
@@ -56,13 +50,13 @@ export async function buildIcebergTable(
 }
 
 async function replaceIcebergTable(
-  conn: Connection,
+  conn: DuckDbConnection,
   ctx: BuildContext,
   lake: LocalLakehouse,
   relation: Relation,
   selectSql: string,
 ): Promise<number> {
-  const raw = duckdb(conn);
+  const raw = conn.duckdb;
   let table = lake.find(relation);
   const schema = await schemaForSelect(raw, selectSql, table?.schema());
   const partitioned = schema.fields.some((field) => field.name === PARTITION_COLUMN);
@@ -74,7 +68,7 @@ async function replaceIcebergTable(
 }
 
 export async function buildIcebergIncremental(
-  conn: Connection,
+  conn: DuckDbConnection,
   ctx: BuildContext,
   lake: LocalLakehouse,
   request: MaterializeRequest,
@@ -107,7 +101,7 @@ export async function buildIcebergIncremental(
       columns,
       build: { plan: plan.incremental, partitionSpec: plan.partitionSpec },
     });
-    const raw = duckdb(conn);
+    const raw = conn.duckdb;
     const workingSql = `select * from ${working.render()}`;
     const nextSchema = await schemaForSelect(raw, workingSql, schema);
     const files = await writeDataFiles(raw, {
@@ -132,7 +126,7 @@ export async function buildIcebergIncremental(
  * in the partitions of the new rows. Append touches none.
  */
 async function affectedFiles(
-  conn: Connection,
+  conn: DuckDbConnection,
   table: IcebergTable,
   plan: Extract<MaterializationPlan, { kind: 'incremental' }>,
   staged: Relation,
@@ -165,7 +159,7 @@ function partitionText(file: LiveDataFile): string | null {
 
 /** Single numeric or text keys: skip files whose [lower, upper] bounds miss the new keys' range. */
 async function filesByKeyBounds(
-  conn: Connection,
+  conn: DuckDbConnection,
   live: LiveDataFile[],
   schema: Schema,
   keys: string[],
@@ -191,7 +185,7 @@ async function filesByKeyBounds(
 
 /** The files (among `files`) holding at least one row whose columns match a staged row. */
 async function filesMatching(
-  conn: Connection,
+  conn: DuckDbConnection,
   files: LiveDataFile[],
   schema: Schema,
   columns: string[],
@@ -216,7 +210,7 @@ async function filesMatching(
  * SCD2 logic runs on it, and the result becomes the table's next snapshot.
  */
 export async function buildIcebergSnapshot(
-  conn: Connection,
+  conn: DuckDbConnection,
   ctx: BuildContext,
   lake: LocalLakehouse,
   request: MaterializeRequest,
