@@ -3,7 +3,7 @@
  * and imports no driver: the core validates profiles, knows config keys and finds macros
  * without loading the engine; `load()` brings the engine in only when a command needs it.
  */
-import type { TargetConfig } from '../project/types.js';
+import type { TargetConfig } from '../manifest/types.js';
 import type { Adapter } from './types.js';
 
 /** The YAML shapes a profile key may take. */

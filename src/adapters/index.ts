@@ -1,4 +1,4 @@
-import type { TargetConfig } from '../project/types.js';
+import type { TargetConfig } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import { engineTypes, findEngine } from './registry.js';
 import type { Adapter } from './types.js';

@@ -2,9 +2,10 @@
  * The adapter seam: one folder per engine (duckdb/, trino/, athena/), each owning its
  * dialect, DDL and materializations. Adapters never import cli/ or run/.
  */
+
+import type { ManifestNode, SourceDefinition, TargetConfig } from '../manifest/types.js';
 import type { IncrementalRules } from '../materialize/incremental.js';
 import type { MaterializationPlan } from '../materialize/plan.js';
-import type { ManifestNode, SourceDefinition, TargetConfig } from '../project/types.js';
 
 export interface Relation {
   database: string;

@@ -4,7 +4,7 @@
  * missing column would silently shift values. One sentence names the file and the expected vs found columns.
  */
 import { isAbsolute, relative } from 'node:path';
-import type { SourceDefinition } from '../project/types.js';
+import type { SourceDefinition } from '../manifest/types.js';
 import { ExecutionError } from '../util/errors.js';
 import { readCsvHeaderSync } from './header.js';
 

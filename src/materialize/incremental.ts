@@ -2,7 +2,7 @@
  * The engine-neutral part of `incremental`: which strategy, which keys, which columns a merge
  * updates, which extra predicates apply. Engines render SQL for the result.
  */
-import type { NodeConfig } from '../project/types.js';
+import type { NodeConfig } from '../manifest/types.js';
 import { ExecutionError } from '../util/errors.js';
 import { toNameList } from './config-values.js';
 import { SCHEMA_CHANGE_MODES, type SchemaChangeMode } from './schema-change.js';

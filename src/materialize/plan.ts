@@ -2,7 +2,7 @@
  * Config → a typed plan of what to build, in engine-neutral code; each engine renders and runs
  * SQL for the plan (src/adapters/<engine>/). The runner builds the plan (run/tasks.ts).
  */
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { ExecutionError } from '../util/errors.js';
 import { toNameList } from './config-values.js';
 import {

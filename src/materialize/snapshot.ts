@@ -1,5 +1,5 @@
 /** The engine-neutral part of snapshots (dbt's type-2 SCD): strategy, keys and hard deletes from config. */
-import type { NodeConfig } from '../project/types.js';
+import type { NodeConfig } from '../manifest/types.js';
 import { ExecutionError } from '../util/errors.js';
 import { toNameList } from './config-values.js';
 

@@ -1,5 +1,5 @@
 import { engineConfigKeys } from '../adapters/registry.js';
-import type { NodeConfig, NodeResourceType } from './types.js';
+import type { NodeConfig, NodeResourceType } from '../manifest/types.js';
 import { isRecord } from './yaml.js';
 
 /**

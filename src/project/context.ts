@@ -5,10 +5,10 @@
  */
 
 import { identifierQuote } from '../adapters/registry.js';
+import type { ManifestNode, RefCall, TargetConfig } from '../manifest/types.js';
 import type { ContextValues } from '../template/types.js';
 import { ConfigError, TemplateError } from '../util/errors.js';
 import { JinjaRelation, relationsFor } from './relation.js';
-import type { ManifestNode, RefCall, TargetConfig } from './types.js';
 import { isRecord } from './yaml.js';
 
 export interface ContextRecorder {

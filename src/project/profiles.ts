@@ -3,10 +3,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EngineDescriptor, ProfileValueKind } from '../adapters/engine.js';
 import { findEngine } from '../adapters/registry.js';
+import type { TargetConfig } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { renderEnvVarString } from './env-render.js';
-import type { TargetConfig } from './types.js';
 import { isRecord, readYamlFile } from './yaml.js';
 
 export interface ProfileOptions {

@@ -5,11 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ManifestNode, RefCall } from '../manifest/types.js';
 import { buildNodeContext } from '../project/context.js';
 import type { LoadedProject } from '../project/loader.js';
 import { blankNode } from '../project/node-factory.js';
 import { EngineRenderedRelation, JinjaRelation, relationsFor } from '../project/relation.js';
-import type { ManifestNode, RefCall } from '../project/types.js';
 import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
 import { ConfigError } from '../util/errors.js';
 

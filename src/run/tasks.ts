@@ -1,8 +1,8 @@
 /** One node's work: compile, then build (model/seed/snapshot) or check (test); never throws. */
 import { relative } from 'node:path';
 import type { Adapter, Connection, Relation } from '../adapters/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { planMaterialization } from '../materialize/plan.js';
-import type { ManifestNode } from '../project/types.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
 import type { Compiler } from './compile.js';

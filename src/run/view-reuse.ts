@@ -11,7 +11,7 @@
  */
 import type { Adapter, Connection, Relation, ViewCopies, ViewCopy } from '../adapters/types.js';
 import type { Graph } from '../graph/dag.js';
-import type { Manifest, ManifestNode } from '../project/types.js';
+import type { Manifest, ManifestNode } from '../manifest/types.js';
 
 /** Readers a view needs before copying it pays off (one reader gains nothing). */
 const MIN_READERS = 2;

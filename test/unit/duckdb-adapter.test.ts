@@ -8,7 +8,7 @@ import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
 import { catalogName } from '../../src/adapters/duckdb/profile.js';
 import type { Adapter, Connection } from '../../src/adapters/types.js';
 import { parseFirstRecord } from '../../src/csv/header.js';
-import type { ManifestNode, NodeConfig, TargetConfig } from '../../src/project/types.js';
+import type { ManifestNode, NodeConfig, TargetConfig } from '../../src/manifest/types.js';
 import { ConfigError, ExecutionError } from '../../src/util/errors.js';
 import { testNode } from '../support/nodes.js';
 

@@ -1,8 +1,8 @@
 /** The DuckDB adapter: one embedded instance per adapter, one connection per runner thread. */
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import type { IncrementalRules } from '../../materialize/incremental.js';
 import { type MaterializationPlan, planMaterialization, type TableFormat } from '../../materialize/plan.js';
-import type { ManifestNode, SourceDefinition, TargetConfig } from '../../project/types.js';
 import { ConfigError, ExecutionError } from '../../util/errors.js';
 import type {
   Adapter,

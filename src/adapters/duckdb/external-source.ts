@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { checkSourceHeaders } from '../../csv/source-header.js';
-import type { SourceDefinition } from '../../project/types.js';
+import type { SourceDefinition } from '../../manifest/types.js';
 import { ExecutionError } from '../../util/errors.js';
 import { sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { readCsvHeader } from '../../../csv/header.js';
-import type { ManifestNode } from '../../../project/types.js';
+import type { ManifestNode } from '../../../manifest/types.js';
 import { ExecutionError } from '../../../util/errors.js';
 import { quoteIdentifier, sqlString } from '../../sql-helpers.js';
 import type { Connection, MaterializeResult, Relation } from '../../types.js';
