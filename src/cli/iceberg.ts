@@ -11,7 +11,7 @@ import { formatCount } from '../run/progress.js';
 import { ConfigError } from '../util/errors.js';
 import { numberFlag, type ParsedArgs, stringFlag } from './args.js';
 import { load } from './project.js';
-import { formatTable } from './show.js';
+import { formatTable } from './table-output.js';
 
 const SUBCOMMANDS = [
   'history',

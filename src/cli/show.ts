@@ -7,6 +7,7 @@ import { didYouMean } from '../util/suggest.js';
 import { numberFlag, type ParsedArgs, stringFlag } from './args.js';
 import { icebergOf } from './iceberg.js';
 import { load, selectionArgs } from './project.js';
+import { formatTable } from './table-output.js';
 
 export async function showCommand(args: ParsedArgs): Promise<number> {
   const loaded = load(args, (line) => console.error(line));
@@ -74,23 +75,6 @@ function toJson(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
   }
   return value;
-}
-
-export function formatTable(columns: string[], rows: Record<string, unknown>[]): string {
-  const cells = rows.map((row) =>
-    columns.map((c) =>
-      row[c] === null || row[c] === undefined
-        ? ''
-        : typeof row[c] === 'object'
-          ? JSON.stringify(row[c])
-          : String(row[c]),
-    ),
-  );
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(columns), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.map(line)].join(
-    '\n',
-  );
 }
 
 /** A snapshot id (a long number), epoch milliseconds (13 digits), or a date-time (UTC unless it says). */

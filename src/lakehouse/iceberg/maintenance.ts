@@ -6,10 +6,10 @@ import { readdirSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import { ExecutionError } from '../../util/errors.js';
 import { commitWithRetry, nextVersion } from './commit.js';
-import { type DataFile, EntryStatus } from './manifest.js';
+import { type DataFile, EntryStatus, partitionKey } from './manifest.js';
 import { ancestry, type Snapshot, type TableMetadata } from './metadata.js';
 import { uriToPath } from './paths.js';
-import { type IcebergTable, type LiveDataFile, partitionKey } from './table.js';
+import type { IcebergTable, LiveDataFile } from './table.js';
 
 const DAY_MS = 86_400_000;
 

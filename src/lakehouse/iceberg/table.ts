@@ -26,6 +26,7 @@ import {
   type ManifestEntry,
   type ManifestFile,
   type PartitionValues,
+  partitionKey,
   readManifest,
   readManifestList,
 } from './manifest.js';
@@ -380,8 +381,4 @@ export class IcebergTable {
 
 function uris(files: readonly (string | DataFile)[]): string[] {
   return files.map((f) => (typeof f === 'string' ? f : f.filePath));
-}
-
-export function partitionKey(partition: PartitionValues): string {
-  return JSON.stringify(partition, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 }
