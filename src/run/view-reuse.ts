@@ -44,7 +44,7 @@ export class ViewReuse {
   }
 
   static plan(manifest: Manifest, graph: Graph, plan: readonly string[], adapter: Adapter): ViewReuse {
-    if (!adapter.viewCopies) return ViewReuse.disabled();
+    if (!adapter.capabilities.viewReuse || !adapter.viewCopies) return ViewReuse.disabled();
     const planned = new Set(plan);
     const candidates = new Map<string, Candidate>();
     const readsOf = new Map<string, string[]>();
