@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MDW_BIN, REPO_ROOT } from '../support/project.js';
+import { MDW_BIN, makeProject, REPO_ROOT } from '../support/project.js';
 
 function loadedModules(args: string[]): { stdout: string; modules: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'mdw-imports-'));
@@ -34,5 +34,20 @@ describe('start-up', () => {
       /\/dist\/src\/(project|template|graph|run|adapters)\/|@duckdb|nunjucks/.test(url),
     );
     assert.deepEqual(heavy, []);
+  });
+
+  it('mdw ls asks the engine registry but loads no engine', () => {
+    const dir = makeProject({ 'models/a.sql': 'select 1 as id' });
+    try {
+      const { stdout, modules } = loadedModules(['ls', '--project-dir', dir, '--profiles-dir', dir]);
+      assert.match(stdout, /shop\.a/);
+      assert.ok(modules.some((url) => url.endsWith('/dist/src/adapters/registry.js')));
+      assert.deepEqual(
+        modules.filter((url) => /@duckdb|\/adapters\/duckdb\/(adapter|connection)\.js/.test(url)),
+        [],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 /** The DuckDB adapter: one embedded instance per adapter, one connection per runner thread. */
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
-import type { IncrementalRules } from '../../materialize/incremental.js';
+import { INCREMENTAL_STRATEGIES, type IncrementalRules } from '../../materialize/incremental.js';
 import { type MaterializationPlan, planMaterialization, type TableFormat } from '../../materialize/plan.js';
 import { ConfigError, ExecutionError } from '../../util/errors.js';
 import type {
@@ -75,7 +75,7 @@ export async function createDuckDbAdapter(
 const DUCKDB_INCREMENTAL: IncrementalRules = {
   engine: 'DuckDB',
   defaultStrategy: 'delete+insert',
-  strategies: ['append', 'delete+insert', 'merge', 'insert_overwrite'],
+  strategies: INCREMENTAL_STRATEGIES,
 };
 
 class DuckDbAdapter implements Adapter<DuckDbConnection> {
