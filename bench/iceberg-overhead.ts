@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { openCatalog, schemaForSelect, writeDataFiles } from '../src/lakehouse/iceberg/index.js';
+import { schemaForSelect, writeDataFiles } from '../src/adapters/duckdb/iceberg/index.js';
+import { openCatalog } from '../src/lakehouse/iceberg/index.js';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);

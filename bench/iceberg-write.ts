@@ -16,7 +16,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { openCatalog, schemaForSelect, writeDataFiles } from '../src/lakehouse/iceberg/index.js';
+import { schemaForSelect, writeDataFiles } from '../src/adapters/duckdb/iceberg/index.js';
+import { openCatalog } from '../src/lakehouse/iceberg/index.js';
 
 export type WriteMode = 'parquet' | 'parquet-matched' | 'iceberg';
 

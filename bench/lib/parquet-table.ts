@@ -1,6 +1,6 @@
 /**
  * The floor's stand-in for an Iceberg table: the same Parquet data files mdw's lakehouse writer
- * produces (src/lakehouse/iceberg/write-data.ts, as src/adapters/duckdb/iceberg/materialize.ts
+ * produces (src/adapters/duckdb/iceberg/write-data.ts, as src/adapters/duckdb/iceberg/materialize.ts
  * calls it for a table or a first/full-refresh incremental), read back through the same kind of
  * DuckDB view — without the Iceberg metadata (no manifests, manifest list, metadata.json or
  * catalog commit, and no per-file statistics turned into manifest entries).
@@ -16,11 +16,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { duckDbTypeSql, quoteIdent } from '../../src/lakehouse/iceberg/duckdb-types.js';
+import { duckDbTypeSql, quoteIdent } from '../../src/adapters/duckdb/iceberg/duckdb-types.js';
+import { readFilesSql } from '../../src/adapters/duckdb/iceberg/scan.js';
+import { fieldIdsLiteral, schemaForSelect } from '../../src/adapters/duckdb/iceberg/write-data.js';
+import { sqlString } from '../../src/adapters/sql-helpers.js';
 import { PARTITION_COLUMN } from '../../src/lakehouse/iceberg/metadata.js';
-import { readFilesSql } from '../../src/lakehouse/iceberg/scan.js';
 import type { Schema } from '../../src/lakehouse/iceberg/schema.js';
-import { fieldIdsLiteral, schemaForSelect, sqlString } from '../../src/lakehouse/iceberg/write-data.js';
 
 export interface ParquetTable {
   /** the view to create, already quoted: "schema"."name" */

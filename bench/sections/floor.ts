@@ -19,7 +19,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { usesIceberg } from '../../src/adapters/duckdb/iceberg/lakehouse.js';
+import { usesIceberg } from '../../src/materialize/plan.js';
 import type { Statement, StepsPlan, StepsTimings } from '../duckdb-steps.js';
 import { buildOrder, type ManifestNode, readManifest } from '../lib/artifacts.js';
 import { measureOk } from '../lib/measure.js';

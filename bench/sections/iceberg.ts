@@ -1,8 +1,9 @@
 /**
  * 8. Iceberg overhead: writing the rows of the largest table, mdw_cur.mdw_cur_ft_sales (6.7 M
  * rows at scale 1, read from the warehouse section 2 built in the same round), as an Iceberg
- * table with mdw's lakehouse writer (src/lakehouse/iceberg: Parquet data files with field ids and
- * statistics, Avro manifests, manifest list, metadata.json, SQLite catalog commit) against
+ * table with mdw's lakehouse writer (Parquet data files with field ids and statistics from
+ * src/adapters/duckdb/iceberg; Avro manifests, manifest list, metadata.json and the SQLite
+ * catalog commit from src/lakehouse/iceberg) against
  * writing the same rows as Parquet without any metadata:
  *
  *   parquet          COPY (select * from mdw_cur.mdw_cur_ft_sales) TO '…/data.parquet' (FORMAT parquet)

@@ -9,10 +9,6 @@
   current_timestamp
 {%- endmacro %}
 
-{% macro duckdb__current_timestamp() -%}
-  now()
-{%- endmacro %}
-
 
 {% macro date_trunc(datepart, date) -%}
   {{ return(adapter.dispatch('date_trunc', 'dbt')(datepart, date)) }}
@@ -31,14 +27,6 @@
 
 {% macro default__dateadd(datepart, interval, from_date_or_timestamp) -%}
   ({{ from_date_or_timestamp }} + interval ({{ interval }}) {{ datepart }})
-{%- endmacro %}
-
-{% macro trino__dateadd(datepart, interval, from_date_or_timestamp) -%}
-  date_add('{{ datepart }}', cast({{ interval }} as bigint), {{ from_date_or_timestamp }})
-{%- endmacro %}
-
-{% macro athena__dateadd(datepart, interval, from_date_or_timestamp) -%}
-  {{ trino__dateadd(datepart, interval, from_date_or_timestamp) }}
 {%- endmacro %}
 
 

@@ -9,14 +9,6 @@
   {{ fields | join(' || ') }}
 {%- endmacro %}
 
-{% macro trino__concat(fields) -%}
-  concat({{ fields | join(', ') }})
-{%- endmacro %}
-
-{% macro athena__concat(fields) -%}
-  {{ trino__concat(fields) }}
-{%- endmacro %}
-
 
 {#- hash(field): lower-case hex md5 of the value as text. -#}
 {% macro hash(field) -%}
@@ -25,14 +17,6 @@
 
 {% macro default__hash(field) -%}
   md5(cast({{ field }} as {{ type_string() }}))
-{%- endmacro %}
-
-{% macro trino__hash(field) -%}
-  lower(to_hex(md5(to_utf8(cast({{ field }} as varchar)))))
-{%- endmacro %}
-
-{% macro athena__hash(field) -%}
-  {{ trino__hash(field) }}
 {%- endmacro %}
 
 
@@ -81,14 +65,6 @@
   right({{ string_text }}, {{ length_expression }})
 {%- endmacro %}
 
-{#- Trino has no right(); substr with a negative start counts from the end (0 chars is a special case). -#}
-{% macro trino__right(string_text, length_expression) -%}
-  case when ({{ length_expression }}) = 0 then '' else substr({{ string_text }}, -({{ length_expression }})) end
-{%- endmacro %}
-
-{% macro athena__right(string_text, length_expression) -%}
-  {{ trino__right(string_text, length_expression) }}
-{%- endmacro %}
 
 
 {% macro escape_single_quotes(expression) -%}
@@ -118,14 +94,6 @@
   any_value({{ expression }})
 {%- endmacro %}
 
-{% macro trino__any_value(expression) -%}
-  arbitrary({{ expression }})
-{%- endmacro %}
-
-{% macro athena__any_value(expression) -%}
-  {{ trino__any_value(expression) }}
-{%- endmacro %}
-
 
 {% macro bool_or(expression) -%}
   {{ return(adapter.dispatch('bool_or', 'dbt')(expression)) }}
@@ -148,18 +116,6 @@
   {%- else -%}
     string_agg({{ measure }}, {{ delimiter_text }} {{ order_by_clause or '' }})
   {%- endif -%}
-{%- endmacro %}
-
-{% macro trino__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
-  {%- if limit_num -%}
-    array_join(slice(array_agg({{ measure }} {{ order_by_clause or '' }}), 1, {{ limit_num }}), {{ delimiter_text }})
-  {%- else -%}
-    array_join(array_agg({{ measure }} {{ order_by_clause or '' }}), {{ delimiter_text }})
-  {%- endif -%}
-{%- endmacro %}
-
-{% macro athena__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
-  {{ trino__listagg(measure, delimiter_text, order_by_clause, limit_num) }}
 {%- endmacro %}
 
 

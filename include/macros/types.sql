@@ -34,7 +34,6 @@
   {{ return(adapter.dispatch('type_timestamp', 'dbt')()) }}
 {%- endmacro %}
 {% macro default__type_timestamp() -%}timestamp{%- endmacro %}
-{% macro trino__type_timestamp() -%}timestamp(6){%- endmacro %}
 
 
 {#- safe_cast: like cast, but none instead of an error when the value does not convert. -#}

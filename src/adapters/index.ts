@@ -1,17 +1,16 @@
-import type { TargetConfig } from '../project/types.js';
+import type { TargetConfig } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
+import { engineTypes, findEngine } from './registry.js';
 import type { Adapter } from './types.js';
 
 /** The adapter for a profile target; engines load lazily so `mdw ls` never loads DuckDB. */
 export async function createAdapter(target: TargetConfig, projectRoot: string): Promise<Adapter> {
-  switch (target.type) {
-    case 'duckdb': {
-      const { createDuckDbAdapter } = await import('./duckdb/index.js');
-      return createDuckDbAdapter(target, projectRoot);
-    }
-    default:
-      throw new ConfigError(
-        `Target '${target.name}' has type '${target.type}', which mdw does not support yet (supported: duckdb).`,
-      );
+  const engine = findEngine(target.type);
+  if (!engine) {
+    throw new ConfigError(
+      `Target '${target.name}' has type '${target.type}', which mdw does not support (supported: ${engineTypes().join(', ')}).`,
+    );
   }
+  const factory = await engine.load();
+  return factory(target, projectRoot);
 }

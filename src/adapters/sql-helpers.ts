@@ -47,10 +47,3 @@ export function stripTrailingSemicolons(sql: string): string {
 export function asSubquery(sql: string): string {
   return `(\n${stripTrailingSemicolons(sql)}\n)`;
 }
-
-/** A config value that may be one column name or a list of them → list (empty when unset). */
-export function toNameList(value: unknown): string[] {
-  if (value === null || value === undefined || value === '') return [];
-  if (Array.isArray(value)) return value.map((item) => String(item)).filter((item) => item.trim() !== '');
-  return [String(value)];
-}

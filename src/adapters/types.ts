@@ -2,7 +2,10 @@
  * The adapter seam: one folder per engine (duckdb/, trino/, athena/), each owning its
  * dialect, DDL and materializations. Adapters never import cli/ or run/.
  */
-import type { ManifestNode, SourceDefinition, TargetConfig } from '../project/types.js';
+
+import type { ManifestNode, SourceDefinition, TargetConfig } from '../manifest/types.js';
+import type { IncrementalRules } from '../materialize/incremental.js';
+import type { MaterializationPlan } from '../materialize/plan.js';
 
 export interface Relation {
   database: string;
@@ -35,6 +38,8 @@ export interface MaterializeRequest {
   sql: string;
   relation: Relation;
   fullRefresh: boolean;
+  /** what to build, planned by shared code (src/materialize/plan.ts); planned by the adapter when absent */
+  plan?: MaterializationPlan;
 }
 
 export interface MaterializeResult {
@@ -84,38 +89,43 @@ export interface TablePartitionInfo {
 export type AsOf = { snapshotId: string } | { timestampMs: number };
 
 /**
- * Iceberg time travel and maintenance, for targets whose tables are Iceberg
- * (`schema`/`table` name the relation as the warehouse shows it).
+ * Iceberg time travel and maintenance, for targets whose tables are Iceberg (`schema`/`table`
+ * name the relation as the warehouse shows it). Every method is async and takes a connection,
+ * so an engine may answer from its own metadata tables over the network.
  */
-export interface IcebergOperations {
-  isIcebergTable(schema: string, table: string): boolean;
-  history(schema: string, table: string): TableSnapshotInfo[];
-  files(schema: string, table: string, snapshotId?: string): TableFileInfo[];
-  partitions(schema: string, table: string, snapshotId?: string): TablePartitionInfo[];
-  rollback(conn: Connection, schema: string, table: string, snapshotId: string): Promise<void>;
+export interface IcebergOperations<C extends Connection = Connection> {
+  /** the Iceberg tables of the warehouse (of one schema) */
+  listTables(conn: C, schema?: string): Promise<{ schema: string; table: string }[]>;
+  isIcebergTable(conn: C, schema: string, table: string): Promise<boolean>;
+  history(conn: C, schema: string, table: string): Promise<TableSnapshotInfo[]>;
+  files(conn: C, schema: string, table: string, snapshotId?: string): Promise<TableFileInfo[]>;
+  partitions(conn: C, schema: string, table: string, snapshotId?: string): Promise<TablePartitionInfo[]>;
+  rollback(conn: C, schema: string, table: string, snapshotId: string): Promise<void>;
   /** bin-pack small files into files near the target size; one atomic commit */
   optimize(
-    conn: Connection,
+    conn: C,
     schema: string,
     table: string,
     targetFileSizeBytes: number,
   ): Promise<{ filesBefore: number; filesAfter: number }>;
-  expireSnapshots(options: {
-    schema?: string;
-    table?: string;
-    olderThanMs?: number;
-    retainLast?: number;
-  }): Promise<{ table: string; expired: number; deletedFiles: number }[]>;
-  removeOrphans(options: {
-    schema?: string;
-    table?: string;
-    olderThanMs?: number;
-  }): Promise<{ table: string; deletedFiles: number }[]>;
+  expireSnapshots(
+    conn: C,
+    options: { schema?: string; table?: string; olderThanMs?: number; retainLast?: number },
+  ): Promise<{ table: string; expired: number; deletedFiles: number }[]>;
+  removeOrphans(
+    conn: C,
+    options: { schema?: string; table?: string; olderThanMs?: number },
+  ): Promise<{ table: string; deletedFiles: number }[]>;
   /**
-   * Make `conn` see every Iceberg table as of a snapshot or time (other relations unchanged);
-   * returns the database name under which the past is visible.
+   * Time travel: a relation that reads the Iceberg table `relation` as of a snapshot or time
+   * (its render() is what SQL names; on some engines a `FOR VERSION AS OF` clause).
    */
-  travelTo(conn: Connection, asOf: AsOf): Promise<string>;
+  relationAsOf(conn: C, relation: Relation, asOf: AsOf): Promise<Relation>;
+  /**
+   * Time travel for SQL written by hand: names on `conn` that are not fully qualified
+   * (`schema.table`) resolve to the warehouse as of a snapshot or time from now on.
+   */
+  resolveNamesAsOf(conn: C, asOf: AsOf): Promise<void>;
 }
 
 /** A view's rows, copied for the readers of one invocation (see run/view-reuse.ts). */
@@ -125,42 +135,71 @@ export interface ViewCopy {
 }
 
 /** Invocation-scoped copies of views' rows, for engines where a copy is cheaper than re-evaluating. */
-export interface ViewCopies {
-  create(conn: Connection, view: Relation): Promise<ViewCopy>;
-  drop(conn: Connection, copy: Relation): Promise<void>;
+export interface ViewCopies<C extends Connection = Connection> {
+  create(conn: C, view: Relation): Promise<ViewCopy>;
+  drop(conn: C, copy: Relation): Promise<void>;
 }
 
-export interface Adapter {
+/**
+ * What an engine can do, so shared code asks instead of naming engines. An adapter states only
+ * what differs from DEFAULT_CAPABILITIES (see withCapabilities).
+ */
+export interface Capabilities {
+  /** BEGIN/COMMIT/ROLLBACK around several statements */
+  transactions: boolean;
+  /** several statements in one query() call */
+  multiStatement: boolean;
+  /** a table is replaced without readers ever seeing it missing */
+  atomicReplace: boolean;
+  /** MERGE INTO */
+  merge: boolean;
+  /** DELETE/UPDATE of single rows (else whole files or partitions are rewritten) */
+  rowLevelDeletes: boolean;
+  /** a view's rows can be kept for the rest of an invocation (Adapter.viewCopies) */
+  viewReuse: boolean;
+}
+
+export const DEFAULT_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
+  transactions: false,
+  multiStatement: false,
+  atomicReplace: false,
+  merge: false,
+  rowLevelDeletes: false,
+  viewReuse: false,
+});
+
+export function withCapabilities(overrides: Partial<Capabilities>): Capabilities {
+  return { ...DEFAULT_CAPABILITIES, ...overrides };
+}
+
+/**
+ * One engine behind the core. `C` is the engine's own connection class: the runner gets
+ * connections from connect() and hands them back, so an engine never downcasts.
+ */
+export interface Adapter<C extends Connection = Connection> {
   readonly type: string;
   readonly target: TargetConfig;
+  readonly capabilities: Capabilities;
+  /** the incremental strategies the engine implements and its default (dbt adapters differ) */
+  readonly incremental: IncrementalRules;
   /** Open a new connection (one per runner thread). */
-  connect(): Promise<Connection>;
+  connect(): Promise<C>;
   quoteIdentifier(name: string): string;
   relation(database: string, schema: string, identifier: string, type?: Relation['type']): Relation;
   /** Does the relation exist, and what kind is it? */
-  getRelation(
-    conn: Connection,
-    database: string,
-    schema: string,
-    identifier: string,
-  ): Promise<Relation | null>;
-  getColumns(conn: Connection, relation: Relation): Promise<ColumnDescription[]>;
+  getRelation(conn: C, database: string, schema: string, identifier: string): Promise<Relation | null>;
+  getColumns(conn: C, relation: Relation): Promise<ColumnDescription[]>;
   /** Expose a source that has an external location (CSV files/globs, all VARCHAR) as a view. */
-  createExternalSource(conn: Connection, source: SourceDefinition, projectRoot: string): Promise<void>;
-  materialize(conn: Connection, request: MaterializeRequest): Promise<MaterializeResult>;
+  createExternalSource(conn: C, source: SourceDefinition, projectRoot: string): Promise<void>;
+  materialize(conn: C, request: MaterializeRequest): Promise<MaterializeResult>;
   /** Load a seed CSV into its table (replacing it). */
-  loadSeed(conn: Connection, node: ManifestNode, relation: Relation): Promise<MaterializeResult>;
+  loadSeed(conn: C, node: ManifestNode, relation: Relation): Promise<MaterializeResult>;
   /** Run a compiled test query (a SELECT of failing rows). */
-  runTest(
-    conn: Connection,
-    node: ManifestNode,
-    sql: string,
-    auditRelation: Relation | null,
-  ): Promise<TestResult>;
+  runTest(conn: C, node: ManifestNode, sql: string, auditRelation: Relation | null): Promise<TestResult>;
   /** Present when the engine can hold a view's rows for the rest of an invocation. */
-  readonly viewCopies?: ViewCopies;
+  readonly viewCopies?: ViewCopies<C>;
   /** Present when the target's tables are Iceberg tables it can inspect and maintain. */
-  readonly iceberg?: IcebergOperations;
+  readonly iceberg?: IcebergOperations<C>;
   /** Flush and release everything (database file handles). */
   close(): Promise<void>;
 }

@@ -1,10 +1,10 @@
 /** `mdw debug` — show versions, the project, the profile target, and test the connection. */
 import { join } from 'node:path';
 import { createAdapter } from '../adapters/index.js';
-import { MDW_VERSION } from '../project/loader.js';
 import { loadTarget, profileSearchPath } from '../project/profiles.js';
 import { loadProjectConfig } from '../project/project-config.js';
 import { errorMessage } from '../util/errors.js';
+import { MDW_VERSION } from '../version.js';
 import { type ParsedArgs, stringFlag } from './args.js';
 import { projectDir } from './project.js';
 

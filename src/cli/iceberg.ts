@@ -6,12 +6,12 @@
  */
 import { relative } from 'node:path';
 import { createAdapter } from '../adapters/index.js';
-import type { Adapter, IcebergOperations } from '../adapters/types.js';
+import type { Adapter, Connection, IcebergOperations } from '../adapters/types.js';
 import { formatCount } from '../run/progress.js';
 import { ConfigError } from '../util/errors.js';
 import { numberFlag, type ParsedArgs, stringFlag } from './args.js';
 import { load } from './project.js';
-import { formatTable } from './show.js';
+import { formatTable } from './table-output.js';
 
 const SUBCOMMANDS = [
   'history',
@@ -32,8 +32,10 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
   }
   const loaded = load(args, (line) => console.error(line));
   const adapter = await createAdapter(loaded.target, loaded.project.root);
+  let conn: Connection | undefined;
   try {
     const iceberg = icebergOf(adapter);
+    conn = await adapter.connect();
     const json = stringFlag(args, 'output') === 'json';
     const table = name === undefined ? undefined : splitName(name);
     const needTable = (): { schema: string; table: string } => {
@@ -48,7 +50,7 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
       case 'history': {
         const { schema, table: t } = needTable();
         print(
-          iceberg.history(schema, t).map((s) => ({
+          (await iceberg.history(conn, schema, t)).map((s) => ({
             snapshot_id: s.snapshotId,
             parent_id: s.parentId,
             committed_at: s.committedAt.toISOString(),
@@ -64,7 +66,7 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
       case 'files': {
         const { schema, table: t } = needTable();
         print(
-          iceberg.files(schema, t, stringFlag(args, 'as-of')).map((f) => ({
+          (await iceberg.files(conn, schema, t, stringFlag(args, 'as-of'))).map((f) => ({
             path: relative(process.cwd(), f.path),
             partition: partitionText(f.partition),
             records: f.recordCount,
@@ -76,7 +78,7 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
       case 'partitions': {
         const { schema, table: t } = needTable();
         print(
-          iceberg.partitions(schema, t, stringFlag(args, 'as-of')).map((p) => ({
+          (await iceberg.partitions(conn, schema, t, stringFlag(args, 'as-of'))).map((p) => ({
             partition: partitionText(p.partition),
             records: p.recordCount,
             files: p.fileCount,
@@ -90,32 +92,22 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
         const to = stringFlag(args, 'to');
         if (!to)
           throw new ConfigError('mdw iceberg rollback needs --to <snapshot-id> (see mdw iceberg history).');
-        const conn = await adapter.connect();
-        try {
-          await iceberg.rollback(conn, schema, t, to);
-        } finally {
-          await conn.close();
-        }
+        await iceberg.rollback(conn, schema, t, to);
         console.log(`Rolled ${schema}.${t} back to snapshot ${to}.`);
         return 0;
       }
       case 'optimize': {
         const { schema, table: t } = needTable();
         const target = parseSize(stringFlag(args, 'target-file-size') ?? '128MB');
-        const conn = await adapter.connect();
-        try {
-          const { filesBefore, filesAfter } = await iceberg.optimize(conn, schema, t, target);
-          console.log(
-            `Optimized ${schema}.${t}: ${formatCount(filesBefore)} data files → ${formatCount(filesAfter)}.`,
-          );
-        } finally {
-          await conn.close();
-        }
+        const { filesBefore, filesAfter } = await iceberg.optimize(conn, schema, t, target);
+        console.log(
+          `Optimized ${schema}.${t}: ${formatCount(filesBefore)} data files → ${formatCount(filesAfter)}.`,
+        );
         return 0;
       }
       case 'expire-snapshots': {
         const olderThan = stringFlag(args, 'older-than');
-        const results = await iceberg.expireSnapshots({
+        const results = await iceberg.expireSnapshots(conn, {
           ...table,
           olderThanMs: olderThan === undefined ? undefined : parseAge(olderThan),
           retainLast: numberFlag(args, 'retain-last'),
@@ -126,7 +118,7 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
       }
       default: {
         const olderThan = stringFlag(args, 'older-than');
-        const results = await iceberg.removeOrphans({
+        const results = await iceberg.removeOrphans(conn, {
           ...table,
           olderThanMs: olderThan === undefined ? undefined : parseAge(olderThan),
         });
@@ -135,6 +127,7 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
       }
     }
   } finally {
+    await conn?.close();
     await adapter.close();
   }
 }

@@ -1,7 +1,7 @@
 /** `mdw ls` — list selected resources (--output name | path | json | selector). */
 import { Graph } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
-import type { ManifestNode, ResourceType, SourceDefinition } from '../project/types.js';
+import type { ManifestNode, ResourceType, SourceDefinition } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import { listFlag, type ParsedArgs, stringFlag } from './args.js';
 import { load, selectionArgs } from './project.js';

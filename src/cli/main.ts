@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (args.flags.version === true && args.command === null) {
-      const { MDW_VERSION } = await import('../project/loader.js');
+      const { MDW_VERSION } = await import('../version.js');
       console.log(`mdw ${MDW_VERSION}`);
       return 0;
     }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { assertAcyclic, Graph } from '../graph/dag.js';
 import { type LoadedProject, loadProject } from '../project/loader.js';
 import { isRecord } from '../project/yaml.js';
 import { ConfigError } from '../util/errors.js';
@@ -38,6 +39,7 @@ export function load(args: ParsedArgs, warn: (line: string) => void): LoadedProj
     cliVars: parseVars(stringFlag(args, 'vars')),
     partialParse: args.flags['no-partial-parse'] !== true,
   });
+  assertAcyclic(Graph.fromManifest(loaded.manifest));
   for (const warning of loaded.warnings) warn(`[WARNING]: ${warning}`);
   return loaded;
 }

@@ -1,13 +1,13 @@
 /** `mdw show --inline "<sql>" | -s <model> [--limit N] [--output json]` — preview rows. */
 import { createAdapter } from '../adapters/index.js';
-import { quoteIdentifier } from '../adapters/sql-helpers.js';
-import type { AsOf } from '../adapters/types.js';
-import { Compiler, inlineNode } from '../run/compile.js';
+import type { AsOf, Relation } from '../adapters/types.js';
+import { Compiler, inlineNode, relationKey } from '../run/compile.js';
 import { ConfigError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { numberFlag, type ParsedArgs, stringFlag } from './args.js';
 import { icebergOf } from './iceberg.js';
 import { load, selectionArgs } from './project.js';
+import { formatTable } from './table-output.js';
 
 export async function showCommand(args: ParsedArgs): Promise<number> {
   const loaded = load(args, (line) => console.error(line));
@@ -30,16 +30,23 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
   const connection = await adapter.connect();
   try {
     const runQuery = async (sql: string) => connection.query(sql);
-    let sql =
+    const asOfFlag = stringFlag(args, 'as-of');
+    const asOf = asOfFlag === undefined ? undefined : parseAsOf(asOfFlag);
+    // Time travel: refs and sources to Iceberg tables compile to the engine's past relations.
+    const relationsAsOf = new Map<string, Relation>();
+    if (asOf) {
+      const iceberg = icebergOf(adapter);
+      for (const { schema, table } of await iceberg.listTables(connection)) {
+        const present = adapter.relation(loaded.target.database, schema, table, 'table');
+        relationsAsOf.set(relationKey(schema, table), await iceberg.relationAsOf(connection, present, asOf));
+      }
+    }
+    const sql =
       node.resource_type === 'seed'
         ? `select * from ${node.relation_name}`
-        : await compiler.compile(node, { runQuery, which: 'show' });
-    const asOf = stringFlag(args, 'as-of');
-    if (asOf !== undefined) {
-      const catalog = await icebergOf(adapter).travelTo(connection, parseAsOf(asOf));
-      // Relations rendered with the database name would bypass the past: point them at it.
-      sql = sql.replaceAll(`${quoteIdentifier(loaded.target.database)}.`, `${quoteIdentifier(catalog)}.`);
-    }
+        : await compiler.compile(node, { runQuery, which: 'show', relationsAsOf });
+    // ... and `schema.table` written by hand in --inline SQL resolves to the past too.
+    if (asOf) await icebergOf(adapter).resolveNamesAsOf(connection, asOf);
     const body = sql.trim().replace(/;\s*$/, '');
     const query = limit >= 0 ? `select * from (\n${body}\n) as mdw_show limit ${Math.floor(limit)}` : body;
     const result = await connection.query(query);
@@ -68,23 +75,6 @@ function toJson(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
   }
   return value;
-}
-
-export function formatTable(columns: string[], rows: Record<string, unknown>[]): string {
-  const cells = rows.map((row) =>
-    columns.map((c) =>
-      row[c] === null || row[c] === undefined
-        ? ''
-        : typeof row[c] === 'object'
-          ? JSON.stringify(row[c])
-          : String(row[c]),
-    ),
-  );
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(columns), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.map(line)].join(
-    '\n',
-  );
 }
 
 /** A snapshot id (a long number), epoch milliseconds (13 digits), or a date-time (UTC unless it says). */

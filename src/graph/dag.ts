@@ -5,7 +5,7 @@
  * The graph is an immutable snapshot; adjacency lists are deduplicated and sorted so
  * every traversal (and therefore every error message and run order) is deterministic.
  */
-import type { Manifest } from '../project/types.js';
+import type { Manifest } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import { MinHeap } from './min-heap.js';
 

@@ -2,7 +2,7 @@
  * Selector methods: which nodes/sources one criterion's `method:value` matches, before
  * any graph operator is applied. Each method compiles its value once into a predicate.
  */
-import type { ManifestNode, SourceDefinition } from '../project/types.js';
+import type { ManifestNode, SourceDefinition } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import type { SelectionCriterion, SelectorMethod } from './selector-parse.js';
 import { nameMatcher, pathPattern } from './wildcard.js';

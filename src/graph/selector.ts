@@ -21,7 +21,7 @@
  * resource-type filter comes last. Attaching tests per criterion is what makes
  * `orders,test_type:singular` select the singular tests on `orders`.
  */
-import type { Manifest, ResourceType } from '../project/types.js';
+import type { Manifest, ResourceType } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import type { Graph } from './dag.js';
 import { type MethodContext, matchCriterion, type SelectableNode } from './selector-methods.js';

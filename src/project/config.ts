@@ -1,22 +1,25 @@
-import type { NodeConfig, NodeResourceType } from './types.js';
+import { engineConfigKeys } from '../adapters/registry.js';
+import type { NodeConfig, NodeResourceType } from '../manifest/types.js';
 import { isRecord } from './yaml.js';
 
-/** Config keys dbt and its adapters (duckdb, trino, athena) understand; others get a warning. */
-const KNOWN_KEYS = new Set(
-  (
-    'enabled materialized tags meta schema database alias unique_key incremental_strategy on_schema_change ' +
-    'full_refresh partition_by partitioned_by table_type column_types strategy updated_at check_cols ' +
-    'target_schema target_database invalidate_hard_deletes hard_deletes severity warn_if error_if where limit ' +
-    'fail_calc store_failures store_failures_as pre_hook post_hook persist_docs docs quoting quote_columns ' +
-    'delimiter contract grants group access snapshot_meta_column_names dbt_valid_to_current format location ' +
-    'external_location write_compression s3_data_dir s3_data_naming table_properties sort sort_order cluster_by ' +
-    'options sql_header event_time batch_size lookback begin concurrent_batches on_configuration_change ' +
-    'incremental_predicates merge_update_columns merge_exclude_columns file_format plugin glue_version ' +
-    'bucketed_by bucket_count field_delimiter lf_tags_config lf_grants force_batch unique_tmp_table_suffix ' +
-    'temp_schema native_drop views_enabled properties with post_hooks pre_hooks packages labels ' +
-    'copy_grants transient query_tag secure'
+/**
+ * Config keys dbt itself (and other dbt adapters' common keys) understands; each engine adds its own
+ * (adapters/registry.ts). Others get a warning.
+ */
+const KNOWN_KEYS = new Set([
+  ...(
+    'enabled materialized tags meta schema database alias unique_key incremental_strategy ' +
+    'on_schema_change full_refresh partition_by column_types strategy updated_at check_cols ' +
+    'target_schema target_database invalidate_hard_deletes hard_deletes severity warn_if error_if where ' +
+    'limit fail_calc store_failures store_failures_as pre_hook post_hook persist_docs docs quoting ' +
+    'quote_columns delimiter contract grants group access snapshot_meta_column_names ' +
+    'dbt_valid_to_current sort sort_order cluster_by sql_header event_time batch_size lookback begin ' +
+    'concurrent_batches on_configuration_change incremental_predicates merge_update_columns ' +
+    'merge_exclude_columns file_format post_hooks pre_hooks packages labels copy_grants transient ' +
+    'query_tag secure'
   ).split(' '),
-);
+  ...engineConfigKeys(),
+]);
 
 const ADDITIVE_KEYS = new Set(['tags', 'pre_hook', 'post_hook']);
 const MERGED_KEYS = new Set(['meta', 'column_types', 'docs', 'persist_docs']);

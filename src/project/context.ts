@@ -3,10 +3,12 @@
  * The same builder serves parse time (recording refs/sources/config calls) and execution
  * time (resolving them to real relations).
  */
+
+import { identifierQuote } from '../adapters/registry.js';
+import type { ManifestNode, RefCall, TargetConfig } from '../manifest/types.js';
 import type { ContextValues } from '../template/types.js';
 import { ConfigError, TemplateError } from '../util/errors.js';
-import { JinjaRelation } from './relation.js';
-import type { ManifestNode, RefCall, TargetConfig } from './types.js';
+import { JinjaRelation, relationsFor } from './relation.js';
 import { isRecord } from './yaml.js';
 
 export interface ContextRecorder {
@@ -121,7 +123,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
     throw new ConfigError(`environment variable '${name}' is required but not set.`);
   };
 
-  const self = new JinjaRelation(node.database, node.schema, node.alias, materializationType(node));
+  const self = relationsFor(target.type)(node.database, node.schema, node.alias, materializationType(node));
 
   return {
     ref,
@@ -143,7 +145,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
     doc: (name: string) => options.docs(name),
     api: JINJA_API,
     adapter: {
-      quote: (identifier: string) => `"${String(identifier).replace(/"/g, '""')}"`,
+      quote: (identifier: string) => identifierQuote(target.type)(String(identifier)),
       ...(options.adapter ?? {}),
     },
   };

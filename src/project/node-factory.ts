@@ -1,4 +1,4 @@
-import type { ManifestNode, NodeConfig, NodeResourceType } from './types.js';
+import type { ManifestNode, NodeConfig, NodeResourceType } from '../manifest/types.js';
 
 /** What identifies a node; every other field starts empty (no refs, no columns, no relation). */
 export interface NodeIdentity {

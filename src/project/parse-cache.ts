@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { RefCall } from '../manifest/types.js';
 import type { PropertiesFile } from './properties.js';
-import type { RefCall } from './types.js';
 
 export interface CachedRender {
   refs: RefCall[];

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { EngineDescriptor, ProfileValueKind } from '../adapters/engine.js';
+import { findEngine } from '../adapters/registry.js';
+import type { TargetConfig } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { renderEnvVarString } from './env-render.js';
-import type { TargetConfig } from './types.js';
 import { isRecord, readYamlFile } from './yaml.js';
 
 export interface ProfileOptions {
@@ -64,6 +66,14 @@ export function loadTarget(options: ProfileOptions): TargetConfig {
       `${shownPath}:${file.lineOf([options.profileName, 'outputs', targetName])}: target '${targetName}' has no 'type'.`,
     );
   }
+  // An unknown type is reported when an adapter is needed, so `mdw ls` works for any target.
+  const engine = findEngine(rendered.type);
+  if (engine) {
+    checkProfileKeys(engine, rendered, (key) => {
+      const line = file.lineOf([options.profileName, 'outputs', targetName, key]);
+      return `${shownPath}:${line}: target '${targetName}'`;
+    });
+  }
   const threads = Number(rendered.threads ?? 1);
   return {
     ...rendered,
@@ -71,7 +81,7 @@ export function loadTarget(options: ProfileOptions): TargetConfig {
     profile_name: options.profileName,
     type: rendered.type,
     schema: String(rendered.schema ?? 'main'),
-    database: String(rendered.database ?? rendered.catalog ?? defaultDatabase(rendered)),
+    database: String(rendered.database ?? rendered.catalog ?? engine?.defaultDatabase(rendered) ?? ''),
     threads: Number.isFinite(threads) && threads > 0 ? Math.floor(threads) : 1,
   };
 }
@@ -94,10 +104,31 @@ function coerce(text: string): unknown {
   return text;
 }
 
-/** DuckDB names the attached database after the file's stem (warehouse/mdw.duckdb → mdw). */
-function defaultDatabase(output: Record<string, unknown>): string {
-  if (output.type !== 'duckdb') return '';
-  const path = String(output.path ?? ':memory:');
-  if (path === ':memory:' || path === '') return 'memory';
-  return basename(path, extname(path));
+/** Each key the engine declares must have one of its accepted shapes; required keys must be set. */
+function checkProfileKeys(
+  engine: EngineDescriptor,
+  output: Record<string, unknown>,
+  where: (key: string) => string,
+): void {
+  for (const [key, spec] of Object.entries(engine.profileKeys)) {
+    const value = output[key];
+    if (value === undefined || value === null) {
+      if (spec.required) {
+        throw new ConfigError(`${where(key)} needs '${key}' (required by the ${engine.type} target).`);
+      }
+      continue;
+    }
+    const kind = valueKind(value);
+    if (!spec.kinds.includes(kind)) {
+      throw new ConfigError(`${where(key)}: '${key}' must be a ${spec.kinds.join(' or ')}, not a ${kind}.`);
+    }
+  }
+}
+
+function valueKind(value: unknown): ProfileValueKind {
+  if (Array.isArray(value)) return 'list';
+  if (isRecord(value)) return 'map';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  return 'string';
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ProjectConfig } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import { renderEnvVarString } from './env-render.js';
-import type { ProjectConfig } from './types.js';
 import { isRecord, readYamlFile } from './yaml.js';
 
 const FILE = 'dbt_project.yml';

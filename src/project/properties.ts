@@ -2,8 +2,9 @@
  * Schema (properties) YAML files: descriptions, columns, tests and config for models, seeds,
  * snapshots and sources. Parsing only — the loader applies them to nodes.
  */
+
+import type { ColumnInfo } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
-import type { ColumnInfo } from './types.js';
 import { isRecord, type YamlFile } from './yaml.js';
 
 export interface TestDefinition {

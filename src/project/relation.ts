@@ -1,4 +1,13 @@
-/** A relation as dbt's Jinja sees it: `{{ ref('x') }}` prints its quoted name; fields are readable. */
+import { identifierQuote } from '../adapters/registry.js';
+import { quoteIdentifier } from '../adapters/sql-helpers.js';
+
+/** How an engine quotes one identifier (EngineDescriptor.quoteIdentifier). */
+export type IdentifierQuote = (name: string) => string;
+
+/**
+ * A relation as dbt's Jinja sees it: `{{ ref('x') }}` prints its quoted name; fields are readable.
+ * Quoting is the target engine's (ANSI double quotes unless its descriptor says otherwise).
+ */
 export class JinjaRelation {
   readonly name: string;
   readonly table: string;
@@ -8,6 +17,7 @@ export class JinjaRelation {
     readonly identifier: string,
     readonly type: string | null = null,
     readonly is_cte = false,
+    private readonly quote: IdentifierQuote = quoteIdentifier,
   ) {
     this.name = identifier;
     this.table = identifier;
@@ -17,7 +27,7 @@ export class JinjaRelation {
     if (this.is_cte) return this.identifier;
     return [this.database, this.schema, this.identifier]
       .filter((part) => part !== '')
-      .map(quoteIdentifier)
+      .map(this.quote)
       .join('.');
   }
 
@@ -32,6 +42,8 @@ export class JinjaRelation {
       options.schema === false ? '' : this.schema,
       options.identifier === false ? '' : this.identifier,
       this.type,
+      false,
+      this.quote,
     );
   }
 
@@ -44,6 +56,31 @@ export class JinjaRelation {
   }
 }
 
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+/** Relations quoted the way the target engine quotes (`type` is the profile's target type). */
+export function relationsFor(
+  targetType: string,
+): (database: string, schema: string, identifier: string, type?: string | null) => JinjaRelation {
+  const quote = identifierQuote(targetType);
+  return (database, schema, identifier, type = null) =>
+    new JinjaRelation(database, schema, identifier, type, false, quote);
+}
+
+/**
+ * A relation whose SQL the engine rendered, e.g. a table as of a past snapshot (which on some
+ * engines is a `FOR VERSION AS OF` clause, not a name); its fields stay the relation's own.
+ */
+export class EngineRenderedRelation extends JinjaRelation {
+  constructor(
+    database: string,
+    schema: string,
+    identifier: string,
+    type: string | null,
+    private readonly sql: string,
+  ) {
+    super(database, schema, identifier, type);
+  }
+
+  override render(): string {
+    return this.sql;
+  }
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Manifest } from '../project/types.js';
+import type { Manifest } from '../manifest/types.js';
 
 /** target/manifest.json, dbt's shape: nodes by unique_id with depends_on, config, compiled_code, columns. */
 export function writeManifest(targetDir: string, manifest: Manifest): string {

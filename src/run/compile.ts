@@ -5,11 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ManifestNode, RefCall } from '../manifest/types.js';
 import { buildNodeContext } from '../project/context.js';
 import type { LoadedProject } from '../project/loader.js';
 import { blankNode } from '../project/node-factory.js';
-import { JinjaRelation } from '../project/relation.js';
-import type { ManifestNode, RefCall } from '../project/types.js';
+import { EngineRenderedRelation, JinjaRelation, relationsFor } from '../project/relation.js';
 import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
 import { ConfigError } from '../util/errors.js';
 
@@ -21,6 +21,13 @@ export interface CompileOptions {
   runQuery?: RunQuery;
   /** extra adapter methods for Jinja (get_relation, get_columns_in_relation, ...) */
   adapterMethods?: Record<string, unknown>;
+  /** refs and sources to these relations (key: lower-case `schema.identifier`) render as given (time travel) */
+  relationsAsOf?: ReadonlyMap<string, { render(): string }>;
+}
+
+/** The key of CompileOptions.relationsAsOf. */
+export function relationKey(schema: string, identifier: string): string {
+  return `${schema}.${identifier}`.toLowerCase();
 }
 
 const NO_QUERIES: RunQuery = async () => ({ columnNames: [], rows: [] }) satisfies QueryTable;
@@ -63,12 +70,22 @@ export class Compiler {
       node,
       target,
       vars,
-      resolveRef: (call) => this.resolveRef(node, call, ephemerals),
+      resolveRef: (call) => this.resolveRef(node, call, ephemerals, options),
       resolveSource: (sourceName, table) => {
         const source = manifest.sources[`source.${this.loaded.project.name}.${sourceName}.${table}`];
         if (!source)
           throw new ConfigError(`${node.original_file_path}: source '${sourceName}.${table}' was not found.`);
-        return new JinjaRelation(source.database, source.schema, source.identifier, 'table');
+        const past = options.relationsAsOf?.get(relationKey(source.schema, source.identifier));
+        if (past) {
+          return new EngineRenderedRelation(
+            source.database,
+            source.schema,
+            source.identifier,
+            'table',
+            past.render(),
+          );
+        }
+        return relationsFor(target.type)(source.database, source.schema, source.identifier, 'table');
       },
       docs: (name) => manifest.docs[`doc.${this.loaded.project.name}.${name}`]?.block_contents ?? '',
       isIncremental: options.isIncremental,
@@ -80,14 +97,22 @@ export class Compiler {
     });
   }
 
-  private resolveRef(from: ManifestNode, call: RefCall, ephemerals: ManifestNode[]): JinjaRelation {
+  private resolveRef(
+    from: ManifestNode,
+    call: RefCall,
+    ephemerals: ManifestNode[],
+    options: CompileOptions,
+  ): JinjaRelation {
     const node = this.byName.get(`${call.package ?? this.loaded.project.name}.${call.name}`);
     if (!node) throw new ConfigError(`${from.original_file_path}: ref('${call.name}') was not found.`);
     if (node.config.materialized === 'ephemeral') {
       if (!ephemerals.includes(node)) ephemerals.push(node);
       return new JinjaRelation('', '', `__dbt__cte__${node.name}`, null, true);
     }
-    return new JinjaRelation(
+    const past = options.relationsAsOf?.get(relationKey(node.schema, node.alias));
+    if (past)
+      return new EngineRenderedRelation(node.database, node.schema, node.alias, 'table', past.render());
+    return relationsFor(this.loaded.target.type)(
       node.database,
       node.schema,
       node.alias,

@@ -1,7 +1,7 @@
 /** Node results and target/run_results.json, shaped like dbt's. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MDW_VERSION } from '../project/loader.js';
+import { MDW_VERSION } from '../version.js';
 
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
 

@@ -1,7 +1,8 @@
 /** One node's work: compile, then build (model/seed/snapshot) or check (test); never throws. */
 import { relative } from 'node:path';
 import type { Adapter, Connection, Relation } from '../adapters/types.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
+import { planMaterialization } from '../materialize/plan.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
 import type { Compiler } from './compile.js';
@@ -86,7 +87,17 @@ async function build(task: NodeTask, sql: string, relation: Relation, result: No
   const outcome =
     node.resource_type === 'seed'
       ? await adapter.loadSeed(connection, node, relation)
-      : await adapter.materialize(connection, { node, sql, relation, fullRefresh: task.fullRefresh });
+      : await adapter.materialize(connection, {
+          node,
+          sql,
+          relation,
+          fullRefresh: task.fullRefresh,
+          plan: planMaterialization(node, {
+            fullRefresh: task.fullRefresh,
+            incremental: adapter.incremental,
+            warn: (message) => process.stderr.write(`Warning: ${message}\n`),
+          }),
+        });
   result.adapter_response = {
     _message: outcome.message,
     code: outcome.message.split(' ')[0],

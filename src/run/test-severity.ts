@@ -1,5 +1,5 @@
 /** dbt's test result rules: severity, warn_if and error_if decide pass / warn / fail. */
-import type { NodeConfig } from '../project/types.js';
+import type { NodeConfig } from '../manifest/types.js';
 
 export type TestStatus = 'pass' | 'warn' | 'fail';
 

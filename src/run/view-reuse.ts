@@ -11,7 +11,7 @@
  */
 import type { Adapter, Connection, Relation, ViewCopies, ViewCopy } from '../adapters/types.js';
 import type { Graph } from '../graph/dag.js';
-import type { Manifest, ManifestNode } from '../project/types.js';
+import type { Manifest, ManifestNode } from '../manifest/types.js';
 
 /** Readers a view needs before copying it pays off (one reader gains nothing). */
 const MIN_READERS = 2;
@@ -44,7 +44,7 @@ export class ViewReuse {
   }
 
   static plan(manifest: Manifest, graph: Graph, plan: readonly string[], adapter: Adapter): ViewReuse {
-    if (!adapter.viewCopies) return ViewReuse.disabled();
+    if (!adapter.capabilities.viewReuse || !adapter.viewCopies) return ViewReuse.disabled();
     const planned = new Set(plan);
     const candidates = new Map<string, Candidate>();
     const readsOf = new Map<string, string[]>();

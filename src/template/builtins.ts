@@ -1,30 +1,34 @@
 /**
- * mdw's built-in macros (package 'dbt'): the .sql files in include/macros at the package root.
- * The compiled module is dist/src/template/builtins.js, three levels below the root.
+ * mdw's built-in macros (package 'dbt'): the engine-neutral .sql files in include/macros, plus
+ * the target engine's own `<type>__x` implementations from its macros folder (adapters/registry.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { engineMacroDirs } from '../adapters/registry.js';
+import { packageRoot } from '../util/package-root.js';
 import type { MacroSourceFile } from './types.js';
 
 export const BUILTIN_PACKAGE = 'dbt';
 
-function builtinDir(): string {
-  // compiled: dist/src/template → ../../../include; run from source: src/template → ../../include
-  for (const relative of ['../../../include/macros/', '../../include/macros/']) {
-    const dir = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(dir)) return dir;
-  }
-  throw new Error('mdw built-in macros not found (include/macros is missing from the installation)');
-}
+const SHARED_MACROS = 'include/macros';
 
-export function loadBuiltinMacroFiles(): MacroSourceFile[] {
-  const dir = builtinDir();
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.sql'))
-    .sort()
-    .map((name) => ({
-      path: `include/macros/${name}`,
-      contents: readFileSync(dir + name, 'utf8'),
-      packageName: BUILTIN_PACKAGE,
-    }));
+export function loadBuiltinMacroFiles(adapterType: string): MacroSourceFile[] {
+  const root = packageRoot();
+  const files: MacroSourceFile[] = [];
+  for (const relative of [SHARED_MACROS, ...engineMacroDirs(adapterType)]) {
+    const dir = join(root, relative);
+    if (!existsSync(dir)) {
+      throw new Error(`mdw built-in macros not found (${relative} is missing from the installation)`);
+    }
+    for (const name of readdirSync(dir)
+      .filter((entry) => entry.endsWith('.sql'))
+      .sort()) {
+      files.push({
+        path: `${relative}/${name}`,
+        contents: readFileSync(join(dir, name), 'utf8'),
+        packageName: BUILTIN_PACKAGE,
+      });
+    }
+  }
+  return files;
 }

@@ -82,7 +82,7 @@ class Engine implements TemplateEngine {
       runtimeFor: (file: string) => runtimeForFile(this.runtime, file),
       resolverFor: (pkg: string) => (name: string) => this.resolve(name, pkg),
     };
-    const builtins = options.includeBuiltins === false ? [] : loadBuiltinMacroFiles();
+    const builtins = options.includeBuiltins === false ? [] : loadBuiltinMacroFiles(options.adapterType);
     for (const file of builtins) loadMacroFile(this.registry, file, loader, { builtin: true, lazy: true });
     for (const file of options.macroFiles)
       loadMacroFile(this.registry, file, loader, { builtin: false, lazy: false });

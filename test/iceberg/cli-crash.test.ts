@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { openCatalog, scanSql } from '../../src/lakehouse/iceberg/index.js';
+import { scanSql } from '../../src/adapters/duckdb/iceberg/index.js';
+import { openCatalog } from '../../src/lakehouse/iceberg/index.js';
 import { MDW_BIN } from '../support/project.js';
 
 const TRIALS = Number(process.env.MDW_CRASH_TRIALS ?? 50);

@@ -16,12 +16,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import {
-  type IcebergTable,
-  openCatalog,
-  schemaForSelect,
-  writeDataFiles,
-} from '../../src/lakehouse/iceberg/index.js';
+import { duckDbRewriter, schemaForSelect, writeDataFiles } from '../../src/adapters/duckdb/iceberg/index.js';
+import { type IcebergTable, openCatalog } from '../../src/lakehouse/iceberg/index.js';
 import { errorMessage } from '../../src/util/errors.js';
 
 const ROWS_PER_COMMIT = 10;
@@ -76,7 +72,7 @@ async function child(): Promise<void> {
       });
       snapshot = await table.overwrite({ deleteFiles: day, addFiles: files });
     } else if (kind === 4) {
-      snapshot = await table.compact(conn, 8 << 20);
+      snapshot = await table.compact(duckDbRewriter(conn, table), 8 << 20);
     }
     snapshot ??= await appendRows(conn, table, seedBase + i);
     say(`committed ${snapshot['snapshot-id']}`);

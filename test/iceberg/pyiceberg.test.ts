@@ -15,13 +15,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
-  type IcebergCatalog,
-  type IcebergTable,
-  openCatalog,
+  duckDbRewriter,
   scanSql,
   schemaForSelect,
   writeDataFiles,
-} from '../../src/lakehouse/iceberg/index.js';
+} from '../../src/adapters/duckdb/iceberg/index.js';
+import { type IcebergCatalog, type IcebergTable, openCatalog } from '../../src/lakehouse/iceberg/index.js';
 import { ensureIcebergVenv, pyiceberg } from './helpers.js';
 
 let instance: DuckDBInstance;
@@ -124,7 +123,7 @@ describe('PyIceberg reads what mdw writes, and mdw reads what PyIceberg writes',
     });
     for (let i = 0; i < 3; i++)
       await table.append(await write(table, salesSql(900 + i * 20, 920 + i * 20, `, 'late' as note`)));
-    const compacted = await table.compact(conn, 64 << 20);
+    const compacted = await table.compact(duckDbRewriter(conn, table), 64 << 20);
     assert.equal(compacted?.summary.operation, 'replace');
     assert.deepEqual(
       table.history().map((h) => h.operation),

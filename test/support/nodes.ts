@@ -1,6 +1,7 @@
 /** Manifest nodes for adapter tests: every field a real node has, with overridable defaults. */
+
+import type { ManifestNode, NodeConfig, NodeResourceType } from '../../src/manifest/types.js';
 import { blankNode } from '../../src/project/node-factory.js';
-import type { ManifestNode, NodeConfig, NodeResourceType } from '../../src/project/types.js';
 
 const FOLDERS: Record<NodeResourceType, [string, string]> = {
   model: ['models', 'sql'],

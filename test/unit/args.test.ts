@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseArgs } from '../../src/cli/args.js';
 import { parseVars } from '../../src/cli/project.js';
-import { synthesizeTestName } from '../../src/project/loader.js';
+import { synthesizeTestName } from '../../src/project/parse/tests.js';
 import { ConfigError } from '../../src/util/errors.js';
 
 describe('argv parsing', () => {

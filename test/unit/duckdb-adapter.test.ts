@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { conciseDuckDbMessage } from '../../src/adapters/duckdb/errors.js';
 import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
-import { parseFirstRecord } from '../../src/adapters/duckdb/materializations/csv-header.js';
 import { catalogName } from '../../src/adapters/duckdb/profile.js';
 import type { Adapter, Connection } from '../../src/adapters/types.js';
-import type { ManifestNode, NodeConfig, TargetConfig } from '../../src/project/types.js';
+import { parseFirstRecord } from '../../src/csv/header.js';
+import type { ManifestNode, NodeConfig, TargetConfig } from '../../src/manifest/types.js';
 import { ConfigError, ExecutionError } from '../../src/util/errors.js';
 import { testNode } from '../support/nodes.js';
 

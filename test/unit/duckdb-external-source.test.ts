@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
 import type { Adapter, Connection } from '../../src/adapters/types.js';
-import type { SourceDefinition } from '../../src/project/types.js';
+import type { SourceDefinition } from '../../src/manifest/types.js';
 import { ExecutionError } from '../../src/util/errors.js';
 
 function makeSource(

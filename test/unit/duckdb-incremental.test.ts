@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
 import type { Adapter, Connection, MaterializeResult, Relation } from '../../src/adapters/types.js';
-import type { ManifestNode, NodeConfig } from '../../src/project/types.js';
+import type { ManifestNode, NodeConfig } from '../../src/manifest/types.js';
 import { ExecutionError } from '../../src/util/errors.js';
 import { testNode } from '../support/nodes.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { assertAcyclic, Graph } from '../../src/graph/dag.js';
-import type { Manifest, ManifestNode, SourceDefinition } from '../../src/project/types.js';
+import type { Manifest, ManifestNode, SourceDefinition } from '../../src/manifest/types.js';
 import { ConfigError } from '../../src/util/errors.js';
 
 /** Only the fields the graph reads; the rest of a real node does not matter here. */

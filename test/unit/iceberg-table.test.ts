@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
+  duckDbRewriter,
+  scanSql,
+  schemaForSelect,
+  writeDataFiles,
+} from '../../src/adapters/duckdb/iceberg/index.js';
+import {
   type IcebergCatalog,
   type IcebergTable,
   openCatalog,
   type Schema,
-  scanSql,
-  schemaForSelect,
-  writeDataFiles,
 } from '../../src/lakehouse/iceberg/index.js';
 import { ExecutionError } from '../../src/util/errors.js';
 
@@ -146,7 +149,7 @@ describe('iceberg table lifecycle on a temp warehouse', () => {
     const filesBefore = table.dataFiles().length;
     const groups = table.planCompaction(1 << 20);
     assert.equal(groups.length, 3); // one group per partition
-    const s5 = await table.compact(conn, 1 << 20);
+    const s5 = await table.compact(duckDbRewriter(conn, table), 1 << 20);
     assert.ok(s5);
     assert.equal(s5.summary.operation, 'replace');
     assert.deepEqual(await countAndSum(table), before);
@@ -272,7 +275,7 @@ describe('iceberg table lifecycle on a temp warehouse', () => {
     const table = await newSalesTable(catalog, 'compacted');
     for (let i = 0; i < 3; i++) await table.append(await write(table, salesSql(i * 100, (i + 1) * 100)));
     const small = table.dataFiles().map((f) => f.localPath);
-    await table.compact(conn, 64 * 1024 * 1024);
+    await table.compact(duckDbRewriter(conn, table), 64 * 1024 * 1024);
     const compacted = table.dataFiles().map((f) => f.localPath);
     assert.ok(compacted.length < small.length, `${small.length} → ${compacted.length} files`);
     const result = await table.expireSnapshots({ olderThanMs: 0, retainLast: 1 });

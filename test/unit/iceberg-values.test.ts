@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { duckDbTypeSql, fieldIdsAfter, structType } from '../../src/lakehouse/iceberg/duckdb-types.js';
+import { duckDbTypeSql, fieldIdsAfter, structType } from '../../src/adapters/duckdb/iceberg/duckdb-types.js';
+import { schemaForSelect } from '../../src/adapters/duckdb/iceberg/write-data.js';
 import { parseJson, stringifyJson } from '../../src/lakehouse/iceberg/json.js';
 import { decimalBytes } from '../../src/lakehouse/iceberg/manifest.js';
 import { sameColumns } from '../../src/lakehouse/iceberg/schema.js';
@@ -15,7 +16,6 @@ import {
   valueFromText,
   valueToText,
 } from '../../src/lakehouse/iceberg/values.js';
-import { schemaForSelect } from '../../src/lakehouse/iceberg/write-data.js';
 import { ExecutionError } from '../../src/util/errors.js';
 
 const hex = (b: Buffer) => b.toString('hex');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { synthesizeTestName } from '../../src/project/loader.js';
+import { synthesizeTestName } from '../../src/project/parse/tests.js';
 import { dbtTestHash } from '../../src/project/python-repr.js';
 
 // Vectors from dbt-core 1.11's manifest for test/fixtures/shop.

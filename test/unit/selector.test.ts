@@ -10,7 +10,7 @@ import type {
   NodeResourceType,
   SourceDefinition,
   TestMetadata,
-} from '../../src/project/types.js';
+} from '../../src/manifest/types.js';
 import { ConfigError } from '../../src/util/errors.js';
 
 // ── A tiny manifest factory: only the fields selection reads. ─────────────────────────

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkSourceHeaders, readHeader } from '../../src/adapters/duckdb/source-header.js';
-import type { SourceDefinition } from '../../src/project/types.js';
+import { checkSourceHeaders, readHeader } from '../../src/csv/source-header.js';
+import type { SourceDefinition } from '../../src/manifest/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mdw-header-'));
 const file = (name: string, text: string): string => {

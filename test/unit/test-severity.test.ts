@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NodeConfig } from '../../src/project/types.js';
+import type { NodeConfig } from '../../src/manifest/types.js';
 import { conditionHolds, testStatus } from '../../src/run/test-severity.js';
 
 const config = (extra: Partial<NodeConfig>): NodeConfig => ({

@@ -1,23 +1,25 @@
 /** The DuckDB adapter: one embedded instance per adapter, one connection per runner thread. */
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { ManifestNode, SourceDefinition, TargetConfig } from '../../project/types.js';
+import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
+import { INCREMENTAL_STRATEGIES, type IncrementalRules } from '../../materialize/incremental.js';
+import { type MaterializationPlan, planMaterialization, type TableFormat } from '../../materialize/plan.js';
 import { ConfigError, ExecutionError } from '../../util/errors.js';
-import { quoteIdentifier } from '../sql-helpers.js';
 import type {
   Adapter,
+  Capabilities,
   ColumnDescription,
-  Connection,
   IcebergOperations,
   MaterializeRequest,
   MaterializeResult,
   Relation,
   TestResult,
 } from '../types.js';
+import { withCapabilities } from '../types.js';
 import { findRelation, listColumns, SchemaRegistry } from './catalog.js';
 import { DuckDbConnection } from './connection.js';
 import { conciseDuckDbMessage } from './errors.js';
 import { createExternalSourceView } from './external-source.js';
-import { LocalLakehouse, usesIceberg } from './iceberg/lakehouse.js';
+import { LocalLakehouse } from './iceberg/lakehouse.js';
 import { buildIcebergIncremental, buildIcebergSnapshot, buildIcebergTable } from './iceberg/materialize.js';
 import { LocalIcebergOperations } from './iceberg/operations.js';
 import type { BuildContext } from './materializations/context.js';
@@ -69,14 +71,30 @@ export async function createDuckDbAdapter(
   return adapter;
 }
 
-class DuckDbAdapter implements Adapter {
+/** dbt-duckdb's strategies; its default is delete+insert, which without a unique_key is an append. */
+const DUCKDB_INCREMENTAL: IncrementalRules = {
+  engine: 'DuckDB',
+  defaultStrategy: 'delete+insert',
+  strategies: INCREMENTAL_STRATEGIES,
+};
+
+class DuckDbAdapter implements Adapter<DuckDbConnection> {
   readonly type = 'duckdb';
+  readonly capabilities: Capabilities = withCapabilities({
+    transactions: true,
+    multiStatement: true,
+    atomicReplace: true,
+    merge: true,
+    rowLevelDeletes: true,
+    viewReuse: true,
+  });
+  readonly incremental = DUCKDB_INCREMENTAL;
   private readonly open = new Set<DuckDbConnection>();
   private readonly context: BuildContext;
   private closed = false;
   /** Iceberg storage; none for an in-memory database (there is no warehouse folder) */
   private readonly lake: LocalLakehouse | null;
-  readonly iceberg?: IcebergOperations;
+  readonly iceberg?: IcebergOperations<DuckDbConnection>;
   readonly viewCopies: DuckDbViewCopies;
 
   constructor(
@@ -95,11 +113,11 @@ class DuckDbAdapter implements Adapter {
     if (this.lake) this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
   }
 
-  async syncIcebergViews(conn: Connection): Promise<void> {
+  async syncIcebergViews(conn: DuckDbConnection): Promise<void> {
     await this.lake?.syncViews(conn, this.context, this.target.database);
   }
 
-  async connect(): Promise<Connection> {
+  async connect(): Promise<DuckDbConnection> {
     if (this.closed) throw new ExecutionError('The DuckDB adapter is closed.');
     const conn = new DuckDbConnection(await this.instance.connect(), (closed) => this.open.delete(closed));
     this.open.add(conn);
@@ -117,7 +135,7 @@ class DuckDbAdapter implements Adapter {
   }
 
   quoteIdentifier(name: string): string {
-    return quoteIdentifier(name);
+    return DuckDbRelation.quote(name);
   }
 
   relation(database: string, schema: string, identifier: string, type: Relation['type'] = null): Relation {
@@ -125,7 +143,7 @@ class DuckDbAdapter implements Adapter {
   }
 
   async getRelation(
-    conn: Connection,
+    conn: DuckDbConnection,
     database: string,
     schema: string,
     identifier: string,
@@ -138,58 +156,73 @@ class DuckDbAdapter implements Adapter {
     return found;
   }
 
-  getColumns(conn: Connection, relation: Relation): Promise<ColumnDescription[]> {
+  getColumns(conn: DuckDbConnection, relation: Relation): Promise<ColumnDescription[]> {
     return listColumns(conn, relation);
   }
 
-  createExternalSource(conn: Connection, source: SourceDefinition, projectRoot: string): Promise<void> {
+  createExternalSource(conn: DuckDbConnection, source: SourceDefinition, projectRoot: string): Promise<void> {
     return createExternalSourceView(conn, this.context, source, projectRoot, this.target.database);
   }
 
-  async materialize(conn: Connection, request: MaterializeRequest): Promise<MaterializeResult> {
+  async materialize(conn: DuckDbConnection, request: MaterializeRequest): Promise<MaterializeResult> {
     const { node, relation, sql } = request;
-    if (this.lake && usesIceberg(node)) return this.materializeOnIceberg(conn, this.lake, request);
-    if (this.lake?.exists && node.resource_type !== 'seed') this.lake.forget(relation);
-    if (node.resource_type === 'snapshot') return buildSnapshot(conn, this.context, request);
-    if (node.resource_type === 'seed') return this.loadSeed(conn, node, relation);
-    const materialized = String(node.config.materialized ?? 'view').toLowerCase();
-    switch (materialized) {
+    const plan =
+      request.plan ??
+      planMaterialization(node, {
+        fullRefresh: request.fullRefresh,
+        incremental: this.incremental,
+        warn: this.context.warn,
+      });
+    if (this.lake && 'format' in plan && plan.format === 'iceberg') {
+      return this.materializeOnIceberg(conn, this.lake, request, plan);
+    }
+    if (this.lake?.exists && plan.kind !== 'seed') this.lake.forget(relation);
+    switch (plan.kind) {
+      case 'seed':
+        return this.loadSeed(conn, node, relation);
+      case 'snapshot':
+        return buildSnapshot(conn, this.context, request, plan.snapshot);
       case 'view':
         return buildView(conn, this.context, relation, sql);
       case 'table':
         return buildTable(conn, this.context, relation, sql);
       case 'incremental':
-        return buildIncremental(conn, this.context, request);
+        return buildIncremental(conn, this.context, {
+          modelName: node.name,
+          sql,
+          relation,
+          fullRefresh: plan.fullRefresh,
+          plan: plan.incremental,
+          partitionSpec: plan.partitionSpec,
+        });
       case 'ephemeral':
         // The compiler inlines ephemeral models as CTEs; nothing exists in the database.
         return { rowsAffected: null, message: 'EPHEMERAL' };
-      default:
-        throw new ExecutionError(
-          `Model ${node.name} uses materialization '${materialized}', which the DuckDB adapter does not support ` +
-            `(use view, table, incremental or ephemeral).`,
-        );
     }
   }
 
   private materializeOnIceberg(
-    conn: Connection,
+    conn: DuckDbConnection,
     lake: LocalLakehouse,
     request: MaterializeRequest,
+    plan: Extract<MaterializationPlan, { format: TableFormat }>,
   ): Promise<MaterializeResult> {
-    if (request.node.resource_type === 'snapshot')
-      return buildIcebergSnapshot(conn, this.context, lake, request);
-    if (String(request.node.config.materialized).toLowerCase() === 'incremental') {
-      return buildIcebergIncremental(conn, this.context, lake, request);
+    switch (plan.kind) {
+      case 'snapshot':
+        return buildIcebergSnapshot(conn, this.context, lake, request, plan.snapshot);
+      case 'incremental':
+        return buildIcebergIncremental(conn, this.context, lake, request, plan);
+      case 'table':
+        return buildIcebergTable(conn, this.context, lake, request.relation, request.sql);
     }
-    return buildIcebergTable(conn, this.context, lake, request.relation, request.sql);
   }
 
-  loadSeed(conn: Connection, node: ManifestNode, relation: Relation): Promise<MaterializeResult> {
+  loadSeed(conn: DuckDbConnection, node: ManifestNode, relation: Relation): Promise<MaterializeResult> {
     return loadSeed(conn, this.context, node, relation, this.projectRoot);
   }
 
   runTest(
-    conn: Connection,
+    conn: DuckDbConnection,
     node: ManifestNode,
     sql: string,
     auditRelation: Relation | null,

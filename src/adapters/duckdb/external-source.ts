@@ -7,14 +7,14 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { SourceDefinition } from '../../project/types.js';
+import { checkSourceHeaders } from '../../csv/source-header.js';
+import type { SourceDefinition } from '../../manifest/types.js';
 import { ExecutionError } from '../../util/errors.js';
 import { sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildView } from './materializations/view.js';
 import { DuckDbRelation } from './relation.js';
-import { checkSourceHeaders } from './source-header.js';
 
 type Format = 'csv' | 'parquet' | 'json';
 const READERS: Record<Format, string> = { csv: 'read_csv', parquet: 'read_parquet', json: 'read_json_auto' };

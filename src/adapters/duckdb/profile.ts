@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { TargetConfig } from '../../project/types.js';
+import type { TargetConfig } from '../../manifest/types.js';
 import { ConfigError } from '../../util/errors.js';
 import { sqlString } from '../sql-helpers.js';
 

@@ -4,6 +4,11 @@ import { quoteIdentifier } from '../sql-helpers.js';
 import type { Relation } from '../types.js';
 
 export class DuckDbRelation implements Relation {
+  /** DuckDB's identifier quoting: ANSI double quotes, an embedded quote doubled. */
+  static quote(name: string): string {
+    return quoteIdentifier(name);
+  }
+
   constructor(
     readonly database: string,
     readonly schema: string,
@@ -14,7 +19,7 @@ export class DuckDbRelation implements Relation {
   render(): string {
     return [this.database, this.schema, this.identifier]
       .filter((part) => part !== '')
-      .map(quoteIdentifier)
+      .map(DuckDbRelation.quote)
       .join('.');
   }
 
@@ -36,6 +41,6 @@ export function siblingRelation(
 export function renderSchema(database: string, schema: string): string {
   return [database, schema]
     .filter((part) => part !== '')
-    .map(quoteIdentifier)
+    .map(DuckDbRelation.quote)
     .join('.');
 }

@@ -1,5 +1,5 @@
 /** Data tests: count the failing rows as dbt does, optionally keeping them in an audit table. */
-import type { ManifestNode } from '../../project/types.js';
+import type { ManifestNode } from '../../manifest/types.js';
 import { ExecutionError } from '../../util/errors.js';
 import { asSubquery, stripTrailingSemicolons } from '../sql-helpers.js';
 import type { Connection, Relation, TestResult } from '../types.js';

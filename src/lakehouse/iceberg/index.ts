@@ -1,5 +1,6 @@
 /**
- * Apache Iceberg format v2 on the local file system — no JVM, no DuckDB extension. Tables
+ * Apache Iceberg format v2 on the local file system — the table format only: no JVM and no
+ * engine (engines write and read the Parquet data, e.g. src/adapters/duckdb/iceberg/). Tables
  * written here are read by other engines (PyIceberg's SqlCatalog, Trino via register_table)
  * and tables they write are read here.
  *
@@ -15,9 +16,8 @@
  *   catalog.createTable(ns, name, schema, { partitioned }) → IcebergTable
  *   catalog.loadTable(ns, name) → IcebergTable;  catalog.dropTable(ns, name, { purge })
  *
- *   // writing: DuckDB writes Parquet, the table commits it
- *   const schema = await schemaForSelect(conn, sql, table?.schema());   // ids stable across evolution
- *   const files = await writeDataFiles(conn, { selectSql: sql, schema, partitioned, dataDir: table.dataDir() });
+ *   // writing: an engine writes Parquet data files (with field ids) and describes them as
+ *   // DataFile entries (DuckDB: adapters/duckdb/iceberg/write-data.ts); the table commits them
  *   await table.append(files)                                  // operation append
  *   await table.overwrite({ deleteFiles, addFiles })           // merge / delete+insert / insert_overwrite
  *   await table.replace({ schema, addFiles })                  // full refresh (schema may change)
@@ -29,24 +29,27 @@
  *   // reading
  *   table.snapshots(), currentSnapshot(), snapshotAsOf(ms), schema(snapshotId?), history()
  *   table.dataFiles(snapshotId?) → live files (localPath, partition, recordCount, sizes…)
- *   table.partitions(snapshotId?);  scanSql(table, snapshotId?) → a DuckDB SELECT by field id
+ *   table.partitions(snapshotId?)   (an engine reads the files by field id: adapters/duckdb/iceberg/scan.ts)
  *   Row-level delete files written by other engines are refused (ExecutionError naming the
  *   table), never silently ignored.
  *
  *   // maintenance
  *   table.rollback(snapshotId); table.expireSnapshots({ olderThanMs, retainLast })
- *   table.removeOrphans({ olderThanMs }); table.planCompaction(bytes); table.compact(conn, bytes)
+ *   table.removeOrphans({ olderThanMs }); table.planCompaction(bytes); table.compact(rewriteGroup, bytes)
  */
 export { type CatalogOptions, IcebergCatalog, openCatalog, type TableIdentifier } from './catalog.js';
 export type { DataChange, Operation } from './commit.js';
-export { duckDbTypeSql, icebergType } from './duckdb-types.js';
-export type { CompactionGroup, ExpireOptions, ExpireResult, OrphanOptions } from './maintenance.js';
+export type {
+  CompactionGroup,
+  ExpireOptions,
+  ExpireResult,
+  OrphanOptions,
+  RewriteGroup,
+} from './maintenance.js';
 export type { DataFile, ManifestEntry, ManifestFile, PartitionValues } from './manifest.js';
 export type { PartitionSpec, Snapshot, TableMetadata } from './metadata.js';
 export { PARTITION_COLUMN } from './metadata.js';
 export { pathToUri, uriToPath } from './paths.js';
-export { readFilesSql, scanSql } from './scan.js';
 export type { IcebergType, NestedField, Schema } from './schema.js';
 export { type HistoryEntry, IcebergTable, type LiveDataFile, type PartitionInfo } from './table.js';
 export { type IcebergValue, valueToText } from './values.js';
-export { schemaForSelect, type WriteDataOptions, writeDataFiles } from './write-data.js';

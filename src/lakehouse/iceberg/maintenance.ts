@@ -4,15 +4,12 @@
  */
 import { readdirSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { ExecutionError } from '../../util/errors.js';
 import { commitWithRetry, nextVersion } from './commit.js';
-import { type DataFile, EntryStatus } from './manifest.js';
+import { type DataFile, EntryStatus, partitionKey } from './manifest.js';
 import { ancestry, type Snapshot, type TableMetadata } from './metadata.js';
 import { uriToPath } from './paths.js';
-import { readFilesSql } from './scan.js';
-import { type IcebergTable, type LiveDataFile, partitionKey } from './table.js';
-import { writeDataFiles } from './write-data.js';
+import type { IcebergTable, LiveDataFile } from './table.js';
 
 const DAY_MS = 86_400_000;
 
@@ -203,30 +200,26 @@ export function planCompaction(table: IcebergTable, targetFileSizeBytes: number)
 }
 
 /**
- * Rewrites every planned group with DuckDB and commits all of them as one `replace`
- * snapshot. Returns undefined when there was nothing to compact.
+ * Writes one compaction group's rows as new data files near the target size; the engine that
+ * reads and writes the data supplies it (the table format writes no data itself).
+ */
+export type RewriteGroup = (group: CompactionGroup, targetFileSizeBytes: number) => Promise<DataFile[]>;
+
+/**
+ * Rewrites every planned group with the engine's `rewrite` and commits all of them as one
+ * `replace` snapshot. Returns undefined when there was nothing to compact.
  */
 export async function compact(
   table: IcebergTable,
-  conn: DuckDBConnection,
+  rewrite: RewriteGroup,
   targetFileSizeBytes: number,
 ): Promise<Snapshot | undefined> {
   const groups = planCompaction(table, targetFileSizeBytes);
   if (groups.length === 0) return undefined;
-  const schema = table.schema();
   const added: DataFile[] = [];
   try {
     for (const group of groups) {
-      const files = await writeDataFiles(conn, {
-        selectSql: readFilesSql(
-          group.files.map((f) => f.localPath),
-          schema,
-        ),
-        schema,
-        partitioned: table.partitioned,
-        dataDir: table.dataDir(),
-        targetFileSizeBytes,
-      });
+      const files = await rewrite(group, targetFileSizeBytes);
       added.push(...files);
       const written = files.reduce((n, f) => n + f.recordCount, 0);
       if (written !== group.totalRecords) {

@@ -553,3 +553,8 @@ export function readManifest(
     };
   });
 }
+
+/** A partition tuple as a map key (bigint-safe). */
+export function partitionKey(partition: PartitionValues): string {
+  return JSON.stringify(partition, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+}

@@ -4,7 +4,6 @@
  * (they may wait to retry).
  */
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { ExecutionError } from '../../util/errors.js';
 import type { IcebergCatalog } from './catalog.js';
 import { commitDataChange, commitWithRetry, ensureMetadataDir, nextVersion } from './commit.js';
@@ -16,6 +15,7 @@ import {
   expireSnapshots,
   type OrphanOptions,
   planCompaction,
+  type RewriteGroup,
   referencedFiles,
   removeOrphans,
 } from './maintenance.js';
@@ -26,6 +26,7 @@ import {
   type ManifestEntry,
   type ManifestFile,
   type PartitionValues,
+  partitionKey,
   readManifest,
   readManifestList,
 } from './manifest.js';
@@ -44,7 +45,7 @@ import { fieldIds, type Schema } from './schema.js';
 
 /** A live data file of a snapshot, with where it came from. */
 export interface LiveDataFile extends DataFile {
-  /** local path for DuckDB's read_parquet */
+  /** local path of the data file (engines read it from here) */
   localPath: string;
   snapshotId: bigint;
   sequenceNumber: number;
@@ -373,15 +374,11 @@ export class IcebergTable {
     return planCompaction(this, targetFileSizeBytes);
   }
 
-  compact(conn: DuckDBConnection, targetFileSizeBytes: number): Promise<Snapshot | undefined> {
-    return compact(this, conn, targetFileSizeBytes);
+  compact(rewrite: RewriteGroup, targetFileSizeBytes: number): Promise<Snapshot | undefined> {
+    return compact(this, rewrite, targetFileSizeBytes);
   }
 }
 
 function uris(files: readonly (string | DataFile)[]): string[] {
   return files.map((f) => (typeof f === 'string' ? f : f.filePath));
-}
-
-export function partitionKey(partition: PartitionValues): string {
-  return JSON.stringify(partition, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 }

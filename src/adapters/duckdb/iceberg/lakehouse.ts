@@ -7,12 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type IcebergCatalog,
-  type IcebergTable,
-  openCatalog,
-  scanSql,
-} from '../../../lakehouse/iceberg/index.js';
+import { type IcebergCatalog, type IcebergTable, openCatalog } from '../../../lakehouse/iceberg/index.js';
 import { sqlString } from '../../sql-helpers.js';
 import type { Connection, Relation } from '../../types.js';
 import { findRelation } from '../catalog.js';
@@ -20,21 +15,9 @@ import { inTransaction } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
 import { ensureSchemaOf } from '../materializations/context.js';
 import { DuckDbRelation } from '../relation.js';
+import { scanSql } from './scan.js';
 
 const VIEW_MARK = 'iceberg:';
-
-/**
- * Models and snapshots configured with table_type='iceberg' are stored as Iceberg tables.
- * (A structural type: the bench's floor asks the same of its own manifest reading.)
- */
-export function usesIceberg(node: {
-  resource_type: string;
-  config: { table_type?: unknown; materialized?: unknown };
-}): boolean {
-  if (String(node.config.table_type ?? '').toLowerCase() !== 'iceberg') return false;
-  if (node.resource_type === 'snapshot') return true;
-  return ['table', 'incremental'].includes(String(node.config.materialized).toLowerCase());
-}
 
 export class LocalLakehouse {
   private opened: IcebergCatalog | undefined;

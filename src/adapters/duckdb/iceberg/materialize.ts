@@ -8,37 +8,30 @@
  * and a key scan, or by partition value) are read into a working table, the same strategy
  * SQL as for DuckDB tables runs on it, and the rewritten files replace them in one commit.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   type IcebergTable,
   type LiveDataFile,
   PARTITION_COLUMN,
-  readFilesSql,
   type Schema,
-  schemaForSelect,
-  writeDataFiles,
 } from '../../../lakehouse/iceberg/index.js';
 import { decodeValue } from '../../../lakehouse/iceberg/values.js';
-import { asSubquery, quoteIdentifier, toNameList } from '../../sql-helpers.js';
-import type { Connection, MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
+import type { Strategy } from '../../../materialize/incremental.js';
+import type { MaterializationPlan } from '../../../materialize/plan.js';
+import { planSchemaChange } from '../../../materialize/schema-change.js';
+import type { SnapshotPlan } from '../../../materialize/snapshot.js';
+import { asSubquery, quoteIdentifier } from '../../sql-helpers.js';
+import type { MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
 import { listColumns } from '../catalog.js';
 import type { DuckDbConnection } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
 import { plural } from '../materializations/context.js';
-import {
-  applyStrategy,
-  resolveSchemaChangeMode,
-  resolveStrategy,
-  type Strategy,
-} from '../materializations/incremental.js';
-import { reconcileSchema } from '../materializations/schema-change.js';
+import { applyStrategy } from '../materializations/incremental.js';
+import { applySchemaChange } from '../materializations/schema-change.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
 import { DuckDbRelation } from '../relation.js';
 import type { LocalLakehouse } from './lakehouse.js';
-
-function duckdb(conn: Connection): DuckDBConnection {
-  return (conn as DuckDbConnection).duckdb;
-}
+import { readFilesSql } from './scan.js';
+import { schemaForSelect, writeDataFiles } from './write-data.js';
 
 function totalRows(files: readonly { recordCount: number | bigint }[]): number {
   return files.reduce((sum, file) => sum + Number(file.recordCount), 0);
@@ -46,7 +39,7 @@ function totalRows(files: readonly { recordCount: number | bigint }[]): number {
 
 /** `table`, a first or full-refresh incremental run: the SELECT's rows become the table's next snapshot. */
 export async function buildIcebergTable(
-  conn: Connection,
+  conn: DuckDbConnection,
   ctx: BuildContext,
   lake: LocalLakehouse,
   relation: Relation,
@@ -57,13 +50,13 @@ export async function buildIcebergTable(
 }
 
 async function replaceIcebergTable(
-  conn: Connection,
+  conn: DuckDbConnection,
   ctx: BuildContext,
   lake: LocalLakehouse,
   relation: Relation,
   selectSql: string,
 ): Promise<number> {
-  const raw = duckdb(conn);
+  const raw = conn.duckdb;
   let table = lake.find(relation);
   const schema = await schemaForSelect(raw, selectSql, table?.schema());
   const partitioned = schema.fields.some((field) => field.name === PARTITION_COLUMN);
@@ -75,25 +68,23 @@ async function replaceIcebergTable(
 }
 
 export async function buildIcebergIncremental(
-  conn: Connection,
+  conn: DuckDbConnection,
   ctx: BuildContext,
   lake: LocalLakehouse,
   request: MaterializeRequest,
+  plan: Extract<MaterializationPlan, { kind: 'incremental' }>,
 ): Promise<MaterializeResult> {
   const { node, relation, sql } = request;
-  const config = node.config;
-  const fullRefresh = typeof config.full_refresh === 'boolean' ? config.full_refresh : request.fullRefresh;
   const table = lake.find(relation);
-  if (!table || fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql);
+  if (!table || plan.fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql);
 
-  const strategy = resolveStrategy(config, node.name);
-  const mode = resolveSchemaChangeMode(config, node.name, ctx);
+  const { strategy } = plan.incremental;
   const staged = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_new`, 'table');
   const working = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_work`, 'table');
   await conn.query(`create or replace temp table ${staged.render()} as ${asSubquery(sql)}`);
   try {
     const schema = table.schema();
-    const affected = await affectedFiles(conn, table, strategy, config, staged);
+    const affected = await affectedFiles(conn, table, plan, staged);
     await conn.query(
       `create or replace temp table ${working.render()} as ${readFilesSql(
         affected.map((f) => f.localPath),
@@ -102,9 +93,15 @@ export async function buildIcebergIncremental(
     );
     const sourceColumns = await listColumns(conn, staged);
     const targetColumns = await listColumns(conn, working);
-    const columns = await reconcileSchema(conn, mode, working, sourceColumns, targetColumns, node.name);
-    const written = await applyStrategy(conn, strategy, { target: working, staged, columns, config });
-    const raw = duckdb(conn);
+    const change = planSchemaChange(plan.incremental.onSchemaChange, sourceColumns, targetColumns, node.name);
+    const columns = await applySchemaChange(conn, working, change);
+    const written = await applyStrategy(conn, strategy, {
+      target: working,
+      staged,
+      columns,
+      build: { plan: plan.incremental, partitionSpec: plan.partitionSpec },
+    });
+    const raw = conn.duckdb;
     const workingSql = `select * from ${working.render()}`;
     const nextSchema = await schemaForSelect(raw, workingSql, schema);
     const files = await writeDataFiles(raw, {
@@ -129,16 +126,16 @@ export async function buildIcebergIncremental(
  * in the partitions of the new rows. Append touches none.
  */
 async function affectedFiles(
-  conn: Connection,
+  conn: DuckDbConnection,
   table: IcebergTable,
-  strategy: Strategy,
-  config: MaterializeRequest['node']['config'],
+  plan: Extract<MaterializationPlan, { kind: 'incremental' }>,
   staged: Relation,
 ): Promise<LiveDataFile[]> {
+  const strategy: Strategy = plan.incremental.strategy;
   const live = table.dataFiles();
   if (live.length === 0 || strategy === 'append') return [];
   if (strategy === 'insert_overwrite') {
-    const partitionBy = toNameList(config.partition_by as string | string[] | null);
+    const partitionBy = plan.partitionSpec.map((entry) => entry.field);
     if (partitionBy.length === 0) return live; // the whole table is the partition
     if (table.partitioned && partitionBy.length === 1 && partitionBy[0] === PARTITION_COLUMN) {
       const result = await conn.query(
@@ -149,7 +146,7 @@ async function affectedFiles(
     }
     return filesMatching(conn, live, table.schema(), partitionBy, staged);
   }
-  const keys = toNameList(config.unique_key);
+  const keys = plan.incremental.uniqueKey;
   if (keys.length === 0) return [];
   const candidates = await filesByKeyBounds(conn, live, table.schema(), keys, staged);
   return filesMatching(conn, candidates, table.schema(), keys, staged);
@@ -162,7 +159,7 @@ function partitionText(file: LiveDataFile): string | null {
 
 /** Single numeric or text keys: skip files whose [lower, upper] bounds miss the new keys' range. */
 async function filesByKeyBounds(
-  conn: Connection,
+  conn: DuckDbConnection,
   live: LiveDataFile[],
   schema: Schema,
   keys: string[],
@@ -188,7 +185,7 @@ async function filesByKeyBounds(
 
 /** The files (among `files`) holding at least one row whose columns match a staged row. */
 async function filesMatching(
-  conn: Connection,
+  conn: DuckDbConnection,
   files: LiveDataFile[],
   schema: Schema,
   columns: string[],
@@ -213,10 +210,11 @@ async function filesMatching(
  * SCD2 logic runs on it, and the result becomes the table's next snapshot.
  */
 export async function buildIcebergSnapshot(
-  conn: Connection,
+  conn: DuckDbConnection,
   ctx: BuildContext,
   lake: LocalLakehouse,
   request: MaterializeRequest,
+  snapshot: SnapshotPlan,
 ): Promise<MaterializeResult> {
   const { relation } = request;
   const working = new DuckDbRelation(
@@ -236,7 +234,7 @@ export async function buildIcebergSnapshot(
         )}`,
       );
     }
-    const result = await buildSnapshot(conn, ctx, { ...request, relation: working });
+    const result = await buildSnapshot(conn, ctx, { ...request, relation: working }, snapshot);
     await replaceIcebergTable(conn, ctx, lake, relation, `select * from ${working.render()}`);
     return result;
   } finally {

@@ -1,12 +1,11 @@
 /** Iceberg time travel and maintenance on the local lakehouse (the adapter's `iceberg`). */
 import type { IcebergTable, Snapshot } from '../../../lakehouse/iceberg/index.js';
-import { readFilesSql } from '../../../lakehouse/iceberg/index.js';
 import { ExecutionError } from '../../../util/errors.js';
 import { quoteIdentifier } from '../../sql-helpers.js';
 import type {
   AsOf,
-  Connection,
   IcebergOperations,
+  Relation,
   TableFileInfo,
   TablePartitionInfo,
   TableSnapshotInfo,
@@ -14,30 +13,41 @@ import type {
 import type { DuckDbConnection } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
 import { DuckDbRelation } from '../relation.js';
+import { duckDbRewriter } from './compaction.js';
 import type { LocalLakehouse } from './lakehouse.js';
+import { readFilesSql } from './scan.js';
 
-/** The catalog attached for time travel; the query runs in it. */
+/** The in-memory catalog attached for time travel: views over tables' past snapshots. */
 const AS_OF_CATALOG = 'mdw_as_of';
 
-export class LocalIcebergOperations implements IcebergOperations {
+/** The catalog file holds the whole truth; the connection is only needed to write data and views. */
+export class LocalIcebergOperations implements IcebergOperations<DuckDbConnection> {
   constructor(
     private readonly lake: LocalLakehouse,
     private readonly ctx: BuildContext,
     private readonly database: string,
   ) {}
 
-  isIcebergTable(schema: string, table: string): boolean {
+  async listTables(_conn: DuckDbConnection, schema?: string): Promise<{ schema: string; table: string }[]> {
+    return this.tables(schema).map((table) => ({ schema: table.namespace, table: table.name }));
+  }
+
+  async isIcebergTable(_conn: DuckDbConnection, schema: string, table: string): Promise<boolean> {
+    return this.isIceberg(schema, table);
+  }
+
+  private isIceberg(schema: string, table: string): boolean {
     return this.lake.exists && this.lake.catalog.tableExists(schema, table);
   }
 
   private load(schema: string, table: string): IcebergTable {
-    if (!this.isIcebergTable(schema, table)) {
+    if (!this.isIceberg(schema, table)) {
       throw new ExecutionError(`${schema}.${table} is not an Iceberg table of this warehouse.`);
     }
     return this.lake.catalog.loadTable(schema, table);
   }
 
-  history(schema: string, table: string): TableSnapshotInfo[] {
+  async history(_conn: DuckDbConnection, schema: string, table: string): Promise<TableSnapshotInfo[]> {
     const loaded = this.load(schema, table);
     const current = loaded.currentSnapshot()?.['snapshot-id'];
     return loaded.history().map((entry) => ({
@@ -51,7 +61,12 @@ export class LocalIcebergOperations implements IcebergOperations {
     }));
   }
 
-  files(schema: string, table: string, snapshotId?: string): TableFileInfo[] {
+  async files(
+    _conn: DuckDbConnection,
+    schema: string,
+    table: string,
+    snapshotId?: string,
+  ): Promise<TableFileInfo[]> {
     const loaded = this.load(schema, table);
     return loaded.dataFiles(snapshotOf(loaded, snapshotId)).map((file) => ({
       path: file.localPath,
@@ -61,7 +76,12 @@ export class LocalIcebergOperations implements IcebergOperations {
     }));
   }
 
-  partitions(schema: string, table: string, snapshotId?: string): TablePartitionInfo[] {
+  async partitions(
+    _conn: DuckDbConnection,
+    schema: string,
+    table: string,
+    snapshotId?: string,
+  ): Promise<TablePartitionInfo[]> {
     const loaded = this.load(schema, table);
     return loaded.partitions(snapshotOf(loaded, snapshotId)).map((info) => ({
       partition: { ...info.partition },
@@ -71,31 +91,29 @@ export class LocalIcebergOperations implements IcebergOperations {
     }));
   }
 
-  async rollback(conn: Connection, schema: string, table: string, snapshotId: string): Promise<void> {
+  async rollback(conn: DuckDbConnection, schema: string, table: string, snapshotId: string): Promise<void> {
     const loaded = this.load(schema, table);
     await loaded.rollback(snapshotOf(loaded, snapshotId)!);
     await this.lake.expose(conn, this.ctx, this.relation(schema, table), loaded);
   }
 
   async optimize(
-    conn: Connection,
+    conn: DuckDbConnection,
     schema: string,
     table: string,
     targetFileSizeBytes: number,
   ): Promise<{ filesBefore: number; filesAfter: number }> {
     const loaded = this.load(schema, table);
     const filesBefore = loaded.dataFiles().length;
-    await loaded.compact((conn as DuckDbConnection).duckdb, targetFileSizeBytes);
+    await loaded.compact(duckDbRewriter(conn.duckdb, loaded), targetFileSizeBytes);
     await this.lake.expose(conn, this.ctx, this.relation(schema, table), loaded);
     return { filesBefore, filesAfter: loaded.dataFiles().length };
   }
 
-  async expireSnapshots(options: {
-    schema?: string;
-    table?: string;
-    olderThanMs?: number;
-    retainLast?: number;
-  }): Promise<{ table: string; expired: number; deletedFiles: number }[]> {
+  async expireSnapshots(
+    _conn: DuckDbConnection,
+    options: { schema?: string; table?: string; olderThanMs?: number; retainLast?: number },
+  ): Promise<{ table: string; expired: number; deletedFiles: number }[]> {
     const results = [];
     for (const loaded of this.tables(options.schema, options.table)) {
       const result = await loaded.expireSnapshots({
@@ -111,11 +129,10 @@ export class LocalIcebergOperations implements IcebergOperations {
     return results;
   }
 
-  async removeOrphans(options: {
-    schema?: string;
-    table?: string;
-    olderThanMs?: number;
-  }): Promise<{ table: string; deletedFiles: number }[]> {
+  async removeOrphans(
+    _conn: DuckDbConnection,
+    options: { schema?: string; table?: string; olderThanMs?: number },
+  ): Promise<{ table: string; deletedFiles: number }[]> {
     const results = [];
     for (const loaded of this.tables(options.schema, options.table)) {
       const deleted = await loaded.removeOrphans({ olderThanMs: options.olderThanMs });
@@ -124,52 +141,61 @@ export class LocalIcebergOperations implements IcebergOperations {
     return results;
   }
 
+  /** A view in the time-travel catalog over the table's files at that snapshot. */
+  async relationAsOf(conn: DuckDbConnection, relation: Relation, asOf: AsOf): Promise<Relation> {
+    const table = this.load(relation.schema, relation.identifier);
+    checkSnapshotExists(this.tables(), asOf);
+    const past = new DuckDbRelation(AS_OF_CATALOG, relation.schema, relation.identifier, 'view');
+    await this.attachAsOfCatalog(conn, [relation.schema]);
+    await this.createPastView(conn, past, table, asOf);
+    return past;
+  }
+
   /**
-   * Attach an in-memory catalog holding one view per relation of the warehouse: Iceberg
-   * tables at their snapshot as of the request, everything else passed through; then make it
-   * the default catalog, so `schema.table` in the user's query resolves to the past.
+   * Fill the time-travel catalog with one view per relation of the warehouse: Iceberg tables at
+   * their snapshot as of the request, everything else passed through; then make it the default
+   * catalog, so `schema.table` in hand-written SQL resolves to the past.
    */
-  async travelTo(conn: Connection, asOf: AsOf): Promise<string> {
+  async resolveNamesAsOf(conn: DuckDbConnection, asOf: AsOf): Promise<void> {
     const tables = this.tables();
-    const pick = (table: IcebergTable): Snapshot | undefined => {
-      if ('timestampMs' in asOf) return table.snapshotAsOf(asOf.timestampMs);
-      const wanted = BigInt(asOf.snapshotId);
-      return table.snapshots().some((s) => s['snapshot-id'] === wanted)
-        ? table.snapshot(wanted)
-        : table.currentSnapshot();
-    };
-    if ('snapshotId' in asOf) {
-      const wanted = BigInt(asOf.snapshotId);
-      if (!tables.some((t) => t.snapshots().some((s) => s['snapshot-id'] === wanted))) {
-        throw new ExecutionError(`No Iceberg table of this warehouse has a snapshot ${asOf.snapshotId}.`);
-      }
-    }
+    checkSnapshotExists(tables, asOf);
     const iceberg = new Map(tables.map((table) => [`${table.namespace}.${table.name}`.toLowerCase(), table]));
-    await conn.query(`attach if not exists ':memory:' as ${AS_OF_CATALOG}`);
     const relations = await conn.query(`
       select schema_name, table_name from duckdb_tables() where database_name = current_database() and not temporary
       union all
       select schema_name, view_name from duckdb_views() where database_name = current_database() and not internal and not temporary`);
-    const schemas = new Set(relations.rows.map((row) => String(row[0])));
-    for (const schema of schemas)
-      await conn.query(`create schema if not exists ${AS_OF_CATALOG}.${quoteIdentifier(schema)}`);
-    for (const [schema, name] of relations.rows.map((row) => [String(row[0]), String(row[1])] as const)) {
-      const target = `${AS_OF_CATALOG}.${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
+    const names = relations.rows.map((row) => [String(row[0]), String(row[1])] as const);
+    await this.attachAsOfCatalog(conn, [...new Set(names.map(([schema]) => schema))]);
+    for (const [schema, name] of names) {
+      const past = new DuckDbRelation(AS_OF_CATALOG, schema, name, 'view');
       const table = iceberg.get(`${schema}.${name}`.toLowerCase());
-      let body = `select * from ${this.relation(schema, name).render()}`;
-      if (table) {
-        const snapshot = pick(table);
-        if (!snapshot) continue; // the table did not exist yet at that time
-        const id = snapshot['snapshot-id'];
-        body = readFilesSql(
-          table.dataFiles(id).map((file) => file.localPath),
-          table.schema(id),
+      if (table) await this.createPastView(conn, past, table, asOf);
+      else
+        await conn.query(
+          `create or replace view ${past.render()} as select * from ${this.relation(schema, name).render()}`,
         );
-      }
-      await conn.query(`create or replace view ${target} as ${body}`);
     }
     await conn.query(`use ${AS_OF_CATALOG}`);
-    return AS_OF_CATALOG;
+  }
+
+  private async attachAsOfCatalog(conn: DuckDbConnection, schemas: string[]): Promise<void> {
+    await conn.query(`attach if not exists ':memory:' as ${AS_OF_CATALOG}`);
+    for (const schema of schemas)
+      await conn.query(`create schema if not exists ${AS_OF_CATALOG}.${quoteIdentifier(schema)}`);
+  }
+
+  /** The view over `table` as of the request; none when the table did not exist yet then. */
+  private async createPastView(
+    conn: DuckDbConnection,
+    past: Relation,
+    table: IcebergTable,
+    asOf: AsOf,
+  ): Promise<void> {
+    const snapshot = snapshotAsOf(table, asOf);
+    if (!snapshot) return;
+    const id = snapshot['snapshot-id'];
+    const files = table.dataFiles(id).map((file) => file.localPath);
+    await conn.query(`create or replace view ${past.render()} as ${readFilesSql(files, table.schema(id))}`);
   }
 
   private relation(schema: string, table: string): DuckDbRelation {
@@ -197,4 +223,22 @@ function snapshotOf(table: IcebergTable, snapshotId?: string): bigint | undefine
     throw new ExecutionError(`Iceberg table ${table.identifier} has no snapshot ${snapshotId}.`);
   }
   return id;
+}
+
+/** A snapshot id must belong to some table of the warehouse (else it is a typo). */
+function checkSnapshotExists(tables: IcebergTable[], asOf: AsOf): void {
+  if (!('snapshotId' in asOf)) return;
+  const wanted = BigInt(asOf.snapshotId);
+  if (!tables.some((t) => t.snapshots().some((s) => s['snapshot-id'] === wanted))) {
+    throw new ExecutionError(`No Iceberg table of this warehouse has a snapshot ${asOf.snapshotId}.`);
+  }
+}
+
+/** The table's snapshot as of a time, or the asked snapshot when it is this table's (else its current one). */
+function snapshotAsOf(table: IcebergTable, asOf: AsOf): Snapshot | undefined {
+  if ('timestampMs' in asOf) return table.snapshotAsOf(asOf.timestampMs);
+  const wanted = BigInt(asOf.snapshotId);
+  return table.snapshots().some((s) => s['snapshot-id'] === wanted)
+    ? table.snapshot(wanted)
+    : table.currentSnapshot();
 }

@@ -1,11 +1,13 @@
 /**
- * `incremental`: the first run (or a full refresh) builds a table; later runs stage the new rows
- * once in a connection-local temp table, reconcile the schema, and apply the strategy in one
- * transaction.
+ * `incremental` on DuckDB tables: the first run (or a full refresh) builds a table; later runs
+ * stage the new rows once in a connection-local temp table, reconcile the schema, and apply the
+ * planned strategy (src/materialize/incremental.ts) in one transaction.
  */
 
-import type { NodeConfig } from '../../../project/types.js';
-import { ExecutionError } from '../../../util/errors.js';
+import type { PartitionEntry, Strategy } from '../../../materialize/incremental.js';
+import { mergeUpdateColumns } from '../../../materialize/incremental.js';
+import type { IncrementalPlan } from '../../../materialize/plan.js';
+import { planSchemaChange } from '../../../materialize/schema-change.js';
 import {
   asSubquery,
   columnReference,
@@ -13,73 +15,50 @@ import {
   qualifiedColumn,
   quoteIdentifier,
   sqlString,
-  toNameList,
 } from '../../sql-helpers.js';
-import type { Connection, MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
+import type { Connection, MaterializeResult, Relation } from '../../types.js';
 import { findRelation, listColumns } from '../catalog.js';
 import { inTransaction } from '../connection.js';
 import { DuckDbRelation } from '../relation.js';
 import type { BuildContext } from './context.js';
-import { reconcileSchema, SCHEMA_CHANGE_MODES, type SchemaChangeMode } from './schema-change.js';
+import { applySchemaChange } from './schema-change.js';
 import { buildTable } from './table.js';
-
-export const INCREMENTAL_STRATEGIES = ['append', 'delete+insert', 'merge', 'insert_overwrite'] as const;
-export type Strategy = (typeof INCREMENTAL_STRATEGIES)[number];
 
 const DEST = 'DBT_INTERNAL_DEST';
 const SOURCE = 'DBT_INTERNAL_SOURCE';
 
+export interface IncrementalBuild {
+  modelName: string;
+  sql: string;
+  relation: Relation;
+  fullRefresh: boolean;
+  plan: IncrementalPlan;
+  partitionSpec: PartitionEntry[];
+}
+
 export async function buildIncremental(
   conn: Connection,
   ctx: BuildContext,
-  request: MaterializeRequest,
+  build: IncrementalBuild,
 ): Promise<MaterializeResult> {
-  const { node, relation: target, sql } = request;
-  const config = node.config;
+  const { relation: target, sql, plan } = build;
   const existing = await findRelation(conn, target.database, target.schema, target.identifier);
-  // config.full_refresh pins the behaviour either way; otherwise the --full-refresh flag decides.
-  const fullRefresh = typeof config.full_refresh === 'boolean' ? config.full_refresh : request.fullRefresh;
-  if (!existing || existing.type === 'view' || fullRefresh) return buildTable(conn, ctx, target, sql);
+  if (!existing || existing.type === 'view' || build.fullRefresh) return buildTable(conn, ctx, target, sql);
 
-  const strategy = resolveStrategy(config, node.name);
-  const mode = resolveSchemaChangeMode(config, node.name, ctx);
   const staged = new DuckDbRelation('temp', 'main', `${target.identifier}__mdw_new`, 'table');
   await conn.query(`create or replace temp table ${staged.render()} as ${asSubquery(sql)}`);
   try {
     const sourceColumns = await listColumns(conn, staged);
     const targetColumns = await listColumns(conn, target);
     const written = await inTransaction(conn, async () => {
-      const columns = await reconcileSchema(conn, mode, target, sourceColumns, targetColumns, node.name);
-      return applyStrategy(conn, strategy, { target, staged, columns, config });
+      const change = planSchemaChange(plan.onSchemaChange, sourceColumns, targetColumns, build.modelName);
+      const columns = await applySchemaChange(conn, target, change);
+      return applyStrategy(conn, plan.strategy, { target, staged, columns, build });
     });
-    return { rowsAffected: written, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${written}` };
+    return { rowsAffected: written, message: `${plan.strategy === 'merge' ? 'MERGE' : 'INSERT'} ${written}` };
   } finally {
     await conn.query(`drop table if exists ${staged.render()}`).catch(() => {});
   }
-}
-
-/** dbt-duckdb's default is delete+insert, which without a unique_key is a plain append. */
-export function resolveStrategy(config: NodeConfig, modelName: string): Strategy {
-  const configured = config.incremental_strategy;
-  if (configured === null || configured === undefined || configured === '') return 'delete+insert';
-  const strategy = String(configured).toLowerCase();
-  if ((INCREMENTAL_STRATEGIES as readonly string[]).includes(strategy)) return strategy as Strategy;
-  throw new ExecutionError(
-    `Model ${modelName} has incremental_strategy '${configured}', which DuckDB does not support; ` +
-      `use one of: ${INCREMENTAL_STRATEGIES.join(', ')}.`,
-  );
-}
-
-export function resolveSchemaChangeMode(
-  config: NodeConfig,
-  modelName: string,
-  ctx: BuildContext,
-): SchemaChangeMode {
-  const configured = config.on_schema_change;
-  if (configured === null || configured === undefined || configured === '') return 'ignore';
-  if ((SCHEMA_CHANGE_MODES as readonly string[]).includes(configured)) return configured as SchemaChangeMode;
-  ctx.warn(`Model ${modelName}: invalid on_schema_change '${configured}'; using 'ignore'.`);
-  return 'ignore';
 }
 
 export interface StrategyInput {
@@ -87,7 +66,7 @@ export interface StrategyInput {
   staged: Relation;
   /** target columns to write (already reconciled) */
   columns: string[];
-  config: NodeConfig;
+  build: Pick<IncrementalBuild, 'plan' | 'partitionSpec'>;
 }
 
 export async function applyStrategy(
@@ -115,39 +94,32 @@ async function insertAll(conn: Connection, { target, staged, columns }: Strategy
   return result.rowsAffected ?? 0;
 }
 
-/** Extra SQL conditions (config.incremental_predicates) that may reference DBT_INTERNAL_DEST. */
-function predicates(config: NodeConfig): string[] {
-  return toNameList(config.incremental_predicates ?? config.predicates).map((predicate) => `(${predicate})`);
+/** The planned incremental_predicates (they may reference DBT_INTERNAL_DEST). */
+function predicates(plan: IncrementalPlan): string[] {
+  return plan.predicates.map((predicate) => `(${predicate})`);
 }
 
 async function deleteInsert(conn: Connection, input: StrategyInput): Promise<number> {
-  const { target, staged, config } = input;
-  const keys = toNameList(config.unique_key);
+  const { target, staged, build } = input;
+  const keys = build.plan.uniqueKey;
   if (keys.length > 0) {
     // A tuple IN keeps key expressions (dbt allows them) bound to each side on its own.
     const tuple = `(${keys.map(columnReference).join(', ')})`;
     const conditions = [
       `${tuple} in (select ${tuple.slice(1, -1)} from ${staged.render()})`,
-      ...predicates(config),
+      ...predicates(build.plan),
     ];
     await conn.query(`delete from ${target.render()} as ${DEST} where ${conditions.join(' and ')}`);
   }
   return insertAll(conn, input);
 }
 
-async function merge(conn: Connection, { target, staged, columns, config }: StrategyInput): Promise<number> {
-  const keys = toNameList(config.unique_key);
+async function merge(conn: Connection, { target, staged, columns, build }: StrategyInput): Promise<number> {
+  const keys = build.plan.uniqueKey;
   const on = keys.length
     ? keys.map((key) => `${qualifiedColumn(SOURCE, key)} = ${qualifiedColumn(DEST, key)}`)
     : ['false'];
-  const keySet = new Set(keys.map((key) => key.trim().toLowerCase()));
-  const include = toNameList(config.merge_update_columns).map((name) => name.toLowerCase());
-  const exclude = new Set(toNameList(config.merge_exclude_columns).map((name) => name.toLowerCase()));
-  const updated = columns.filter((name) => {
-    const lower = name.toLowerCase();
-    if (include.length) return include.includes(lower);
-    return !keySet.has(lower) && !exclude.has(lower);
-  });
+  const updated = mergeUpdateColumns(columns, build.plan);
   const set = updated
     .map((name) => `${quoteIdentifier(name)} = ${SOURCE}.${quoteIdentifier(name)}`)
     .join(', ');
@@ -156,15 +128,15 @@ async function merge(conn: Connection, { target, staged, columns, config }: Stra
   const result = await conn.query(`
     merge into ${target.render()} as ${DEST}
     using ${staged.render()} as ${SOURCE}
-    on ${[...on, ...predicates(config)].join(' and ')}
+    on ${[...on, ...predicates(build.plan)].join(' and ')}
     when matched then ${set ? `update set ${set}` : 'do nothing'}
     when not matched then insert (${list}) values (${values})`);
   return result.rowsAffected ?? 0;
 }
 
 async function insertOverwrite(conn: Connection, input: StrategyInput): Promise<number> {
-  const { target, staged, config } = input;
-  const partitions = partitionExpressions(config.partition_by);
+  const { target, staged, build } = input;
+  const partitions = build.partitionSpec.map((entry) => partitionColumn(entry.field, entry.granularity));
   if (partitions.length === 0) {
     // Without partition_by the whole table is the partition (as Spark/Glue do).
     await conn.query(`delete from ${target.render()}`);
@@ -200,24 +172,4 @@ function partitionColumn(name: string, granularity?: string): PartitionExpressio
     qualifiable: isPlainIdentifier(name),
     sql: granularity ? (alias) => `date_trunc(${sqlString(granularity)}, ${column(alias)})` : column,
   };
-}
-
-/**
- * partition_by as a column name, a `{field, granularity?}` dict (BigQuery style) or a list of
- * either → one expression per partition column.
- */
-export function partitionExpressions(partitionBy: unknown): PartitionExpression[] {
-  if (partitionBy === null || partitionBy === undefined || partitionBy === '') return [];
-  const items = Array.isArray(partitionBy) ? partitionBy : [partitionBy];
-  return items.flatMap((item): PartitionExpression[] => {
-    if (typeof item === 'string' && item.trim() !== '') return [partitionColumn(item)];
-    if (item && typeof item === 'object') {
-      const { field, granularity } = item as { field?: unknown; granularity?: unknown };
-      if (typeof field !== 'string' || field.trim() === '') return [];
-      return [
-        partitionColumn(field, typeof granularity === 'string' && granularity ? granularity : undefined),
-      ];
-    }
-    return [];
-  });
 }

@@ -5,14 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { ManifestNode } from '../../../project/types.js';
+import { readCsvHeader } from '../../../csv/header.js';
+import type { ManifestNode } from '../../../manifest/types.js';
 import { ExecutionError } from '../../../util/errors.js';
 import { quoteIdentifier, sqlString } from '../../sql-helpers.js';
 import type { Connection, MaterializeResult, Relation } from '../../types.js';
 import { engineMessage } from '../errors.js';
 import { DuckDbRelation } from '../relation.js';
 import type { BuildContext } from './context.js';
-import { readCsvHeader } from './csv-header.js';
 import { replaceWithTable } from './replace.js';
 import { convertExpression, inferSeedTypes } from './seed-types.js';
 

@@ -8,15 +8,9 @@
  * dbt_updated_at, dbt_valid_from, dbt_valid_to (NULL while current), and dbt_is_deleted for new_record.
  * DuckDB's now() is the transaction's start time, so every row of one run gets the same timestamp.
  */
-import type { NodeConfig } from '../../../project/types.js';
+import type { SnapshotPlan as NeutralSnapshotPlan } from '../../../materialize/snapshot.js';
 import { ExecutionError } from '../../../util/errors.js';
-import {
-  asSubquery,
-  columnReference,
-  qualifiedColumn,
-  quoteIdentifier,
-  toNameList,
-} from '../../sql-helpers.js';
+import { asSubquery, columnReference, qualifiedColumn, quoteIdentifier } from '../../sql-helpers.js';
 import type {
   ColumnDescription,
   Connection,
@@ -32,25 +26,23 @@ import { type BuildContext, ensureSchemaOf, plural } from './context.js';
 const META_COLUMNS = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted'];
 const RUN_TIME = 'now()::timestamp';
 
-type HardDeletes = 'ignore' | 'invalidate' | 'new_record';
-
-interface SnapshotPlan {
-  strategy: 'timestamp' | 'check';
-  /** unique_key entries (column names or expressions) */
-  keys: string[];
+/** The neutral snapshot plan with its timestamp as DuckDB SQL. */
+interface SnapshotPlan extends Omit<NeutralSnapshotPlan, 'updatedAt'> {
   /** SQL for a version's timestamp, evaluated over the source columns */
   updatedAt: string;
-  checkCols: string[] | 'all';
-  hardDeletes: HardDeletes;
 }
 
 export async function buildSnapshot(
   conn: Connection,
   ctx: BuildContext,
-  request: MaterializeRequest,
+  request: Pick<MaterializeRequest, 'node' | 'relation' | 'sql'>,
+  neutral: NeutralSnapshotPlan,
 ): Promise<MaterializeResult> {
   const { node, relation: target, sql } = request;
-  const plan = planSnapshot(node.config, node.name);
+  const plan: SnapshotPlan = {
+    ...neutral,
+    updatedAt: neutral.updatedAt === null ? RUN_TIME : columnReference(neutral.updatedAt),
+  };
   await ensureSchemaOf(conn, ctx, target);
   const existing = await findRelation(conn, target.database, target.schema, target.identifier);
   if (existing?.type === 'view') {
@@ -64,42 +56,6 @@ export async function buildSnapshot(
     updateSnapshot(conn, plan, target, sql, node.name),
   );
   return { rowsAffected: inserted + closed, message: `INSERT ${inserted}, UPDATE ${closed}` };
-}
-
-function planSnapshot(config: NodeConfig, name: string): SnapshotPlan {
-  const strategy = String(config.strategy ?? '').toLowerCase();
-  const keys = toNameList(config.unique_key);
-  if (keys.length === 0) throw new ExecutionError(`Snapshot ${name} needs a unique_key.`);
-  const hardDeletes = resolveHardDeletes(config, name);
-  if (strategy === 'timestamp') {
-    if (!config.updated_at)
-      throw new ExecutionError(`Snapshot ${name} uses the timestamp strategy but has no updated_at.`);
-    return { strategy, keys, updatedAt: columnReference(config.updated_at), checkCols: [], hardDeletes };
-  }
-  if (strategy === 'check') {
-    const checkCols = config.check_cols === 'all' ? 'all' : toNameList(config.check_cols);
-    if (checkCols !== 'all' && checkCols.length === 0) {
-      throw new ExecutionError(`Snapshot ${name} uses the check strategy but has no check_cols.`);
-    }
-    // dbt's check strategy stamps versions with the run's time unless updated_at is configured.
-    const updatedAt = config.updated_at ? columnReference(config.updated_at) : RUN_TIME;
-    return { strategy, keys, updatedAt, checkCols, hardDeletes };
-  }
-  throw new ExecutionError(
-    `Snapshot ${name} has strategy '${config.strategy ?? ''}'; use 'timestamp' or 'check'.`,
-  );
-}
-
-function resolveHardDeletes(config: NodeConfig, name: string): HardDeletes {
-  const configured = config.hard_deletes;
-  if (configured === undefined || configured === null || configured === '') {
-    return config.invalidate_hard_deletes === true ? 'invalidate' : 'ignore';
-  }
-  const value = String(configured).toLowerCase();
-  if (value === 'ignore' || value === 'invalidate' || value === 'new_record') return value;
-  throw new ExecutionError(
-    `Snapshot ${name} has hard_deletes '${configured}'; use ignore, invalidate or new_record.`,
-  );
 }
 
 /** md5 over the key expressions and the version timestamp, '|'-separated (dbt's dbt_scd_id). */

@@ -3,10 +3,11 @@
  * (`read_parquet(…, schema = MAP {id: {name, type, default_value}})`), not by name, so
  * renamed, added and reordered columns read right (spec "Column Projection").
  */
+
+import type { Schema } from '../../../lakehouse/iceberg/schema.js';
+import type { IcebergTable } from '../../../lakehouse/iceberg/table.js';
+import { sqlString } from '../../sql-helpers.js';
 import { duckDbTypeSql, quoteIdent } from './duckdb-types.js';
-import type { Schema } from './schema.js';
-import type { IcebergTable } from './table.js';
-import { sqlString } from './write-data.js';
 
 /** A SELECT over the table's data at a snapshot (default: current), in the snapshot's schema. */
 export function scanSql(table: IcebergTable, snapshotId?: bigint): string {

@@ -4,8 +4,15 @@
  * strings, used for casts and for `read_parquet(…, schema = …)`.
  */
 import { type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
-import { ExecutionError } from '../../util/errors.js';
-import { decimalParts, type IcebergType, isPrimitive, type NestedField, type StructType } from './schema.js';
+import {
+  decimalParts,
+  type IcebergType,
+  isPrimitive,
+  type NestedField,
+  type StructType,
+} from '../../../lakehouse/iceberg/schema.js';
+import { ExecutionError } from '../../../util/errors.js';
+import { DuckDbRelation } from '../relation.js';
 
 /** Hands out new field ids, continuing after the table's last-column-id. */
 export interface FieldIdSource {
@@ -131,9 +138,8 @@ export function structType(
   return { type: 'struct', fields };
 }
 
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** DuckDB's identifier quoting (the relation class owns it). */
+export const quoteIdent = DuckDbRelation.quote;
 
 const PRIMITIVE_SQL: Record<string, string> = {
   boolean: 'BOOLEAN',

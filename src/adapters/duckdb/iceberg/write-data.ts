@@ -7,13 +7,25 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ExecutionError } from '../../util/errors.js';
+import { type DataFile, FileContent, type PartitionValues } from '../../../lakehouse/iceberg/manifest.js';
+import { PARTITION_COLUMN } from '../../../lakehouse/iceberg/metadata.js';
+import { pathToUri } from '../../../lakehouse/iceberg/paths.js';
+import {
+  type IcebergType,
+  isPrimitive,
+  leafColumns,
+  maxFieldId,
+  type Schema,
+} from '../../../lakehouse/iceberg/schema.js';
+import {
+  encodeValue,
+  truncateLower,
+  truncateUpper,
+  valueFromText,
+} from '../../../lakehouse/iceberg/values.js';
+import { ExecutionError } from '../../../util/errors.js';
+import { sqlString } from '../../sql-helpers.js';
 import { duckDbTypeSql, fieldIdsAfter, quoteIdent, structType } from './duckdb-types.js';
-import { type DataFile, FileContent, type PartitionValues } from './manifest.js';
-import { PARTITION_COLUMN } from './metadata.js';
-import { pathToUri } from './paths.js';
-import { type IcebergType, isPrimitive, leafColumns, maxFieldId, type Schema } from './schema.js';
-import { encodeValue, truncateLower, truncateUpper, valueFromText } from './values.js';
 
 /**
  * The Iceberg schema of a query's result. Columns keep the field ids they had in
@@ -121,10 +133,6 @@ export function fieldIdsLiteral(schema: Schema): string {
     return `${key}: {__duckdb_field_id: ${id}, ${children.join(', ')}}`;
   };
   return `{${schema.fields.map((f) => entry(f.name, f.id, f.type)).join(', ')}}`;
-}
-
-export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** DuckDB's column path key in column_statistics: "st"."x", "l"."element". */

@@ -1,7 +1,9 @@
 /**
- * Reads a CSV's header record ourselves so DuckDB can load the body with sniffing disabled:
- * then a malformed row is reported with its line number instead of a dialect-detection failure.
+ * The one CSV header reader (seeds and external sources, every engine). Reading the header
+ * ourselves lets an engine load the body with sniffing disabled, so a malformed row is reported
+ * with its line number, and lets a source's declared columns be checked before any row loads.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -28,6 +30,28 @@ export async function readCsvHeader(path: string, delimiter: string): Promise<st
     return parseFirstRecord(text, delimiter, true) ?? null;
   } finally {
     await handle.close();
+  }
+}
+
+/** readCsvHeader, synchronously (checks that run before any query). */
+export function readCsvHeaderSync(path: string, delimiter: string): string[] | null {
+  const fd = openSync(path, 'r');
+  try {
+    let text = '';
+    let offset = 0;
+    const buffer = Buffer.alloc(CHUNK);
+    const decoder = new StringDecoder('utf8');
+    while (offset < MAX_HEADER_BYTES) {
+      const bytesRead = readSync(fd, buffer, 0, CHUNK, offset);
+      offset += bytesRead;
+      text += decoder.write(buffer.subarray(0, bytesRead));
+      const parsed = parseFirstRecord(text, delimiter, bytesRead === 0);
+      if (parsed !== undefined) return parsed;
+      if (bytesRead === 0) break;
+    }
+    return parseFirstRecord(text, delimiter, true) ?? null;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -3,12 +3,10 @@
  * it declares them all): CSV readers map columns by position, so a renamed, reordered or
  * missing column would silently shift values. One sentence names the file and the expected vs found columns.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import type { SourceDefinition } from '../../project/types.js';
-import { ExecutionError } from '../../util/errors.js';
-
-const HEAD_BYTES = 64 * 1024;
+import type { SourceDefinition } from '../manifest/types.js';
+import { ExecutionError } from '../util/errors.js';
+import { readCsvHeaderSync } from './header.js';
 
 export function checkSourceHeaders(
   source: SourceDefinition,
@@ -47,42 +45,7 @@ function describeDifference(expected: string[], found: string[]): string {
   return ` (${parts.join('; ')})`;
 }
 
-/** The first line's fields (BOM, CR and quotes removed), or null for an empty file. */
+/** The header's column names (surrounding spaces trimmed), or null for an empty file. */
 export function readHeader(file: string, delimiter: string): string[] | null {
-  const fd = openSync(file, 'r');
-  let text: string;
-  try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const read = readSync(fd, buffer, 0, HEAD_BYTES, 0);
-    text = buffer.subarray(0, read).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const line = text.split('\n', 1)[0]!.replace(/\r$/, '');
-  if (line.trim() === '') return null;
-  return splitFields(line, delimiter);
-}
-
-function splitFields(line: string, delimiter: string): string[] {
-  const fields: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        current += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else current += char;
-    } else if (char === '"') quoted = true;
-    else if (line.startsWith(delimiter, i)) {
-      fields.push(current.trim());
-      current = '';
-      i += delimiter.length - 1;
-    } else current += char;
-  }
-  fields.push(current.trim());
-  return fields;
+  return readCsvHeaderSync(file, delimiter)?.map((name) => name.trim()) ?? null;
 }

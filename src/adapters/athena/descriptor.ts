@@ -1,0 +1,45 @@
+/** The Athena target (dbt-athena's profile). Only its macros exist so far; the adapter comes later. */
+import { ConfigError } from '../../util/errors.js';
+import type { EngineDescriptor } from '../engine.js';
+import { quoteIdentifier } from '../sql-helpers.js';
+
+export const athena: EngineDescriptor = {
+  type: 'athena',
+  profileKeys: {
+    s3_staging_dir: { kinds: ['string'], required: true },
+    s3_data_dir: { kinds: ['string'] },
+    s3_data_naming: { kinds: ['string'] },
+    region_name: { kinds: ['string'], required: true },
+    work_group: { kinds: ['string'] },
+    aws_profile_name: { kinds: ['string'] },
+    num_retries: { kinds: ['number'] },
+  },
+  quoteIdentifier,
+  defaultDatabase: () => '',
+  configKeys: [
+    'table_type',
+    'external_location',
+    'write_compression',
+    's3_data_dir',
+    's3_data_naming',
+    'table_properties',
+    'partitioned_by',
+    'bucketed_by',
+    'bucket_count',
+    'field_delimiter',
+    'format',
+    'lf_tags_config',
+    'lf_grants',
+    'force_batch',
+    'unique_tmp_table_suffix',
+    'temp_schema',
+    'native_drop',
+    'glue_version',
+  ],
+  macrosDir: 'src/adapters/athena/macros',
+  // Athena speaks Trino's SQL: its macros delegate to trino__ ones.
+  macrosOf: ['trino'],
+  async load() {
+    throw new ConfigError('The athena target is not built yet; use a duckdb target for now.');
+  },
+};

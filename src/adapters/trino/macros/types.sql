@@ -1,0 +1,3 @@
+{#- trino implementations of the dispatched macros in include/macros/types.sql. -#}
+
+{% macro trino__type_timestamp() -%}timestamp(6){%- endmacro %}

@@ -1,0 +1,105 @@
+/**
+ * Config → a typed plan of what to build, in engine-neutral code; each engine renders and runs
+ * SQL for the plan (src/adapters/<engine>/). The runner builds the plan (run/tasks.ts).
+ */
+import type { ManifestNode } from '../manifest/types.js';
+import { ExecutionError } from '../util/errors.js';
+import { toNameList } from './config-values.js';
+import {
+  type IncrementalRules,
+  incrementalPredicates,
+  type PartitionEntry,
+  partitionEntries,
+  resolveSchemaChangeMode,
+  resolveStrategy,
+  type Strategy,
+} from './incremental.js';
+import type { SchemaChangeMode } from './schema-change.js';
+import { planSnapshot, type SnapshotPlan } from './snapshot.js';
+
+/** 'iceberg' for table_type='iceberg' tables and snapshots; the engine's own tables otherwise. */
+export type TableFormat = 'native' | 'iceberg';
+
+export interface IncrementalPlan {
+  strategy: Strategy;
+  /** unique_key entries (column names or expressions); empty = none */
+  uniqueKey: string[];
+  onSchemaChange: SchemaChangeMode;
+  /** incremental_predicates, as SQL the engine wraps in parentheses */
+  predicates: string[];
+  /** merge: the columns to update (empty = all but the keys and the excluded ones) */
+  mergeUpdateColumns: string[];
+  mergeExcludeColumns: string[];
+}
+
+export type MaterializationPlan =
+  | { kind: 'view' }
+  | { kind: 'ephemeral' }
+  | { kind: 'seed' }
+  | { kind: 'table'; format: TableFormat; partitionSpec: PartitionEntry[] }
+  | {
+      kind: 'incremental';
+      format: TableFormat;
+      partitionSpec: PartitionEntry[];
+      /** full_refresh config pins it either way; otherwise the --full-refresh flag decides */
+      fullRefresh: boolean;
+      incremental: IncrementalPlan;
+    }
+  | { kind: 'snapshot'; format: TableFormat; snapshot: SnapshotPlan };
+
+export interface PlanOptions {
+  /** --full-refresh */
+  fullRefresh: boolean;
+  incremental: IncrementalRules;
+  /** non-fatal notices (bad config values that fall back to a default) */
+  warn: (message: string) => void;
+}
+
+/** Models and snapshots configured with table_type='iceberg' are stored as Iceberg tables. */
+export function usesIceberg(node: {
+  resource_type: string;
+  config: { table_type?: unknown; materialized?: unknown };
+}): boolean {
+  if (String(node.config.table_type ?? '').toLowerCase() !== 'iceberg') return false;
+  if (node.resource_type === 'snapshot') return true;
+  return ['table', 'incremental'].includes(String(node.config.materialized).toLowerCase());
+}
+
+export function planMaterialization(node: ManifestNode, options: PlanOptions): MaterializationPlan {
+  const format: TableFormat = usesIceberg(node) ? 'iceberg' : 'native';
+  if (node.resource_type === 'seed') return { kind: 'seed' };
+  if (node.resource_type === 'snapshot') {
+    return { kind: 'snapshot', format, snapshot: planSnapshot(node.config, node.name) };
+  }
+  const config = node.config;
+  const materialized = String(config.materialized ?? 'view').toLowerCase();
+  const partitionSpec = partitionEntries(config.partition_by);
+  switch (materialized) {
+    case 'view':
+      return { kind: 'view' };
+    case 'ephemeral':
+      return { kind: 'ephemeral' };
+    case 'table':
+      return { kind: 'table', format, partitionSpec };
+    case 'incremental':
+      return {
+        kind: 'incremental',
+        format,
+        partitionSpec,
+        fullRefresh: typeof config.full_refresh === 'boolean' ? config.full_refresh : options.fullRefresh,
+        incremental: {
+          strategy: resolveStrategy(config, node.name, options.incremental),
+          uniqueKey: toNameList(config.unique_key),
+          onSchemaChange: resolveSchemaChangeMode(config, node.name, options.warn),
+          predicates: incrementalPredicates(config),
+          mergeUpdateColumns: toNameList(config.merge_update_columns),
+          mergeExcludeColumns: toNameList(config.merge_exclude_columns),
+        },
+      };
+    default:
+      throw new ExecutionError(
+        `Model ${node.name} uses materialization '${materialized}', which the ${options.incremental.engine} ` +
+          `target does not support (use view, table, incremental or ephemeral).`,
+      );
+  }
+}

@@ -1,0 +1,17 @@
+/** Models: one node per .sql file under the model paths. */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { listFiles } from '../../util/files.js';
+import type { ParseState } from './state.js';
+
+export function readModels(state: ParseState): void {
+  for (const dir of state.project.model_paths) {
+    for (const path of listFiles(state.project.root, dir, ['.sql'])) {
+      const raw = readFileSync(join(state.project.root, path), 'utf8');
+      const node = state.newNode('model', basename(path, '.sql'), path, dir, raw);
+      state.applyPatch(node);
+      state.renderAtParse(node, raw);
+      state.addNode(node);
+    }
+  }
+}

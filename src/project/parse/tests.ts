@@ -1,0 +1,155 @@
+/**
+ * Data tests: singular tests (.sql files under the test paths) and generic tests declared in
+ * properties files (`data_tests:`/`tests:` on models, seeds, snapshots, sources and columns).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ConfigError } from '../../util/errors.js';
+import { listFiles } from '../../util/files.js';
+import { mergeConfig } from '../config.js';
+import { buildNodeContext, type ContextRecorder } from '../context.js';
+import type { TestDefinition } from '../properties.js';
+import { dbtTestHash, pythonStr } from '../python-repr.js';
+import { folderParts, type ParseState } from './state.js';
+
+export function readSingularTests(state: ParseState): void {
+  for (const dir of state.project.test_paths) {
+    for (const path of listFiles(state.project.root, dir, ['.sql'])) {
+      if (path.startsWith(join(dir, 'generic') + '/')) continue;
+      const raw = readFileSync(join(state.project.root, path), 'utf8');
+      const node = state.newNode('test', basename(path, '.sql'), path, dir, raw);
+      state.renderAtParse(node, raw);
+      state.addNode(node);
+    }
+  }
+}
+
+export function readGenericTests(state: ParseState): void {
+  for (const [nodeId, patch] of state.appliedPatches) {
+    const node = state.nodes[nodeId];
+    if (!node) continue;
+    const ref = `ref('${node.name}')`;
+    for (const test of patch.tests) addGenericTest(state, test, node.name, ref, nodeId);
+    for (const column of patch.columns)
+      for (const test of column.tests) addGenericTest(state, test, node.name, ref, nodeId);
+  }
+  for (const file of state.properties) {
+    for (const source of file.sources) {
+      for (const table of source.tables) {
+        const id = `source.${state.project.name}.${source.name}.${table.name}`;
+        const ref = `source('${source.name}', '${table.name}')`;
+        // dbt names source tests source_<test>_<source>_<table>_<args>
+        const modelName = `${source.name}_${table.name}`;
+        for (const test of table.tests) addGenericTest(state, test, modelName, ref, id, 'source_');
+        for (const column of table.columns)
+          for (const test of column.tests) addGenericTest(state, test, modelName, ref, id, 'source_');
+      }
+    }
+  }
+}
+
+function addGenericTest(
+  state: ParseState,
+  test: TestDefinition,
+  modelName: string,
+  modelRef: string,
+  attachedId: string,
+  namePrefix = '',
+): void {
+  const args: Record<string, unknown> = { ...test.args };
+  if (test.columnName !== null) args.column_name = test.columnName;
+  const testType = namePrefix + (test.namespace ? `${test.namespace}_${test.testName}` : test.testName);
+  const synthesized = synthesizeTestName(testType, modelName, args);
+  const name = test.customName ?? synthesized.name;
+  const macroName = test.namespace ? `${test.namespace}.test_${test.testName}` : `test_${test.testName}`;
+  if (!test.namespace && !state.engine.hasMacro(`test_${test.testName}`)) {
+    throw new ConfigError(
+      `${test.file}:${test.line}: unknown test '${test.testName}': no generic test with that name is defined.`,
+    );
+  }
+  const kwargs = { ...args, model: `{{ get_where_subquery(${modelRef}) }}` };
+  const raw = `{{ ${macroName}(**_dbt_generic_test_kwargs) }}`;
+  const node = state.newNode('test', name, test.file, dirname(test.file).split('/')[0]!, raw);
+  const testMetadata = { name: test.testName, kwargs, namespace: test.namespace };
+  node.unique_id = `test.${state.project.name}.${name}.${dbtTestHash(name, testMetadata)}`;
+  node.fqn = [state.project.name, ...folderParts(test.file.split('/').slice(1).join('/')), name];
+  node.line = test.line;
+  node.column_name = test.columnName;
+  node.attached_node = attachedId;
+  node.test_metadata = testMetadata;
+  if (test.customName === null) state.testShortNames.set(node.unique_id, synthesized.shortName);
+  mergeConfig(node.config, test.config);
+  node.tags = [...(node.config.tags ?? [])];
+  // Learn the refs/sources of the test: its model plus any in its arguments (relationships' `to`).
+  const recorder: ContextRecorder = { refs: [], sources: [], config: {} };
+  const context = buildNodeContext({
+    node,
+    target: state.target,
+    vars: state.vars,
+    recorder,
+    resolveRef: (call) => state.relation(state.target.database, state.target.schema, call.name),
+    resolveSource: (s, t) => state.relation(state.target.database, s, t),
+    docs: (n) => state.docText(n, test.file),
+    invocationId: state.invocationId,
+    runStartedAt: state.runStartedAt,
+  });
+  for (const value of [modelRef, ...Object.values(args)]) {
+    if (typeof value !== 'string' || !/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) continue;
+    if (!recordLiteralCall(value, recorder)) state.engine.render(`{{ ${value} }}`, test.file, context);
+  }
+  node.refs = recorder.refs;
+  node.sources = recorder.sources;
+  if (node.config.enabled === false) return;
+  if (state.nodes[node.unique_id]) {
+    throw new ConfigError(
+      `${test.file}:${test.line}: the test '${name}' is defined twice; give one of them a 'name:'.`,
+    );
+  }
+  state.nodes[node.unique_id] = node;
+}
+
+/**
+ * ref('x'), ref('pkg', 'x') and source('a', 'b') with literal arguments are recorded without
+ * a Jinja render — the common case in test arguments, and compiling a template each is slow.
+ */
+function recordLiteralCall(text: string, recorder: ContextRecorder): boolean {
+  const match = /^\s*(ref|source)\s*\(\s*(['"])([\w.-]+)\2\s*(?:,\s*(['"])([\w.-]+)\4\s*)?\)\s*$/.exec(text);
+  if (!match) return false;
+  const [, kind, , first, , second] = match;
+  if (kind === 'ref')
+    recorder.refs.push(second === undefined ? { name: first! } : { package: first!, name: second });
+  else if (second !== undefined) recorder.sources.push([first!, second]);
+  else return false;
+  return true;
+}
+
+/**
+ * dbt's generic test naming: <type>_<model>_<args>, args sorted by name, values flattened
+ * through Python's str(), non-identifier characters replaced by '_', joined with '__'.
+ * The full name is the node's name; a name of 64 characters or more gets a short form (the
+ * first 30 characters of <type>_<model> plus the md5 of the full name) for its alias and
+ * compiled file, as dbt does.
+ */
+export function synthesizeTestName(
+  testType: string,
+  modelName: string,
+  args: Record<string, unknown>,
+): { name: string; shortName: string } {
+  const flat: string[] = [];
+  for (const key of Object.keys(args).sort()) {
+    if (key === 'model') continue;
+    const value = args[key];
+    const parts = Array.isArray(value)
+      ? value
+      : value !== null && typeof value === 'object'
+        ? Object.values(value)
+        : [value];
+    flat.push(...parts.map(pythonStr));
+  }
+  const label = flat.map((part) => part.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
+  const identifier = `${testType}_${modelName}`;
+  const name = `${identifier}_${label}`;
+  if (name.length < 64) return { name, shortName: name };
+  return { name, shortName: `${identifier.slice(0, 30)}_${createHash('md5').update(name).digest('hex')}` };
+}
