@@ -21,6 +21,8 @@ export interface CompileOptions {
   runQuery?: RunQuery;
   /** extra adapter methods for Jinja (get_relation, get_columns_in_relation, ...) */
   adapterMethods?: Record<string, unknown>;
+  /** false: only return the SQL, leave target/compiled/ alone (mdw lint) */
+  write?: boolean;
 }
 
 const NO_QUERIES: RunQuery = async () => ({ columnNames: [], rows: [] }) satisfies QueryTable;
@@ -53,7 +55,7 @@ export class Compiler {
     sql = await this.injectEphemerals(sql, ephemerals, options);
     node.compiled = true;
     node.compiled_code = sql;
-    node.compiled_path = this.writeCompiled(node, sql);
+    if (options.write !== false) node.compiled_path = this.writeCompiled(node, sql);
     return sql;
   }
 
