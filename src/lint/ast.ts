@@ -156,7 +156,7 @@ export function queryFacts(
         facts.subqueries.push({ offset: where(node.subquery) });
       }
     } else if (klass === 'SUBQUERY') {
-      facts.subqueries.push({ offset: toChar(Number(node.query_location)) ?? where(node.subquery) });
+      facts.subqueries.push({ offset: where(node.subquery) });
     } else if (klass === 'WINDOW') {
       facts.windows.push({ name: String(node.function_name), offset: toChar(Number(node.query_location)) });
     } else if (klass === 'FUNCTION' && isAggregate(String(node.function_name))) {

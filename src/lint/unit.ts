@@ -50,6 +50,23 @@ export class ModelUnit {
     return this.at(ruleId, this.parsed.map.toRaw(compiledOffset).offset, message);
   }
 
+  /**
+   * A finding at a compiled-SQL offset, moved back to the nearest preceding raw keyword
+   * (DuckDB locates a subquery by its first column and an ORDER BY by its first key).
+   */
+  atKeyword(ruleId: string, compiledOffset: number | undefined, keyword: string, message: string): Finding {
+    const finding = this.atCompiled(ruleId, compiledOffset, message);
+    if (compiledOffset === undefined || !this.parsed) return finding;
+    const offset = this.parsed.map.toRaw(compiledOffset).offset;
+    for (let i = this.tokens.length - 1; i >= 0; i--) {
+      const token = this.tokens[i]!;
+      if (token.start > offset) continue;
+      if (token.kind === 'word' && token.text.toLowerCase() === keyword)
+        return this.at(ruleId, token.start, message);
+    }
+    return finding;
+  }
+
   /** Where the model's config() call is (or the first SQL token): findings about configuration point here. */
   configOffset(): number {
     const config = this.tokens.find((t) => t.kind === 'jinja-expr' && /^\{\{-?\s*config\s*\(/.test(t.text));

@@ -17,13 +17,16 @@ export function styleRules(unit: ModelUnit): Finding[] {
   const facts = unit.parsed?.facts;
   if (facts) {
     for (const sub of facts.subqueries) {
-      findings.push(unit.atCompiled('S03', sub.offset, 'move this subquery into a CTE (with ... as (...)).'));
+      findings.push(
+        unit.atKeyword('S03', sub.offset, 'select', 'move this subquery into a CTE (with ... as (...)).'),
+      );
     }
     for (const order of facts.orderWithoutLimit) {
       findings.push(
-        unit.atCompiled(
+        unit.atKeyword(
           'S06',
           order.offset,
+          'order',
           'ORDER BY without LIMIT sorts the whole result; drop it or add a LIMIT.',
         ),
       );
