@@ -34,7 +34,7 @@ export function sarifReport(diagnostics: Diagnostic[], version: string): string 
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: d.file, uriBaseId: 'PROJECTROOT' },
+                artifactLocation: { uri: fileUri(d.file), uriBaseId: 'PROJECTROOT' },
                 region: { startLine: d.line, startColumn: d.column },
               },
             },
@@ -44,6 +44,11 @@ export function sarifReport(diagnostics: Diagnostic[], version: string): string 
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** A project-relative path as a relative URI reference (each segment percent-encoded). */
+function fileUri(path: string): string {
+  return path.split(/[\\/]/).map(encodeURIComponent).join('/');
 }
 
 function level(severity: 'error' | 'warn'): 'error' | 'warning' {
