@@ -39,20 +39,62 @@ export interface LintResult {
 
 export async function lintProject(loaded: LoadedProject, options: LintOptions = {}): Promise<LintResult> {
   const config = readLintConfig(loaded.vars);
-  const units = selectedModels(loaded, options).map((node) => newUnit(loaded, node));
+  const opening = SqlParser.open(); // DuckDB starts while the models compile
+  const testsByModel = new Map<string, ManifestNode[]>();
+  for (const node of Object.values(loaded.manifest.nodes)) {
+    if (node.resource_type !== 'test' || !node.attached_node) continue;
+    testsByModel.set(node.attached_node, [...(testsByModel.get(node.attached_node) ?? []), node]);
+  }
+  const units = selectedModels(loaded, options).map(
+    (node) =>
+      new ModelUnit(
+        node,
+        loaded.manifest,
+        node.raw_code,
+        tokenize(node.raw_code),
+        testsByModel.get(node.unique_id) ?? [],
+      ),
+  );
   const compiler = new Compiler(loaded);
-  const parser = await SqlParser.open();
-  const findings: Finding[][] = [];
+  const compiled = new Map<ModelUnit, string>();
+  const findings = new Map<ModelUnit, Finding[]>(units.map((u) => [u, []]));
+  for (const unit of units) {
+    try {
+      compiled.set(unit, await compiler.compile(unit.node, { which: 'compile', write: false }));
+    } catch (error) {
+      findings.get(unit)!.push(compileError(unit, error));
+    }
+  }
+  const parser = await opening;
   try {
-    for (const unit of units) findings.push(await lintModel(unit, compiler, parser, loaded));
+    const parsedUnits = [...compiled.keys()];
+    const results = await parser.parseMany(parsedUnits.map((u) => compiled.get(u)!));
+    parsedUnits.forEach((unit, i) => {
+      const sql = compiled.get(unit)!;
+      const result = results[i]!;
+      const map = new PositionMap(unit.raw, sql, unit.tokens);
+      if (result.ok) {
+        unit.parsed = { compiled: sql, facts: queryFacts(result.statement, result.toCharOffset), map };
+      } else {
+        const offset = result.offset === undefined ? 0 : map.toRaw(result.offset).offset;
+        findings
+          .get(unit)!
+          .push(unit.at('X01', offset, `DuckDB cannot parse the compiled SQL: ${result.message}`));
+      }
+    });
   } finally {
     parser.close();
   }
+  for (const unit of units) findings.get(unit)!.push(...modelRules(unit, loaded));
   const extra = options.warehouse ? await warehouseFindings(loaded, units) : [];
   const diagnostics: Diagnostic[] = [];
-  units.forEach((unit, i) => {
+  units.forEach((unit) => {
     const suppressions = readSuppressions(unit);
-    const own = [...findings[i]!, ...suppressions.findings, ...extra.filter((f) => f.file === unit.file)];
+    const own = [
+      ...findings.get(unit)!,
+      ...suppressions.findings,
+      ...extra.filter((f) => f.file === unit.file),
+    ];
     for (const finding of own) {
       if (finding.ruleId !== 'X02' && finding.file === unit.file && isSuppressed(finding, suppressions))
         continue;
@@ -90,51 +132,24 @@ function selectedModels(loaded: LoadedProject, options: LintOptions): ManifestNo
     .sort((a, b) => cmp(a.original_file_path, b.original_file_path));
 }
 
-function newUnit(loaded: LoadedProject, node: ManifestNode): ModelUnit {
-  const tests = Object.values(loaded.manifest.nodes).filter(
-    (n) => n.resource_type === 'test' && n.attached_node === node.unique_id,
-  );
-  return new ModelUnit(node, loaded.manifest, node.raw_code, tokenize(node.raw_code), tests);
+function compileError(unit: ModelUnit, error: unknown): Finding {
+  const line = error instanceof TemplateError && error.line ? error.line : 1;
+  return {
+    ruleId: 'X01',
+    message: `the model does not compile: ${errorMessage(error).replace(/\s+/g, ' ')}`,
+    file: unit.file,
+    line,
+    column: 1,
+  };
 }
 
-async function lintModel(
-  unit: ModelUnit,
-  compiler: Compiler,
-  parser: SqlParser,
-  loaded: LoadedProject,
-): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  try {
-    const compiled = await compiler.compile(unit.node, { which: 'compile', write: false });
-    const result = await parser.parse(compiled);
-    if (result.ok) {
-      unit.parsed = {
-        compiled,
-        facts: queryFacts(result.statement, result.toCharOffset),
-        map: new PositionMap(unit.raw, compiled, unit.tokens),
-      };
-    } else {
-      const map = new PositionMap(unit.raw, compiled, unit.tokens);
-      const offset = result.offset === undefined ? 0 : map.toRaw(result.offset).offset;
-      findings.push(unit.at('X01', offset, `DuckDB cannot parse the compiled SQL: ${result.message}`));
-    }
-  } catch (error) {
-    const line = error instanceof TemplateError && error.line ? error.line : 1;
-    findings.push({
-      ruleId: 'X01',
-      message: `the model does not compile: ${errorMessage(error).replace(/\s+/g, ' ')}`,
-      file: unit.file,
-      line,
-      column: 1,
-    });
-  }
-  findings.push(
+function modelRules(unit: ModelUnit, loaded: LoadedProject): Finding[] {
+  return [
     ...namingRules(unit),
     ...layerRules(unit),
     ...styleRules(unit),
     ...testRules(unit, loaded.project.root),
-  );
-  return findings;
+  ];
 }
 
 function configured(finding: Finding, config: LintConfig): Diagnostic | null {

@@ -24,28 +24,44 @@ export class SqlParser {
   }
 
   async parse(sql: string): Promise<ParseResult> {
-    const reader = await this.connection.runAndReadAll('select json_serialize_sql($1::varchar)', [sql]);
-    const tree = JSON.parse(String(reader.getRows()[0]![0])) as AstNode;
-    const toChar = charOffsets(sql);
-    if (tree.error === true) {
-      const position = Number(tree.position);
-      return {
-        ok: false,
-        message: String(tree.error_message ?? 'syntax error'),
-        offset: Number.isFinite(position) ? toChar(position) : undefined,
-      };
-    }
-    const statements = tree.statements as AstNode[];
-    if (statements.length !== 1) {
-      return { ok: false, message: `expected one SELECT statement, found ${statements.length}`, offset: 0 };
-    }
-    return { ok: true, statement: statements[0]!, toCharOffset: toChar };
+    return (await this.parseMany([sql]))[0]!;
+  }
+
+  /** Parses many statements in one DuckDB call (a round trip per model would cost more than the parse). */
+  async parseMany(sqls: string[]): Promise<ParseResult[]> {
+    if (sqls.length === 0) return [];
+    const { listValue, LIST, VARCHAR } = await import('@duckdb/node-api');
+    const reader = await this.connection.runAndReadAll(
+      'select i, json_serialize_sql(s) from (select unnest(generate_series(1, len($1))) as i, unnest($1) as s)',
+      [listValue(sqls)],
+      [LIST(VARCHAR)],
+    );
+    const trees: string[] = new Array(sqls.length);
+    for (const [i, json] of reader.getRows()) trees[Number(i) - 1] = String(json);
+    return sqls.map((sql, i) => toResult(sql, JSON.parse(trees[i]!) as AstNode));
   }
 
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+function toResult(sql: string, tree: AstNode): ParseResult {
+  const toChar = charOffsets(sql);
+  if (tree.error === true) {
+    const position = Number(tree.position);
+    return {
+      ok: false,
+      message: String(tree.error_message ?? 'syntax error'),
+      offset: Number.isFinite(position) ? toChar(position) : undefined,
+    };
+  }
+  const statements = tree.statements as AstNode[];
+  if (statements.length !== 1) {
+    return { ok: false, message: `expected one SELECT statement, found ${statements.length}`, offset: 0 };
+  }
+  return { ok: true, statement: statements[0]!, toCharOffset: toChar };
 }
 
 /** Byte offset → character offset (undefined for DuckDB's "no location" marker and beyond the end). */
