@@ -87,6 +87,26 @@ describe('noqa comments', () => {
   });
 });
 
+describe('selection', () => {
+  it('-s / --exclude limit the linted models', async () => {
+    const dir = lintProjectCopy('S05', 'fail');
+    try {
+      const loaded = loadLintProject(dir);
+      const staging = await lintProject(loaded, { select: ['path:models/stg'] });
+      assert.equal(staging.models, 2);
+      assert.deepEqual(staging.diagnostics, []);
+      const rest = await lintProject(loaded, { select: ['path:models'], exclude: ['path:models/stg'] });
+      assert.equal(rest.models, 3);
+      assert.deepEqual(
+        rest.diagnostics.map((d) => d.ruleId),
+        ['S05', 'S05', 'S05'],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('configuration in vars.mdw_lint', () => {
   it('turns rules off, changes severities, per folder with the longest prefix last', () => {
     const config = readLintConfig({

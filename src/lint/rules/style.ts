@@ -80,7 +80,8 @@ function oneColumnPerLine(unit: ModelUnit): Finding[] {
 function nextOnLine(tokens: Token[], from: number): Token | undefined {
   for (let k = from; k < tokens.length; k++) {
     const token = tokens[k]!;
-    if (token.kind === 'space') continue;
+    // Jinja control tags (`{% if not loop.last %},{% endif %}`) are not columns
+    if (token.kind === 'space' || token.kind === 'jinja-stmt') continue;
     if (token.kind === 'newline' || token.kind === 'comment' || token.kind === 'jinja-comment')
       return undefined;
     return token;
@@ -136,6 +137,7 @@ function explicitAs(unit: ModelUnit): Finding[] {
       token.kind === 'word' &&
       !KEYWORDS.has(token.text.toLowerCase()) &&
       previous &&
+      previous.end < token.start && // `{{ column }}_label` is one name, not a name and an alias
       endsOperand(previous)
     ) {
       findings.push(
