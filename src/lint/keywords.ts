@@ -13,7 +13,9 @@ export const KEYWORDS: ReadonlySet<string> = new Set(
   varying text string integer int bigint smallint tinyint hugeint boolean bool double float real
   decimal numeric precision year years month months day days hour hours minute minutes second
   seconds week weeks quarter quarters millisecond milliseconds microsecond microseconds epoch any
-  some array struct map pivot unpivot tablesample sample only ignore respect to for`
+  some array struct map pivot unpivot tablesample sample only ignore respect to for uuid blob bytea
+  json bit time timetz uhugeint ubigint uinteger usmallint utinyint float4 float8 int2 int4 int8 bpchar
+  ordinality`
     .split(/\s+/)
     .filter((w) => w !== ''),
 );

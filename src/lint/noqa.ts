@@ -44,9 +44,7 @@ export function readSuppressions(unit: ModelUnit): Suppressions {
       continue;
     }
     const { line } = unit.lines.position(token.start);
-    const ownLine = !tokens
-      .slice(0, i)
-      .some((t) => isSignificant(t) && unit.lines.position(t.start).line === line);
+    const ownLine = !codeBefore(tokens, i);
     if (ownLine && (!firstCode || firstCode.start > token.start)) {
       for (const id of ids) result.file.add(id);
       continue;
@@ -57,6 +55,13 @@ export function readSuppressions(unit: ModelUnit): Suppressions {
     result.lines.set(target, set);
   }
   return result;
+}
+
+/** Whether code precedes token i on its line. */
+function codeBefore(tokens: Token[], i: number): boolean {
+  for (let k = i - 1; k >= 0 && tokens[k]!.kind !== 'newline'; k--)
+    if (isSignificant(tokens[k]!)) return true;
+  return false;
 }
 
 function nextCodeLine(unit: ModelUnit, tokens: Token[], from: number): number {
