@@ -9,12 +9,15 @@ import { readLintConfig, severityFor } from '../../src/lint/config.js';
 import { alignSequences } from '../../src/lint/diff.js';
 import { lintProject } from '../../src/lint/engine.js';
 import { fixedFiles } from '../../src/lint/fix.js';
+import { SqlParser } from '../../src/lint/parse.js';
 import { PositionMap } from '../../src/lint/position-map.js';
 import { jsonReport } from '../../src/lint/report/json.js';
 import { sarifReport } from '../../src/lint/report/sarif.js';
 import { textReport } from '../../src/lint/report/text.js';
 import { tokenize } from '../../src/lint/tokens.js';
 import type { Diagnostic } from '../../src/lint/types.js';
+import { loadProject } from '../../src/project/loader.js';
+import { Compiler } from '../../src/run/compile.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { lintProjectCopy, loadLintProject } from '../support/lint-fixtures.js';
 import { REPO_ROOT } from '../support/project.js';
@@ -60,6 +63,46 @@ describe('position map', () => {
     assert.equal(trim.generated, true);
     const relation = map.toRaw(compiled.indexOf('"main"'));
     assert.equal(relation.offset, raw.indexOf('{{ ref'));
+  });
+});
+
+describe('position map on dbt/', () => {
+  it('every column reference DuckDB locates maps to the same identifier in the raw model, or to Jinja', async () => {
+    const loaded = loadProject({ projectDir: join(REPO_ROOT, 'dbt'), profilesDir: join(REPO_ROOT, 'dbt') });
+    const compiler = new Compiler(loaded);
+    const parser = await SqlParser.open();
+    const identifier = (text: string, at: number) => /^[A-Za-z_"][\w"]*/.exec(text.slice(at))?.[0];
+    let checked = 0;
+    try {
+      for (const node of Object.values(loaded.manifest.nodes).filter((n) => n.resource_type === 'model')) {
+        const sql = await compiler.compile(node, { write: false });
+        const parsed = await parser.parse(sql);
+        assert.ok(parsed.ok, node.name);
+        const map = new PositionMap(node.raw_code, sql);
+        const visit = (value: unknown): void => {
+          if (Array.isArray(value)) {
+            for (const item of value) visit(item);
+            return;
+          }
+          if (value === null || typeof value !== 'object') return;
+          const item = value as Record<string, unknown>;
+          const offset =
+            item.class === 'COLUMN_REF' ? parsed.toCharOffset(Number(item.query_location)) : undefined;
+          if (offset !== undefined) {
+            const mapped = map.toRaw(offset);
+            if (!mapped.generated) {
+              assert.equal(identifier(node.raw_code, mapped.offset), identifier(sql, offset), node.name);
+              checked++;
+            }
+          }
+          for (const child of Object.values(item)) visit(child);
+        };
+        visit(parsed.statement);
+      }
+    } finally {
+      parser.close();
+    }
+    assert.ok(checked > 500, `only ${checked} column references checked`);
   });
 });
 
