@@ -26,7 +26,7 @@ describe('mdw lint (CLI)', () => {
   it('the warehouse project dbt/ is lint-clean', () => {
     const result = runMdw(join(REPO_ROOT, 'dbt'), ['lint']);
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /Linted 17 models: 0 errors, 0 warnings\./);
+    assert.match(result.stdout, /Linted \d+ models: 0 errors, 0 warnings\./);
   });
 
   it('--fix output is lint-clean and builds to the same rows; --fix --check changes nothing', () => {
