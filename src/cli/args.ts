@@ -48,6 +48,10 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   dirty: {},
   day: { value: true },
   quiet: { alias: 'q' },
+  // lint
+  fix: {},
+  check: {},
+  warehouse: {},
 };
 
 export function parseArgs(argv: string[], specs: Record<string, FlagSpec> = COMMON_FLAGS): ParsedArgs {

@@ -45,6 +45,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'What `npm start` runs: generate data if the landing folder is empty, then build everything',
     load: async () => (await import('./quickstart.js')).quickstartCommand,
   },
+  lint: {
+    summary:
+      'Check naming, layer, SQL style and test conventions (--fix [--check], --warehouse, -o text|json|sarif)',
+    load: async () => (await import('./lint.js')).lintCommand,
+  },
   clean: {
     summary: 'Delete target/ (the clean-targets)',
     load: async () => (await import('./clean.js')).cleanCommand,
@@ -71,7 +76,9 @@ const FLAGS_HELP = `Flags (dbt's):
   --store-failures       keep failing test rows in audit tables
   --no-partial-parse     ignore target/partial_parse.json and parse every file
   --no-view-reuse        re-run a view's query for each reader (default: evaluate once per run)
-  -o, --output FORMAT    ls: name|path|json|selector; show: json
+  -o, --output FORMAT    ls: name|path|json|selector; show: json; lint: text|json|sarif
+  --fix                  lint: rewrite files for the fixable rules; with --check, only report them
+  --warehouse            lint: also check the built Iceberg tables' partitions and file sizes
   --limit N              show: rows to preview (default 5)
   --as-of ID|TIME        show: query Iceberg tables as of a snapshot id or a time (time travel)
   --to ID                iceberg rollback: the snapshot to return to

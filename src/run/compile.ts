@@ -21,6 +21,8 @@ export interface CompileOptions {
   runQuery?: RunQuery;
   /** extra adapter methods for Jinja (get_relation, get_columns_in_relation, ...) */
   adapterMethods?: Record<string, unknown>;
+  /** false: only return the SQL, leave target/compiled/ alone (mdw lint) */
+  write?: boolean;
   /** refs and sources to these relations (key: lower-case `schema.identifier`) render as given (time travel) */
   relationsAsOf?: ReadonlyMap<string, { render(): string }>;
 }
@@ -60,7 +62,7 @@ export class Compiler {
     sql = await this.injectEphemerals(sql, ephemerals, options);
     node.compiled = true;
     node.compiled_code = sql;
-    node.compiled_path = this.writeCompiled(node, sql);
+    if (options.write !== false) node.compiled_path = this.writeCompiled(node, sql);
     return sql;
   }
 

@@ -37,7 +37,7 @@ with staged_sales as (
         sales_at,
         cast(sales_at as date) as sales_date,
         {{ generate_partition('sales_at') }} as partition
-    from {{ ref('mdw_stg_sales') }}
+    from {{ ref('mdw_stg_sales') }} {# noqa: L06 the fact reads staged sales: std holds dimensions only (SPEC) #}
     where reject_reason is null
 ),
 
