@@ -508,8 +508,10 @@ describe('template engine: errors', () => {
   });
 });
 
-describe('template engine: performance', () => {
-  it('creates an engine with ~60 project macros in under 50 ms and renders a 30-line model in well under 1 ms', () => {
+describe('template engine: many macros', () => {
+  // Speed is measured by bench/ (mdw ls start-up), never by a timed test; this checks that an
+  // engine rebuilt over ~60 macros renders the same model the same way every time.
+  it('creates an engine with ~60 project macros repeatedly and renders a 30-line model identically', () => {
     const many = Array.from({ length: 6 }, (_v, f) =>
       macroFile(
         `macros/m${f}.sql`,
@@ -520,23 +522,13 @@ describe('template engine: performance', () => {
         ).join('\n'),
       ),
     );
-    const timings: number[] = [];
-    let e = engine(many);
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now();
-      e = engine(many);
-      timings.push(performance.now() - start);
-    }
-    assert.ok(Math.min(...timings) < 50, `engine creation took ${Math.min(...timings)} ms`);
-
     const model = Array.from({ length: 30 }, (_v, i) =>
       i % 6 === 0 ? `  {{ m0_${i % 10}('c${i}') }}, {{ ref('x') }},` : `  col_${i},`,
     ).join('\n');
     const ctx = { ref: (n: string) => `"db"."main"."${n}"` };
-    for (let i = 0; i < 500; i++) render(e, model, ctx);
-    const start = performance.now();
-    for (let i = 0; i < 2000; i++) render(e, model, ctx);
-    const perRender = (performance.now() - start) / 2000;
-    assert.ok(perRender < 0.25, `render took ${perRender} ms`);
+    const first = render(engine(many), model, ctx);
+    assert.match(first, /^ {2}c0x, "db"\."main"\."x",$/m);
+    assert.match(first, /^ {2}c24x, "db"\."main"\."x",$/m);
+    for (let i = 0; i < 3; i++) assert.equal(render(engine(many), model, ctx), first);
   });
 });
