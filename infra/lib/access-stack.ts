@@ -51,11 +51,13 @@ const S3_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's
 export const RUNNER_WILDCARDS: readonly WildcardJustification[] = [
   {
     actions: GLUE_ACTIONS,
-    reason: 'dbt creates and replaces tables (temporary ones too) at run time; each wildcard stops at one layer database.',
+    reason:
+      'dbt creates and replaces tables (temporary ones too) at run time; each wildcard stops at one layer database.',
   },
   {
     actions: S3_OBJECT_ACTIONS,
-    reason: 'Object keys (table data, query results, landing files) are chosen at run time; each wildcard stops at one bucket.',
+    reason:
+      'Object keys (table data, query results, landing files) are chosen at run time; each wildcard stops at one bucket.',
   },
 ];
 
@@ -64,7 +66,8 @@ export class AccessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     super(scope, id, props);
-    const bucketArn = (purpose: BucketPurpose) => `arn:${this.partition}:s3:::${bucketName(props.envName, purpose)}`;
+    const bucketArn = (purpose: BucketPurpose) =>
+      `arn:${this.partition}:s3:::${bucketName(props.envName, purpose)}`;
     const landing = bucketArn('landing');
     const lakehouse = bucketArn('lakehouse');
     const results = bucketArn('query-results');
@@ -77,14 +80,18 @@ export class AccessStack extends Stack {
         new iam.PolicyStatement({
           sid: 'AthenaInWorkGroup',
           actions: [...ATHENA_ACTIONS],
-          resources: [this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workGroupName })],
+          resources: [
+            this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workGroupName }),
+          ],
         }),
         new iam.PolicyStatement({
           sid: 'GlueLayerDatabases',
           actions: [...GLUE_ACTIONS],
           resources: [
             this.formatArn({ service: 'glue', resource: 'catalog' }),
-            ...props.databaseNames.map((db) => this.formatArn({ service: 'glue', resource: 'database', resourceName: db })),
+            ...props.databaseNames.map((db) =>
+              this.formatArn({ service: 'glue', resource: 'database', resourceName: db }),
+            ),
             ...props.databaseNames.map((db) =>
               this.formatArn({ service: 'glue', resource: 'table', resourceName: `${db}/*` }),
             ),

@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { AccessStack } from './access-stack.js';
 import { CatalogStack, readRawTables } from './catalog-stack.js';
 import { envConfig } from './config.js';
+import { ATHENA_OUTPUTS, type OutputKey } from './outputs.js';
 import { QueryStack } from './query-stack.js';
 import { RunStack } from './run-stack.js';
 import { StorageStack } from './storage-stack.js';
@@ -92,13 +93,17 @@ function athenaEnvironment(storage: StorageStack, query: QueryStack): Record<str
   };
 }
 
-/** Stack outputs, named after the environment variables they fill. */
+/** Stack outputs: the athena target's settings (named in outputs.ts) and the run handles. */
 function outputs(storage: StorageStack, query: QueryStack, access: AccessStack, run: RunStack): void {
-  new CfnOutput(query, 'MdwAthenaRegion', { value: query.region });
-  new CfnOutput(query, 'MdwAthenaWorkGroup', { value: query.workGroupName });
-  new CfnOutput(storage, 'MdwAthenaS3StagingDir', { value: storage.stagingDir });
-  new CfnOutput(storage, 'MdwAthenaS3DataDir', { value: storage.dataDir });
-  new CfnOutput(storage, 'MdwRawS3Uri', { value: storage.rawS3Uri });
+  const settings = athenaEnvironment(storage, query);
+  const owner = (key: OutputKey) =>
+    key === 'MdwAthenaRegion' || key === 'MdwAthenaWorkGroup' ? query : storage;
+  for (const [key, variable] of Object.entries(ATHENA_OUTPUTS) as [OutputKey, string][]) {
+    new CfnOutput(owner(key), key, {
+      value: settings[variable]!,
+      description: `${variable} of the athena target`,
+    });
+  }
   new CfnOutput(storage, 'LandingBucket', { value: storage.landingBucket.bucketName });
   new CfnOutput(access, 'RunnerRoleArn', { value: access.runnerRole.roleArn });
   new CfnOutput(run, 'DailyStateMachineArn', { value: run.dailyStateMachine.stateMachineArn });

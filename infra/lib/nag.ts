@@ -65,7 +65,8 @@ export const PLATFORM_WILDCARDS: readonly WildcardJustification[] = [
   },
   {
     actions: ['states:DescribeExecution', 'states:StopExecution'],
-    reason: 'Execution ARNs exist only at run time; the wildcard is limited to the daily state machine executions.',
+    reason:
+      'Execution ARNs exist only at run time; the wildcard is limited to the daily state machine executions.',
   },
   {
     actions: [
@@ -78,14 +79,21 @@ export const PLATFORM_WILDCARDS: readonly WildcardJustification[] = [
       'logs:DescribeResourcePolicies',
       'logs:DescribeLogGroups',
     ],
-    reason: 'CloudWatch Logs delivery APIs (state machine logging) do not support resource-level permissions.',
+    reason:
+      'CloudWatch Logs delivery APIs (state machine logging) do not support resource-level permissions.',
   },
   {
-    actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+    actions: [
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+    ],
     reason: 'X-Ray tracing APIs do not support resource-level permissions.',
   },
   {
     actions: ['ecr:GetAuthorizationToken'],
-    reason: 'ECR GetAuthorizationToken does not support resource-level permissions; pulls are limited to the asset repository.',
+    reason:
+      'ECR GetAuthorizationToken does not support resource-level permissions; pulls are limited to the asset repository.',
   },
 ];

@@ -22,7 +22,13 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { EnvConfig } from './config.js';
 import { JustifiedWildcards, PLATFORM_WILDCARDS } from './nag.js';
-import { BACKFILL_DAYS, DAILY_PARTITION, DAY_PATTERN, MAX_BACKFILL_DAYS, MDW_VARS } from './run-expressions.js';
+import {
+  BACKFILL_DAYS,
+  DAILY_PARTITION,
+  DAY_PATTERN,
+  MAX_BACKFILL_DAYS,
+  MDW_VARS,
+} from './run-expressions.js';
 
 export interface RunStackProps extends StackProps {
   config: EnvConfig;
@@ -193,13 +199,18 @@ export class RunStack extends Stack {
       removalPolicy: config.removalPolicy,
     });
     // CloudWatch must be able to publish to the encrypted topic.
-    alarmKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    alarmKey.grant(
+      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    );
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: `mdw ${config.name} alarms`,
       masterKey: alarmKey,
       enforceSSL: true,
     });
-    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    if (props.alarmEmail)
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const notify = new cwActions.SnsAction(this.alarmTopic);
 
     for (const [name, machine] of [
@@ -239,6 +250,9 @@ export class RunStack extends Stack {
   }
 
   private logGroup(id: string, config: EnvConfig): logs.LogGroup {
-    return new logs.LogGroup(this, id, { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    return new logs.LogGroup(this, id, {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
   }
 }
