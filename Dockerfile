@@ -2,6 +2,9 @@
 # scheduler: `docker run <image> build --target athena --vars '{sales_layout: daily}'`.
 # Built by `cdk deploy` (a CDK Docker asset); `docker build .` works the same locally.
 FROM node:22-bookworm-slim AS build
+# better-sqlite3 compiles from source when no prebuilt binary can be fetched
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin
