@@ -45,7 +45,14 @@ export const ATHENA_ACTIONS = [
   'athena:GetWorkGroup',
 ] as const;
 
-const S3_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+/** Athena writes results and table data with the caller's rights, multipart for large files. */
+const S3_OBJECT_ACTIONS = [
+  's3:GetObject',
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:AbortMultipartUpload',
+  's3:ListMultipartUploadParts',
+];
 
 /** The runner's wildcards, all ending below one bucket or one database. */
 export const RUNNER_WILDCARDS: readonly WildcardJustification[] = [
@@ -85,6 +92,13 @@ export class AccessStack extends Stack {
           ],
         }),
         new iam.PolicyStatement({
+          sid: 'AthenaDefaultCatalog',
+          actions: ['athena:GetDataCatalog'],
+          resources: [
+            this.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' }),
+          ],
+        }),
+        new iam.PolicyStatement({
           sid: 'GlueLayerDatabases',
           actions: [...GLUE_ACTIONS],
           resources: [
@@ -99,7 +113,7 @@ export class AccessStack extends Stack {
         }),
         new iam.PolicyStatement({
           sid: 'ListBuckets',
-          actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+          actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
           resources: [landing, lakehouse, results],
         }),
         new iam.PolicyStatement({

@@ -92,7 +92,6 @@ export class RunStack extends Stack {
       image: ecs.ContainerImage.fromDockerImageAsset(this.image),
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'mdw', logGroup: this.logGroup('TaskLogs', config) }),
       environment: props.environment,
-      readonlyRootFilesystem: false,
     });
     Validations.of(taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',

@@ -199,6 +199,9 @@ for (const env of ['dev', 'prod'] as const) {
       assert.deepEqual(resources(bySid('AthenaInWorkGroup')), [
         `arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/mdw-${env}`,
       ]);
+      assert.deepEqual(resources(bySid('AthenaDefaultCatalog')), [
+        'arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:datacatalog/AwsDataCatalog',
+      ]);
       const glue = resources(bySid('GlueLayerDatabases'));
       const layers = ['mdw_raw', 'mdw_stg', 'mdw_snp', 'mdw_std', 'mdw_cur', 'mdw_dqm'];
       const prefix = 'arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:';
