@@ -17,6 +17,8 @@ describe('cdk synth (CLI)', () => {
       HOME: home,
       AWS_EC2_METADATA_DISABLED: 'true',
       CDK_DISABLE_VERSION_CHECK: '1',
+      // any docker call (an image build at synth) would fail: synth must only stage the context
+      CDK_DOCKER: join(home, 'no-docker'),
     };
     const cli = join(infraDir, 'node_modules', 'aws-cdk', 'bin', 'cdk');
     const result = spawnSync(
