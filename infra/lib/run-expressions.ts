@@ -20,6 +20,9 @@ export const DAILY_PARTITION =
 /** The resolved day must look like YYYYMMDD before it reaches a command line. */
 export const DAY_PATTERN = '{% $contains($partition, /^[0-9]{8}$/) %}';
 
+/** After ListExecutions(RUNNING): this execution is the only one running. */
+export const ALONE = '{% $count($states.input.Executions) <= 1 %}';
+
 /** `mdw build --vars`: the daily drop layout and the run's day. */
 export const MDW_VARS = `{% '{sales_layout: daily, run_date: "' & $partition & '"}' %}`;
 

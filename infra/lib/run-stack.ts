@@ -4,7 +4,7 @@
  * started by EventBridge Scheduler with yesterday's `partition`, a backfill state machine over
  * a date range, and alarms on failed and long runs that notify an SNS topic.
  */
-import { Aspects, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -23,6 +23,7 @@ import type { Construct } from 'constructs';
 import type { EnvConfig } from './config.js';
 import { JustifiedWildcards, PLATFORM_WILDCARDS } from './nag.js';
 import {
+  ALONE,
   BACKFILL_DAYS,
   DAILY_PARTITION,
   DAY_PATTERN,
@@ -131,10 +132,39 @@ export class RunStack extends Stack {
       error: 'BadPartition',
       cause: 'Start the run with {"partition": "YYYYMMDD"} (or from the schedule).',
     });
+    // Two builds of one warehouse must not overlap (a manual rerun during the scheduled run,
+    // a backfill during the night): the later one stops, and the next run picks up its day.
+    const dailyName = `mdw-${config.name}-daily`;
+    // built from the name: the machine cannot reference its own ARN
+    const dailyArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: dailyName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const listRunning = tasks.CallAwsService.jsonata(this, 'ListRunningBuilds', {
+      service: 'sfn',
+      action: 'listExecutions',
+      parameters: {
+        StateMachineArn: dailyArn,
+        StatusFilter: 'RUNNING',
+        MaxResults: 10,
+      },
+      iamAction: 'states:ListExecutions',
+      iamResources: [dailyArn],
+    });
+    const overlapping = sfn.Fail.jsonata(this, 'AnotherBuildRunning', {
+      error: 'AnotherBuildRunning',
+      cause: 'Another daily build is running; this day is loaded by the next run (incremental).',
+    });
+    const checkAlone = sfn.Choice.jsonata(this, 'CheckAlone')
+      .when(sfn.Condition.jsonata(ALONE), buildDay)
+      .otherwise(overlapping);
     const checkDay = sfn.Choice.jsonata(this, 'CheckPartition')
-      .when(sfn.Condition.jsonata(DAY_PATTERN), buildDay)
+      .when(sfn.Condition.jsonata(DAY_PATTERN), listRunning.next(checkAlone))
       .otherwise(badDay);
     this.dailyStateMachine = new sfn.StateMachine(this, 'Daily', {
+      stateMachineName: dailyName,
       comment: 'mdw: build the warehouse for one day (partition YYYYMMDD)',
       queryLanguage: sfn.QueryLanguage.JSONATA,
       definitionBody: sfn.DefinitionBody.fromChainable(resolveDay.next(checkDay)),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import jsonata from 'jsonata';
 import {
+  ALONE,
   BACKFILL_DAYS,
   DAILY_PARTITION,
   DAY_PATTERN,
@@ -34,6 +35,15 @@ describe('state machine expressions', () => {
     for (const bad of ['', '2018-01-05', '20180105; rm -rf /', '201801051']) {
       assert.equal(await evaluate(DAY_PATTERN, { partition: bad }), false, bad);
     }
+  });
+
+  it('builds only when its own execution is the only one running', async () => {
+    const running = (count: number) =>
+      evaluate(ALONE, {
+        states: { input: { Executions: Array.from({ length: count }, (_, i) => ({ name: `run-${i}` })) } },
+      });
+    assert.equal(await running(1), true);
+    assert.equal(await running(2), false);
   });
 
   it('passes the day to mdw build as a YAML vars mapping', async () => {

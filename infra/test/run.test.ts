@@ -104,6 +104,21 @@ for (const env of ['dev', 'prod'] as const) {
       }
     });
 
+    it('stops a daily build while another one of the same environment is running', () => {
+      const definition = definitionOf(machines().daily);
+      assert.equal(definition.States.CheckPartition.Choices[0].Next, 'ListRunningBuilds');
+      const list = definition.States.ListRunningBuilds;
+      assert.equal(list.Resource, 'arn:<ref>:states:::aws-sdk:sfn:listExecutions');
+      assert.equal(
+        list.Arguments.StateMachineArn,
+        `arn:<ref>:states:<ref>:<ref>:stateMachine:mdw-${env}-daily`,
+      );
+      assert.equal(list.Arguments.StatusFilter, 'RUNNING');
+      assert.equal(definition.States.CheckAlone.Choices[0].Next, 'BuildDay');
+      assert.equal(definition.States.CheckAlone.Default, 'AnotherBuildRunning');
+      assert.equal(machines().daily.StateMachineName, `mdw-${env}-daily`);
+    });
+
     it('backfills a date range through the daily state machine with bounded concurrency', () => {
       const definition = definitionOf(machines().backfill);
       const map = definition.States.RunDays;
