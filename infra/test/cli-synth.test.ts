@@ -1,15 +1,14 @@
 /** `cdk synth` through the real CLI, offline and without any AWS credentials. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { infraDir } from './support.js';
+import { infraDir, tempDir } from './support.js';
 
 describe('cdk synth (CLI)', () => {
   it('synthesizes the prod environment with no credentials, config or network', () => {
-    const home = mkdtempSync(join(tmpdir(), 'mdw-cdk-home-'));
+    const home = tempDir('mdw-cdk-home-');
     const outdir = join(home, 'cdk.out');
     // Only what node needs: no AWS_* variables, an empty HOME (no ~/.aws), no instance metadata.
     const env: NodeJS.ProcessEnv = {

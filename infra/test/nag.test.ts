@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildApp } from '../lib/app.js';
-import { infraDir, synthesized } from './support.js';
+import { infraDir, synthesized, tempDir } from './support.js';
 
 interface Report {
   pluginReports: { pluginName: string; conclusion?: string; violations?: { ruleName: string }[] }[];
@@ -25,7 +24,7 @@ describe('cdk-nag AwsSolutions', () => {
   }
 
   it('a deliberate violation (an unencrypted, unlogged, non-TLS bucket) fails synth and is reported', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'mdw-cdk-violation-'));
+    const outdir = tempDir('mdw-cdk-violation-');
     const app = new App({ outdir, context: { env: 'dev' } });
     buildApp(app, { infraDir });
     new s3.Bucket(new Stack(app, 'Violation'), 'Careless', {});

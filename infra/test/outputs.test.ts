@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ATHENA_OUTPUTS, athenaSettings, renderEnvFile, renderProfile } from '../lib/outputs.js';
-import { infraDir, synthesized } from './support.js';
+import { infraDir, synthesized, tempDir } from './support.js';
 
 const deployed = {
   'Mdw-dev-Storage': {
@@ -55,7 +54,7 @@ describe('deploy outputs → athena target settings', () => {
   });
 
   it('the script writes the env file, and exits 2 with one line on a bad file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mdw-outputs-'));
+    const dir = tempDir('mdw-outputs-');
     const file = join(dir, 'outputs.json');
     writeFileSync(file, JSON.stringify(deployed));
     const script = join(infraDir, 'dist', 'scripts', 'outputs-to-env.js');
