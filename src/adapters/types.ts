@@ -90,7 +90,8 @@ export type AsOf = { snapshotId: string } | { timestampMs: number };
 export interface IcebergOperations {
   isIcebergTable(schema: string, table: string): boolean;
   history(schema: string, table: string): TableSnapshotInfo[];
-  files(schema: string, table: string, snapshotId?: string): TableFileInfo[];
+  /** live data files; with `where` (`col >= 'v'`) only those a scan with that filter must read */
+  files(schema: string, table: string, snapshotId?: string, where?: string): TableFileInfo[];
   partitions(schema: string, table: string, snapshotId?: string): TablePartitionInfo[];
   rollback(conn: Connection, schema: string, table: string, snapshotId: string): Promise<void>;
   /** bin-pack small files into files near the target size; one atomic commit */

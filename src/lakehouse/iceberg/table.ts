@@ -41,6 +41,7 @@ import {
 } from './metadata.js';
 import { uriToPath } from './paths.js';
 import { fieldIds, type Schema } from './schema.js';
+import type { PartitionRequest } from './transforms.js';
 
 /** A live data file of a snapshot, with where it came from. */
 export interface LiveDataFile extends DataFile {
@@ -307,6 +308,7 @@ export class IcebergTable {
     schema?: Schema;
     addFiles: readonly DataFile[];
     partitioned?: boolean;
+    partitionBy?: readonly PartitionRequest[];
   }): Promise<Snapshot> {
     ensureMetadataDir(this);
     return commitDataChange(this, {
@@ -315,6 +317,7 @@ export class IcebergTable {
       addFiles: change.addFiles,
       schema: change.schema,
       partitioned: change.partitioned,
+      partitionBy: change.partitionBy,
     });
   }
 

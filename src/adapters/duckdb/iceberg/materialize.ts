@@ -35,6 +35,13 @@ import { reconcileSchema } from '../materializations/schema-change.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
 import { DuckDbRelation } from '../relation.js';
 import type { LocalLakehouse } from './lakehouse.js';
+import {
+  filesInPartitionsOf,
+  legacyRequests,
+  replaceWithTransforms,
+  transformRequests,
+} from './partitioned-table.js';
+import { needsTransformWriter, writePartitionedFiles } from './partitioned-write.js';
 
 function duckdb(conn: Connection): DuckDBConnection {
   return (conn as DuckDbConnection).duckdb;
@@ -51,8 +58,9 @@ export async function buildIcebergTable(
   lake: LocalLakehouse,
   relation: Relation,
   selectSql: string,
+  config: Record<string, unknown> = {},
 ): Promise<MaterializeResult> {
-  const rows = await replaceIcebergTable(conn, ctx, lake, relation, selectSql);
+  const rows = await replaceIcebergTable(conn, ctx, lake, relation, selectSql, config);
   return { rowsAffected: rows, message: `CREATE TABLE (${plural(rows, 'row')})` };
 }
 
@@ -62,10 +70,23 @@ async function replaceIcebergTable(
   lake: LocalLakehouse,
   relation: Relation,
   selectSql: string,
+  config: Record<string, unknown> = {},
 ): Promise<number> {
   const raw = duckdb(conn);
   let table = lake.find(relation);
   const schema = await schemaForSelect(raw, selectSql, table?.schema());
+  const requests = transformRequests(config, relation.identifier);
+  if (requests || (table && needsTransformWriter(table.spec(), table.schema()))) {
+    return replaceWithTransforms(
+      conn,
+      ctx,
+      lake,
+      relation,
+      selectSql,
+      schema,
+      requests ?? legacyRequests(schema),
+    );
+  }
   const partitioned = schema.fields.some((field) => field.name === PARTITION_COLUMN);
   table ??= lake.catalog.createTable(relation.schema, relation.identifier, schema, { partitioned });
   const files = await writeDataFiles(raw, { selectSql, schema, partitioned, dataDir: table.dataDir() });
@@ -84,16 +105,20 @@ export async function buildIcebergIncremental(
   const config = node.config;
   const fullRefresh = typeof config.full_refresh === 'boolean' ? config.full_refresh : request.fullRefresh;
   const table = lake.find(relation);
-  if (!table || fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql);
+  if (!table || fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql, config);
 
   const strategy = resolveStrategy(config, node.name);
   const mode = resolveSchemaChangeMode(config, node.name, ctx);
   const staged = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_new`, 'table');
   const working = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_work`, 'table');
   await conn.query(`create or replace temp table ${staged.render()} as ${asSubquery(sql)}`);
+  const raw = duckdb(conn);
   try {
     const schema = table.schema();
-    const affected = await affectedFiles(conn, table, strategy, config, staged);
+    const byTransform = strategy === 'insert_overwrite' && needsTransformWriter(table.spec(), schema);
+    const affected = byTransform
+      ? await filesInPartitionsOf(raw, table, staged.render())
+      : await affectedFiles(conn, table, strategy, config, staged);
     await conn.query(
       `create or replace temp table ${working.render()} as ${readFilesSql(
         affected.map((f) => f.localPath),
@@ -103,16 +128,29 @@ export async function buildIcebergIncremental(
     const sourceColumns = await listColumns(conn, staged);
     const targetColumns = await listColumns(conn, working);
     const columns = await reconcileSchema(conn, mode, working, sourceColumns, targetColumns, node.name);
-    const written = await applyStrategy(conn, strategy, { target: working, staged, columns, config });
-    const raw = duckdb(conn);
+    // with transforms the working table holds exactly the overwritten partitions: replace it all
+    const strategyConfig = byTransform ? { ...config, partition_by: null } : config;
+    const written = await applyStrategy(conn, strategy, {
+      target: working,
+      staged,
+      columns,
+      config: strategyConfig,
+    });
     const workingSql = `select * from ${working.render()}`;
     const nextSchema = await schemaForSelect(raw, workingSql, schema);
-    const files = await writeDataFiles(raw, {
-      selectSql: workingSql,
-      schema: nextSchema,
-      partitioned: table.partitioned,
-      dataDir: table.dataDir(),
-    });
+    const files = needsTransformWriter(table.spec(), nextSchema)
+      ? await writePartitionedFiles(raw, {
+          selectSql: workingSql,
+          schema: nextSchema,
+          spec: table.spec(),
+          dataDir: table.dataDir(),
+        })
+      : await writeDataFiles(raw, {
+          selectSql: workingSql,
+          schema: nextSchema,
+          partitioned: table.partitioned,
+          dataDir: table.dataDir(),
+        });
     if (affected.length === 0) await table.append(files, { schema: nextSchema });
     else await table.overwrite({ deleteFiles: affected, addFiles: files, schema: nextSchema });
     await lake.expose(conn, ctx, relation, table);
@@ -237,7 +275,14 @@ export async function buildIcebergSnapshot(
       );
     }
     const result = await buildSnapshot(conn, ctx, { ...request, relation: working });
-    await replaceIcebergTable(conn, ctx, lake, relation, `select * from ${working.render()}`);
+    await replaceIcebergTable(
+      conn,
+      ctx,
+      lake,
+      relation,
+      `select * from ${working.render()}`,
+      request.node.config,
+    );
     return result;
   } finally {
     await conn.query(`drop table if exists ${working.render()}`).catch(() => {});
