@@ -53,11 +53,17 @@ export async function runProjectHooks(
   extraContext: Record<string, unknown>,
   print: (line: string) => void,
   timestamp: () => string,
+  /** created before on-run-start runs, as dbt does (hooks may write into them) */
+  schemas: readonly { database: string; schema: string }[] = [],
 ): Promise<string | null> {
   if (hooks.length === 0) return null;
   print(`${timestamp()}  Running ${hooks.length} ${which} hook${hooks.length === 1 ? '' : 's'}`);
   const connection = await adapter.connect();
   try {
+    for (const { database, schema } of schemas) {
+      const name = [database, schema].filter(Boolean).map((part) => adapter.quoteIdentifier(part));
+      await connection.query(`create schema if not exists ${name.join('.')}`);
+    }
     for (const [index, template] of hooks.entries()) {
       const started = performance.now();
       const name = `${compiler.projectName}-${which}-${index}`;

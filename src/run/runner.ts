@@ -98,6 +98,14 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   );
   if (grants) print(`${timestamp()}  ${grants}`);
   const hookContext = { schemas: [...new Set(plan.map((id) => manifest.nodes[id]!.schema))] };
+  const builtSchemas = [
+    ...new Map(
+      plan
+        .map((id) => manifest.nodes[id]!)
+        .filter((node) => node.resource_type !== 'test')
+        .map((node) => [`${node.database}.${node.schema}`, { database: node.database, schema: node.schema }]),
+    ).values(),
+  ];
   try {
     const startError = await runProjectHooks(
       'on-run-start',
@@ -107,6 +115,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       hookContext,
       print,
       timestamp,
+      builtSchemas,
     );
     if (startError) throw new RunStartError(startError);
     const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan);
