@@ -36,8 +36,8 @@ for (const target of selectedTargets()) {
       await target.setup?.();
       run = new FixtureRun(target, 'lakehouse');
       run.ok(['run']);
-      run.ok(['run', '-s', 'ice_events', '--vars', '{phase: 2}']);
-      run.ok(['run', '-s', 'ice_events', '--vars', '{phase: 3}']);
+      run.ok(['run', '-s', 'ice_events', 'ice_bucketed_merge', '--vars', '{phase: 2}']);
+      run.ok(['run', '-s', 'ice_events', 'ice_bucketed_merge', '--vars', '{phase: 3}']);
       snapshots = run.iceberg(['history', EVENTS]) as unknown as HistoryRow[];
     });
     after(async () => {
@@ -118,6 +118,19 @@ for (const target of selectedTargets()) {
       assert.ok(files34.length > 0);
       for (const f of files34)
         assert.match(String(f.partition), /customer_id_bucket=3\//, "Iceberg's bucket of 34 among 4 is 3");
+    });
+
+    it('merges into a bucket-partitioned table: one row per id, each file in one bucket', {
+      skip: missing(target, ['partition-transforms']),
+    }, () => {
+      const merged = run.scalars({
+        rows: `select count(*) from ${S}.ice_bucketed_merge`,
+        ids: `select count(distinct id) from ${S}.ice_bucketed_merge`,
+        latest: `select string_agg(distinct phase::varchar, ',' order by phase::varchar) from ${S}.ice_bucketed_merge where id between 20 and 29`,
+      });
+      assert.deepEqual(merged, { rows: 40, ids: 40, latest: '3' });
+      const buckets = run.iceberg(['partitions', `${S}.ice_bucketed_merge`]).map((p) => String(p.partition));
+      assert.deepEqual(buckets, ['id_bucket=0', 'id_bucket=1', 'id_bucket=2', 'id_bucket=3']);
     });
 
     it('prunes files by partition value and bounds for a filter on the source column', {
