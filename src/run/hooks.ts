@@ -10,6 +10,7 @@ import type { ManifestNode } from '../project/types.js';
 import { isRecord } from '../project/yaml.js';
 import { ConfigError, errorMessage } from '../util/errors.js';
 import type { Compiler } from './compile.js';
+import { timestamp } from './progress.js';
 
 /** One hook's SQL text (dbt accepts a string or `{sql: ..., transaction: bool}`). */
 function hookSql(entry: unknown, where: string): string {
@@ -44,17 +45,21 @@ export async function runNodeHooks(
   }
 }
 
+export interface ProjectHookRun {
+  compiler: Compiler;
+  adapter: Adapter;
+  /** extra Jinja context (dbt's `schemas`) */
+  context: Record<string, unknown>;
+  print: (line: string) => void;
+  /** created before the hooks run, as dbt does before on-run-start (hooks may write into them) */
+  schemas?: readonly { database: string; schema: string }[];
+}
+
 /** The project's on-run-start or on-run-end hooks; returns an error message when one fails. */
 export async function runProjectHooks(
   which: 'on-run-start' | 'on-run-end',
   hooks: readonly string[],
-  compiler: Compiler,
-  adapter: Adapter,
-  extraContext: Record<string, unknown>,
-  print: (line: string) => void,
-  timestamp: () => string,
-  /** created before on-run-start runs, as dbt does (hooks may write into them) */
-  schemas: readonly { database: string; schema: string }[] = [],
+  { compiler, adapter, context: extraContext, print, schemas = [] }: ProjectHookRun,
 ): Promise<string | null> {
   if (hooks.length === 0) return null;
   print(`${timestamp()}  Running ${hooks.length} ${which} hook${hooks.length === 1 ? '' : 's'}`);
@@ -105,6 +110,16 @@ export function grantsWarning(
     .slice(0, 3)
     .map((n) => n.name)
     .join(', ')}${asking.length > 3 ? ', ...' : ''}).`;
+}
+
+/** The (database, schema) pairs a run's models, seeds and snapshots are built in. */
+export function schemasBuilt(nodes: readonly ManifestNode[]): { database: string; schema: string }[] {
+  const pairs = new Map<string, { database: string; schema: string }>();
+  for (const node of nodes) {
+    if (node.resource_type === 'test') continue;
+    pairs.set(`${node.database}.${node.schema}`, { database: node.database, schema: node.schema });
+  }
+  return [...pairs.values()];
 }
 
 /** on-run-start failed: no node runs (every planned node is reported skipped). */

@@ -12,7 +12,7 @@ import type { ManifestNode, ResourceType } from '../project/types.js';
 import { errorMessage } from '../util/errors.js';
 import { writeManifest } from './artifacts.js';
 import { Compiler } from './compile.js';
-import { grantsWarning, hookList, RunStartError, runProjectHooks } from './hooks.js';
+import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt } from './hooks.js';
 import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
 import { runScheduled } from './scheduler.js';
@@ -91,31 +91,16 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
   const hookErrors: string[] = [];
-  const grants = grantsWarning(
-    adapter,
-    loaded.target.name,
-    plan.map((id) => manifest.nodes[id]!),
-  );
+  const planned = plan.map((id) => manifest.nodes[id]!);
+  const grants = grantsWarning(adapter, loaded.target.name, planned);
   if (grants) print(`${timestamp()}  ${grants}`);
-  const hookContext = { schemas: [...new Set(plan.map((id) => manifest.nodes[id]!.schema))] };
-  const builtSchemas = [
-    ...new Map(
-      plan
-        .map((id) => manifest.nodes[id]!)
-        .filter((node) => node.resource_type !== 'test')
-        .map((node) => [`${node.database}.${node.schema}`, { database: node.database, schema: node.schema }]),
-    ).values(),
-  ];
+  const builtSchemas = schemasBuilt(planned);
+  const hookContext = { schemas: [...new Set(builtSchemas.map((s) => s.schema))] };
   try {
     const startError = await runProjectHooks(
       'on-run-start',
       hookList(loaded.project.on_run_start, 'dbt_project.yml on-run-start'),
-      compiler,
-      adapter,
-      hookContext,
-      print,
-      timestamp,
-      builtSchemas,
+      { compiler, adapter, context: hookContext, print, schemas: builtSchemas },
     );
     if (startError) throw new RunStartError(startError);
     const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan);
@@ -165,11 +150,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     const endError = await runProjectHooks(
       'on-run-end',
       hookList(loaded.project.on_run_end, 'dbt_project.yml on-run-end'),
-      compiler,
-      adapter,
-      hookContext,
-      print,
-      timestamp,
+      { compiler, adapter, context: hookContext, print },
     );
     if (endError) hookErrors.push(endError);
   } catch (error) {
