@@ -120,6 +120,30 @@ for (const target of selectedTargets()) {
         assert.match(String(f.partition), /customer_id_bucket=3\//, "Iceberg's bucket of 34 among 4 is 3");
     });
 
+    it('floors time transforms before the epoch and partitions by a timestamp identity', {
+      skip: missing(target, ['partition-transforms']),
+    }, () => {
+      const partitions = run
+        .iceberg(['partitions', `${S}.ice_time_partitions`])
+        .map((p) => String(p.partition));
+      // ts in microseconds; d_bucket values are the Iceberg spec's Murmur3 buckets of days -2..1
+      assert.deepEqual(
+        partitions.sort(),
+        [
+          '-3600000000/ts_hour=-1/d_year=-1/d_month=-1/d_bucket=1',
+          '-7200000000/ts_hour=-2/d_year=-1/d_month=-1/d_bucket=0',
+          '0/ts_hour=0/d_year=0/d_month=0/d_bucket=1',
+          '3600000000/ts_hour=1/d_year=0/d_month=0/d_bucket=2',
+        ]
+          .map((p) => `ts=${p}`)
+          .sort(),
+      );
+      const rows = run.scalars({
+        n: `select count(*) from ${S}.ice_time_partitions where ts < '1970-01-01'`,
+      });
+      assert.equal(rows.n, 2);
+    });
+
     it('merges into a bucket-partitioned table: one row per id, each file in one bucket', {
       skip: missing(target, ['partition-transforms']),
     }, () => {
