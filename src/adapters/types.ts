@@ -98,7 +98,14 @@ export interface IcebergOperations<C extends Connection = Connection> {
   listTables(conn: C, schema?: string): Promise<{ schema: string; table: string }[]>;
   isIcebergTable(conn: C, schema: string, table: string): Promise<boolean>;
   history(conn: C, schema: string, table: string): Promise<TableSnapshotInfo[]>;
-  files(conn: C, schema: string, table: string, snapshotId?: string): Promise<TableFileInfo[]>;
+  /** live data files; with `where` (`col >= 'v'`) only those a scan with that filter must read */
+  files(
+    conn: C,
+    schema: string,
+    table: string,
+    snapshotId?: string,
+    where?: string,
+  ): Promise<TableFileInfo[]>;
   partitions(conn: C, schema: string, table: string, snapshotId?: string): Promise<TablePartitionInfo[]>;
   rollback(conn: C, schema: string, table: string, snapshotId: string): Promise<void>;
   /** bin-pack small files into files near the target size; one atomic commit */

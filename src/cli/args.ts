@@ -31,6 +31,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   'no-partial-parse': {},
   'no-view-reuse': {},
   'as-of': { value: true },
+  where: { value: true },
   to: { value: true },
   'target-file-size': { value: true },
   'older-than': { value: true },

@@ -65,8 +65,14 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
       }
       case 'files': {
         const { schema, table: t } = needTable();
+        const where = stringFlag(args, 'where');
+        const files = await iceberg.files(conn, schema, t, stringFlag(args, 'as-of'), where);
+        if (where !== undefined && !json) {
+          const total = (await iceberg.files(conn, schema, t, stringFlag(args, 'as-of'))).length;
+          console.log(`Files scanned for ${where}: ${files.length} of ${total}`);
+        }
         print(
-          (await iceberg.files(conn, schema, t, stringFlag(args, 'as-of'))).map((f) => ({
+          files.map((f) => ({
             path: relative(process.cwd(), f.path),
             partition: partitionText(f.partition),
             records: f.recordCount,

@@ -196,6 +196,9 @@ export interface ProjectConfig {
   target_path: string;
   clean_targets: string[];
   vars: Record<string, unknown>;
+  /** `on-run-start` / `on-run-end` hooks (Jinja SQL, rendered when they run) */
+  on_run_start?: unknown;
+  on_run_end?: unknown;
   /** raw config trees from dbt_project.yml (`models:`, `seeds:`, `snapshots:`, `data_tests:`/`tests:`, `sources:`) */
   config_trees: Record<'models' | 'seeds' | 'snapshots' | 'data_tests' | 'sources', Record<string, unknown>>;
 }

@@ -57,6 +57,8 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
     target_path: typeof data['target-path'] === 'string' ? data['target-path'] : 'target',
     clean_targets: paths('clean-targets', ['target']),
     vars,
+    on_run_start: data['on-run-start'],
+    on_run_end: data['on-run-end'],
     config_trees: {
       models: tree('models'),
       seeds: tree('seeds'),
@@ -67,11 +69,16 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
   };
 }
 
+/** Hooks are Jinja rendered when they run (with `this`, `target`...), never at load time. */
+const HOOK_KEY = /^\+?(on[-_]run[-_](start|end)|(pre|post)[-_]hooks?)$/;
+
 /** dbt_project.yml may use {{ env_var('X', 'default') }}. */
 function renderEnvVars(value: unknown): unknown {
   if (typeof value === 'string') return value.includes('{{') ? renderEnvVarString(value, FILE) : value;
   if (Array.isArray(value)) return value.map(renderEnvVars);
   if (isRecord(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderEnvVars(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, HOOK_KEY.test(k) ? v : renderEnvVars(v)]),
+    );
   return value;
 }

@@ -66,6 +66,23 @@ export class Compiler {
     return sql;
   }
 
+  get projectName(): string {
+    return this.loaded.project.name;
+  }
+
+  /** Render Jinja text (a hook) in a node's execution context, `this` being the node's relation. */
+  async renderText(node: ManifestNode, text: string, runQuery: RunQuery): Promise<string> {
+    const context = this.context(node, { runQuery }, []);
+    return (await this.loaded.engine.renderAsync(text, node.original_file_path, context, runQuery)).sql;
+  }
+
+  /** Render project-level Jinja (on-run-start/end) with the target, vars and `extra` (e.g. schemas). */
+  async renderProjectText(text: string, extra: Record<string, unknown>, runQuery: RunQuery): Promise<string> {
+    const node = inlineNode(this.loaded, text);
+    const context = { ...this.context(node, { runQuery }, []), ...extra };
+    return (await this.loaded.engine.renderAsync(text, 'dbt_project.yml', context, runQuery)).sql;
+  }
+
   private context(node: ManifestNode, options: CompileOptions, ephemerals: ManifestNode[]): ContextValues {
     const { manifest, target, vars, invocationId, runStartedAt } = this.loaded;
     return buildNodeContext({

@@ -12,6 +12,7 @@ import type { LoadedProject } from '../project/loader.js';
 import { errorMessage } from '../util/errors.js';
 import { writeManifest } from './artifacts.js';
 import { Compiler } from './compile.js';
+import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt } from './hooks.js';
 import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
 import { runScheduled } from './scheduler.js';
@@ -89,7 +90,19 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const results = new Map<string, NodeResult>();
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
+  const hookErrors: string[] = [];
+  const planned = plan.map((id) => manifest.nodes[id]!);
+  const grants = grantsWarning(adapter, loaded.target.name, planned);
+  if (grants) print(`${timestamp()}  ${grants}`);
+  const builtSchemas = schemasBuilt(planned);
+  const hookContext = { schemas: [...new Set(builtSchemas.map((s) => s.schema))] };
   try {
+    const startError = await runProjectHooks(
+      'on-run-start',
+      hookList(loaded.project.on_run_start, 'dbt_project.yml on-run-start'),
+      { compiler, adapter, context: hookContext, print, schemas: builtSchemas },
+    );
+    if (startError) throw new RunStartError(startError);
     const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan);
     const parents = planParents(manifest, graph, new Set(plan), request.command === 'build');
     reuse =
@@ -134,10 +147,21 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         print(progressLine(index, plan.length, `SKIP ${what}`, 'SKIP'));
       },
     });
+    const endError = await runProjectHooks(
+      'on-run-end',
+      hookList(loaded.project.on_run_end, 'dbt_project.yml on-run-end'),
+      { compiler, adapter, context: hookContext, print },
+    );
+    if (endError) hookErrors.push(endError);
+  } catch (error) {
+    if (!(error instanceof RunStartError)) throw error;
+    hookErrors.push(error.message);
+    for (const id of plan) if (!results.has(id)) results.set(id, skippedResult(manifest.nodes[id]!));
   } finally {
     for (const connection of connections) await connection?.close().catch(() => undefined);
     await adapter.close();
   }
+  for (const message of hookErrors) print(`${timestamp()}  Error: ${message}`);
 
   const ordered = plan.map((id) => results.get(id)!).filter(Boolean);
   const elapsedSeconds = (performance.now() - started) / 1000;
@@ -150,7 +174,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     threads,
   });
   writeManifest(compiler.targetDir, manifest);
-  const failed = ordered.some((r) => r.status === 'error' || r.status === 'fail');
+  const failed = hookErrors.length > 0 || ordered.some((r) => r.status === 'error' || r.status === 'fail');
   return { results: ordered, exitCode: failed ? 1 : 0, elapsedSeconds };
 }
 

@@ -6,6 +6,7 @@ import { planMaterialization } from '../materialize/plan.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
 import type { Compiler } from './compile.js';
+import { runNodeHooks } from './hooks.js';
 import { type NodeResult, newResult, type TimingInfo } from './results.js';
 import { testStatus } from './test-severity.js';
 
@@ -84,6 +85,7 @@ async function compileForRun(task: NodeTask, relation: Relation): Promise<string
 
 async function build(task: NodeTask, sql: string, relation: Relation, result: NodeResult): Promise<void> {
   const { node, adapter, connection } = task;
+  await runNodeHooks('pre_hook', node, task.compiler, connection);
   const outcome =
     node.resource_type === 'seed'
       ? await adapter.loadSeed(connection, node, relation)
@@ -98,6 +100,7 @@ async function build(task: NodeTask, sql: string, relation: Relation, result: No
             warn: (message) => process.stderr.write(`Warning: ${message}\n`),
           }),
         });
+  await runNodeHooks('post_hook', node, task.compiler, connection);
   result.adapter_response = {
     _message: outcome.message,
     code: outcome.message.split(' ')[0],

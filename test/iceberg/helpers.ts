@@ -51,10 +51,15 @@ export function ensureIcebergVenv(): Promise<string> {
 }
 
 /** Runs test/iceberg/pyiceberg_check.py and parses the JSON it prints. */
-export async function pyiceberg(command: 'read' | 'write', warehouse: string, table: string): Promise<any> {
+export async function pyiceberg(
+  command: 'read' | 'write' | 'spec',
+  warehouse: string,
+  table: string,
+  extra: string[] = [],
+): Promise<any> {
   const bin = await ensureIcebergVenv();
   const script = path.join(repoRoot, 'test', 'iceberg', 'pyiceberg_check.py');
-  const r = await runCommand(path.join(bin, 'python'), [script, command, warehouse, table]);
+  const r = await runCommand(path.join(bin, 'python'), [script, command, warehouse, table, ...extra]);
   if (r.code !== 0)
     throw new Error(`pyiceberg_check.py ${command} ${table} failed:\n${r.stderr.slice(-4000)}`);
   return JSON.parse(r.stdout);

@@ -6,6 +6,9 @@
   python pyiceberg_check.py write <warehouse> <namespace.table> [<catalog-name>]
       appends 7 rows to that mdw table, deletes its rows with id < 10 (copy-on-write), and
       creates py.events, partitioned by PyIceberg
+  python pyiceberg_check.py spec <warehouse> <namespace.table> [<catalog-name>] [<row-filter>]
+      the partition spec as PyIceberg reads it, the row count, and for the row filter the
+      files PyIceberg's scan planning keeps and the rows it returns
 
 Prints one JSON document on stdout. Numbers that JSON cannot hold exactly (decimals, longs)
 are strings; dates are days and timestamps microseconds since the epoch.
@@ -142,8 +145,29 @@ def write(warehouse, identifier, name):
     }
 
 
+def spec(warehouse, identifier, name, row_filter):
+    table = catalog(warehouse, name).load_table(identifier)
+    fields = [
+        {"source_id": f.source_id, "field_id": f.field_id, "name": f.name, "transform": str(f.transform)}
+        for f in table.spec().fields
+    ]
+    scan = table.scan(row_filter=row_filter)
+    return {
+        "fields": fields,
+        "rows": table.scan().to_arrow().num_rows,
+        "filtered_files": sorted(t.file.file_path for t in scan.plan_files()),
+        "filtered_rows": scan.to_arrow().num_rows,
+        "partitions": sorted(str(p["partition"]) for p in table.inspect.partitions().to_pylist()),
+    }
+
+
 if __name__ == "__main__":
     command, warehouse, identifier = sys.argv[1:4]
     name = sys.argv[4] if len(sys.argv) > 4 else "mdw"
-    result = read(warehouse, identifier, name) if command == "read" else write(warehouse, identifier, name)
+    if command == "spec":
+        result = spec(warehouse, identifier, name, sys.argv[5])
+    elif command == "read":
+        result = read(warehouse, identifier, name)
+    else:
+        result = write(warehouse, identifier, name)
     print(json.dumps(result, default=str))

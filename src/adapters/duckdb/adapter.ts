@@ -213,7 +213,14 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
       case 'incremental':
         return buildIcebergIncremental(conn, this.context, lake, request, plan);
       case 'table':
-        return buildIcebergTable(conn, this.context, lake, request.relation, request.sql);
+        return buildIcebergTable(
+          conn,
+          this.context,
+          lake,
+          request.relation,
+          request.sql,
+          request.node.config,
+        );
     }
   }
 

@@ -39,6 +39,8 @@ const longType = avro.Type.forSchema('long');
 export function avroType(schema: object): avro.Type {
   return avro.Type.forSchema(schema as avro.Schema, {
     registry: { long: exactLong } as any,
+    // a long with attributes (timestamp-micros partition values) is a new type, not the registry's
+    typeHook: (s: any) => (s && typeof s === 'object' && s.type === 'long' ? exactLong : undefined),
     wrapUnions: false,
   });
 }

@@ -19,6 +19,7 @@ import {
 import { joinUri, tableLocation, uriToPath } from './paths.js';
 import type { Schema } from './schema.js';
 import { IcebergTable } from './table.js';
+import type { PartitionRequest } from './transforms.js';
 
 export interface CatalogOptions {
   /** catalog_name in the catalog tables; PyIceberg must be opened with the same name. Default `mdw`. */
@@ -144,7 +145,12 @@ export class IcebergCatalog {
     namespace: string,
     name: string,
     schema: Schema,
-    options: { partitioned?: boolean; properties?: Record<string, string>; location?: string } = {},
+    options: {
+      partitioned?: boolean;
+      partitionBy?: readonly PartitionRequest[];
+      properties?: Record<string, string>;
+      location?: string;
+    } = {},
   ): IcebergTable {
     if (this.tableExists(namespace, name)) {
       throw new ExecutionError(`Iceberg table ${namespace}.${name} already exists in catalog ${this.name}.`);
@@ -155,6 +161,7 @@ export class IcebergCatalog {
       location,
       schema,
       partitioned: options.partitioned ?? false,
+      partitionBy: options.partitionBy,
       properties: options.properties,
     });
     const metadataDir = join(uriToPath(location), 'metadata');

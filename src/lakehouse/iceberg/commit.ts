@@ -39,6 +39,7 @@ import {
 import { joinUri, uriToPath } from './paths.js';
 import type { Schema } from './schema.js';
 import type { IcebergTable } from './table.js';
+import { buildPartitionSpec, type PartitionRequest } from './transforms.js';
 
 export type Operation = 'append' | 'overwrite' | 'replace' | 'delete';
 
@@ -54,6 +55,8 @@ export interface DataChange {
   schema?: Schema;
   /** with `schema` on replace: partition on `partition` (default: as the table is now) */
   partitioned?: boolean;
+  /** with `deleteAll`: the partition fields the table has from this snapshot on (partition_by) */
+  partitionBy?: readonly PartitionRequest[];
   /** extra snapshot summary entries */
   summary?: Record<string, string>;
 }
@@ -144,14 +147,22 @@ export async function commitDataChange(table: IcebergTable, change: DataChange):
       ? schemaFields.schemas.find((s) => s['schema-id'] === schemaFields['current-schema-id'])!
       : currentSchema(md);
     const spec =
-      change.schema && change.operation === 'replace'
-        ? specFor(
+      change.partitionBy && change.deleteAll
+        ? buildPartitionSpec(
             schema,
-            change.partitioned ?? defaultSpec(md).fields.length > 0,
+            change.partitionBy,
             md['partition-specs'],
             md['last-partition-id'],
+            table.identifier,
           )
-        : defaultSpec(md);
+        : change.schema && change.operation === 'replace'
+          ? specFor(
+              schema,
+              change.partitioned ?? defaultSpec(md).fields.length > 0,
+              md['partition-specs'],
+              md['last-partition-id'],
+            )
+          : defaultSpec(md);
     const snapshotId =
       added && !md.snapshots.some((s) => s['snapshot-id'] === added!.snapshotId)
         ? added.snapshotId

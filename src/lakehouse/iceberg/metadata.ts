@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { ExecutionError } from '../../util/errors.js';
 import { parseJson, stringifyJson } from './json.js';
 import { findField, maxFieldId, normalizeSchema, type Schema, sameColumns } from './schema.js';
+import { buildPartitionSpec, type PartitionRequest } from './transforms.js';
 
 export interface PartitionField {
   'source-id': number;
@@ -78,9 +79,13 @@ export function newTableMetadata(options: {
   schema: Schema;
   partitioned: boolean;
   properties?: Record<string, string>;
+  /** partition_by's fields (transforms); wins over `partitioned` */
+  partitionBy?: readonly PartitionRequest[];
 }): TableMetadata {
   const schema: Schema = { ...normalizeSchema(options.schema), 'schema-id': 0 };
-  const spec = specFor(schema, options.partitioned, [], PARTITION_FIELD_ID_START - 1);
+  const spec = options.partitionBy
+    ? buildPartitionSpec(schema, options.partitionBy, [], PARTITION_FIELD_ID_START - 1, options.location)
+    : specFor(schema, options.partitioned, [], PARTITION_FIELD_ID_START - 1);
   return {
     'format-version': 2,
     'table-uuid': randomUUID(),

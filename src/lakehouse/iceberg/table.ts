@@ -42,6 +42,7 @@ import {
 } from './metadata.js';
 import { uriToPath } from './paths.js';
 import { fieldIds, type Schema } from './schema.js';
+import type { PartitionRequest } from './transforms.js';
 
 /** A live data file of a snapshot, with where it came from. */
 export interface LiveDataFile extends DataFile {
@@ -308,6 +309,7 @@ export class IcebergTable {
     schema?: Schema;
     addFiles: readonly DataFile[];
     partitioned?: boolean;
+    partitionBy?: readonly PartitionRequest[];
   }): Promise<Snapshot> {
     ensureMetadataDir(this);
     return commitDataChange(this, {
@@ -316,6 +318,7 @@ export class IcebergTable {
       addFiles: change.addFiles,
       schema: change.schema,
       partitioned: change.partitioned,
+      partitionBy: change.partitionBy,
     });
   }
 

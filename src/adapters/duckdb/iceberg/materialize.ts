@@ -30,6 +30,13 @@ import { applySchemaChange } from '../materializations/schema-change.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
 import { DuckDbRelation } from '../relation.js';
 import type { LocalLakehouse } from './lakehouse.js';
+import {
+  filesInPartitionsOf,
+  legacyRequests,
+  replaceWithTransforms,
+  transformRequests,
+} from './partitioned-table.js';
+import { needsTransformWriter, writePartitionedFiles } from './partitioned-write.js';
 import { readFilesSql } from './scan.js';
 import { schemaForSelect, writeDataFiles } from './write-data.js';
 
@@ -44,8 +51,9 @@ export async function buildIcebergTable(
   lake: LocalLakehouse,
   relation: Relation,
   selectSql: string,
+  config: Record<string, unknown> = {},
 ): Promise<MaterializeResult> {
-  const rows = await replaceIcebergTable(conn, ctx, lake, relation, selectSql);
+  const rows = await replaceIcebergTable(conn, ctx, lake, relation, selectSql, config);
   return { rowsAffected: rows, message: `CREATE TABLE (${plural(rows, 'row')})` };
 }
 
@@ -55,10 +63,23 @@ async function replaceIcebergTable(
   lake: LocalLakehouse,
   relation: Relation,
   selectSql: string,
+  config: Record<string, unknown> = {},
 ): Promise<number> {
   const raw = conn.duckdb;
   let table = lake.find(relation);
   const schema = await schemaForSelect(raw, selectSql, table?.schema());
+  const requests = transformRequests(config, relation.identifier);
+  if (requests || (table && needsTransformWriter(table.spec(), table.schema()))) {
+    return replaceWithTransforms(
+      conn,
+      ctx,
+      lake,
+      relation,
+      selectSql,
+      schema,
+      requests ?? legacyRequests(schema),
+    );
+  }
   const partitioned = schema.fields.some((field) => field.name === PARTITION_COLUMN);
   table ??= lake.catalog.createTable(relation.schema, relation.identifier, schema, { partitioned });
   const files = await writeDataFiles(raw, { selectSql, schema, partitioned, dataDir: table.dataDir() });
@@ -76,15 +97,19 @@ export async function buildIcebergIncremental(
 ): Promise<MaterializeResult> {
   const { node, relation, sql } = request;
   const table = lake.find(relation);
-  if (!table || plan.fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql);
+  if (!table || plan.fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql, node.config);
 
   const { strategy } = plan.incremental;
   const staged = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_new`, 'table');
   const working = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_work`, 'table');
   await conn.query(`create or replace temp table ${staged.render()} as ${asSubquery(sql)}`);
+  const raw = conn.duckdb;
   try {
     const schema = table.schema();
-    const affected = await affectedFiles(conn, table, plan, staged);
+    const byTransform = strategy === 'insert_overwrite' && needsTransformWriter(table.spec(), schema);
+    const affected = byTransform
+      ? await filesInPartitionsOf(raw, table, staged.render())
+      : await affectedFiles(conn, table, plan, staged);
     await conn.query(
       `create or replace temp table ${working.render()} as ${readFilesSql(
         affected.map((f) => f.localPath),
@@ -95,21 +120,29 @@ export async function buildIcebergIncremental(
     const targetColumns = await listColumns(conn, working);
     const change = planSchemaChange(plan.incremental.onSchemaChange, sourceColumns, targetColumns, node.name);
     const columns = await applySchemaChange(conn, working, change);
+    // with transforms the working table holds exactly the overwritten partitions: replace it all
+    const partitionSpec = byTransform ? [] : plan.partitionSpec;
     const written = await applyStrategy(conn, strategy, {
       target: working,
       staged,
       columns,
-      build: { plan: plan.incremental, partitionSpec: plan.partitionSpec },
+      build: { plan: plan.incremental, partitionSpec },
     });
-    const raw = conn.duckdb;
     const workingSql = `select * from ${working.render()}`;
     const nextSchema = await schemaForSelect(raw, workingSql, schema);
-    const files = await writeDataFiles(raw, {
-      selectSql: workingSql,
-      schema: nextSchema,
-      partitioned: table.partitioned,
-      dataDir: table.dataDir(),
-    });
+    const files = needsTransformWriter(table.spec(), nextSchema)
+      ? await writePartitionedFiles(raw, {
+          selectSql: workingSql,
+          schema: nextSchema,
+          spec: table.spec(),
+          dataDir: table.dataDir(),
+        })
+      : await writeDataFiles(raw, {
+          selectSql: workingSql,
+          schema: nextSchema,
+          partitioned: table.partitioned,
+          dataDir: table.dataDir(),
+        });
     if (affected.length === 0) await table.append(files, { schema: nextSchema });
     else await table.overwrite({ deleteFiles: affected, addFiles: files, schema: nextSchema });
     await lake.expose(conn, ctx, relation, table);
@@ -235,7 +268,14 @@ export async function buildIcebergSnapshot(
       );
     }
     const result = await buildSnapshot(conn, ctx, { ...request, relation: working }, snapshot);
-    await replaceIcebergTable(conn, ctx, lake, relation, `select * from ${working.render()}`);
+    await replaceIcebergTable(
+      conn,
+      ctx,
+      lake,
+      relation,
+      `select * from ${working.render()}`,
+      request.node.config,
+    );
     return result;
   } finally {
     await conn.query(`drop table if exists ${working.render()}`).catch(() => {});

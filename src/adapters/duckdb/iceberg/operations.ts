@@ -1,5 +1,6 @@
 /** Iceberg time travel and maintenance on the local lakehouse (the adapter's `iceberg`). */
 import type { IcebergTable, Snapshot } from '../../../lakehouse/iceberg/index.js';
+import { parseColumnFilter, planFiles } from '../../../lakehouse/iceberg/prune.js';
 import { ExecutionError } from '../../../util/errors.js';
 import { quoteIdentifier } from '../../sql-helpers.js';
 import type {
@@ -66,9 +67,15 @@ export class LocalIcebergOperations implements IcebergOperations<DuckDbConnectio
     schema: string,
     table: string,
     snapshotId?: string,
+    where?: string,
   ): Promise<TableFileInfo[]> {
     const loaded = this.load(schema, table);
-    return loaded.dataFiles(snapshotOf(loaded, snapshotId)).map((file) => ({
+    const snapshot = snapshotOf(loaded, snapshotId);
+    const files =
+      where === undefined
+        ? loaded.dataFiles(snapshot)
+        : planFiles(loaded, parseColumnFilter(where), snapshot);
+    return files.map((file) => ({
       path: file.localPath,
       partition: { ...file.partition },
       recordCount: Number(file.recordCount),

@@ -105,7 +105,7 @@ export async function writeDataFiles(conn: DuckDBConnection, options: WriteDataO
   return files;
 }
 
-interface CopyStatsRow {
+export interface CopyStatsRow {
   filename: string;
   count: string;
   file_size_bytes: string;
@@ -140,7 +140,7 @@ function statsKey(path: string[]): string {
   return path.map(quoteIdent).join('.');
 }
 
-function dataFileFromStats(
+export function dataFileFromStats(
   row: CopyStatsRow,
   schema: Schema,
   partitionType: IcebergType | undefined,

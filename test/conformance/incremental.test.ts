@@ -1,0 +1,108 @@
+/**
+ * Conformance, fixture `incremental` (test/fixtures/conformance/incremental), on every selected
+ * target and each table format it offers: the append, merge, delete+insert and insert_overwrite
+ * strategies (by a partition column and by a month() transform) and the four on_schema_change
+ * modes, checked by their rows after a second run brings new and changed rows.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type CliResult, FixtureRun, tail } from './harness.js';
+import { selectedTargets } from './targets.js';
+
+const S = 'conformance';
+
+for (const target of selectedTargets()) {
+  for (const format of target.tableFormats) {
+    describe(`conformance incremental on ${target.name} (${format} tables)`, () => {
+      let run: FixtureRun;
+      let second: CliResult;
+
+      before(async () => {
+        await target.setup?.();
+        run = new FixtureRun(target, 'incremental', { MDW_CONFORMANCE_TABLE_TYPE: format });
+        run.ok(['run']);
+        second = run.mdw(['run', '--vars', '{phase: 2}']);
+      });
+      after(async () => {
+        run?.remove();
+        await target.teardown?.();
+      });
+
+      it('the second run fails only the on_schema_change=fail model, naming the change', () => {
+        assert.equal(second.code, 1, tail(second));
+        const statuses = run.statuses();
+        const failed = Object.entries(statuses).filter(([, status]) => status !== 'success');
+        assert.deepEqual(failed, [['osc_fail', 'error']]);
+        assert.match(second.stdout, /osc_fail[\s\S]*on_schema_change/);
+      });
+
+      it('append, merge and delete+insert keep one row per id with the newest values', () => {
+        const counts = (table: string) => ({
+          [`${table}_rows`]: `select count(*) from ${S}.${table}`,
+          [`${table}_ids`]: `select count(distinct id) from ${S}.${table}`,
+          [`${table}_new`]: `select count(*) from ${S}.${table} where v = 'new'`,
+        });
+        assert.deepEqual(
+          run.scalars({ ...counts('inc_append'), ...counts('inc_merge'), ...counts('inc_delete_insert') }),
+          {
+            inc_append_rows: 150,
+            inc_append_ids: 150,
+            inc_append_new: 50,
+            inc_merge_rows: 150,
+            inc_merge_ids: 150,
+            inc_merge_new: 100,
+            inc_delete_insert_rows: 150,
+            inc_delete_insert_ids: 150,
+            inc_delete_insert_new: 100,
+          },
+        );
+      });
+
+      it('insert_overwrite replaces exactly the partitions of the new rows', () => {
+        const byPartition = run.rows(
+          `select partition, count(*)::int as n, count(*) filter (where v = 'new')::int as new
+           from ${S}.inc_overwrite group by 1 order by 1`,
+        );
+        assert.deepEqual(byPartition, [
+          { partition: 'p1', n: 10, new: 10 },
+          { partition: 'p2', n: 10, new: 0 },
+        ]);
+        const byMonth = run.rows(
+          `select month(sales_at)::int as month, count(*)::int as n, min(id)::int as first_id
+           from ${S}.inc_overwrite_month group by 1 order by 1`,
+        );
+        assert.deepEqual(byMonth, [
+          { month: 1, n: 10, first_id: 0 },
+          { month: 2, n: 10, first_id: 1 },
+          { month: 3, n: 10, first_id: 1000 },
+          { month: 4, n: 10, first_id: 3 },
+        ]);
+      });
+
+      it('on_schema_change: ignore keeps the columns, append_new_columns adds, sync_all_columns mirrors', () => {
+        const columns = run.rows(
+          `select table_name, string_agg(column_name, ',' order by ordinal_position) as columns
+           from information_schema.columns where table_schema = '${S}' and table_name like 'osc_%' group by 1 order by 1`,
+        );
+        assert.deepEqual(columns, [
+          { table_name: 'osc_append_new_columns', columns: 'id,a,b,c' },
+          { table_name: 'osc_fail', columns: 'id,a,b' },
+          { table_name: 'osc_ignore', columns: 'id,a,b' },
+          { table_name: 'osc_sync_all_columns', columns: 'id,a,c' },
+        ]);
+        const values = run.scalars({
+          ignore: `select string_agg(id || ':' || coalesce(b, '-'), ' ' order by id) from ${S}.osc_ignore`,
+          append: `select string_agg(id || ':' || coalesce(b, '-') || coalesce(c, '-'), ' ' order by id) from ${S}.osc_append_new_columns`,
+          sync: `select string_agg(id || ':' || coalesce(c, '-'), ' ' order by id) from ${S}.osc_sync_all_columns`,
+          fail: `select count(*) from ${S}.osc_fail`,
+        });
+        assert.deepEqual(values, {
+          ignore: '1:b1 2:b2 3:- 4:-',
+          append: '1:b1- 2:b2- 3:-c3 4:-c4',
+          sync: '1:- 2:- 3:c3 4:c4',
+          fail: 2,
+        });
+      });
+    });
+  }
+}
