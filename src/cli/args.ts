@@ -48,6 +48,9 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   dirty: {},
   day: { value: true },
   quiet: { alias: 'q' },
+  // docs serve
+  port: { value: true },
+  host: { value: true },
 };
 
 export function parseArgs(argv: string[], specs: Record<string, FlagSpec> = COMMON_FLAGS): ParsedArgs {
