@@ -41,11 +41,15 @@
       ? `<span class="badge ${esc(status)}">${esc(status)}</span>`
       : '<span class="badge">not run</span>';
 
-  /** Nodes the lineage graph can select from: the graph's own nodes, with their manifest facts. */
+  /**
+   * What selectors run over: every node and source (tests too, as in dbt, so `@x` reaches the
+   * parents of x's tests); only the lineage graph's own nodes are drawn.
+   */
   const graphNodes = {};
-  for (const n of DATA.lineage.nodes) {
-    const node = DATA.nodes[n.id];
-    graphNodes[n.id] = {
+  const inLineage = new Set(DATA.lineage.nodes.map((n) => n.id));
+  for (const node of Object.values(DATA.nodes)) {
+    if (node.type === 'macro') continue;
+    graphNodes[node.id] = {
       name: node.name,
       type: node.type,
       fqn: node.fqn,
@@ -147,7 +151,7 @@
         <button type="submit">Filter</button> <button type="button" id="lineage-reset">Show all</button>
         <span id="lineage-count" class="muted"></span> <span id="lineage-error" class="error-text"></span>
       </form>${legend()}<div id="lineage-graph" class="graph"></div>`;
-    let ids = Object.keys(graphNodes);
+    let ids = [...inLineage];
     if (selector.trim()) {
       try {
         ids = [...window.MdwSelect.select(graphNodes, selector)];
@@ -260,7 +264,7 @@ mdw iceberg rollback ${esc(qualified)} --to &lt;snapshot-id&gt;</pre>
       ids.length
         ? `<ul>${ids.map((p) => `<li>${link(p)} <span class="muted">${esc(DATA.nodes[p]?.type ?? '')}</span></li>`).join('')}</ul>`
         : '<p class="muted">none</p>';
-    const inGraph = Boolean(graphNodes[id]);
+    const inGraph = inLineage.has(id);
     const sql =
       node.type === 'source'
         ? ''
