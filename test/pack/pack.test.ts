@@ -25,11 +25,14 @@ describe('npm pack, then install the tarball into an empty folder', { timeout: 1
   });
   let tarball: string;
   const app = join(root, 'app');
-  const mdw = (...args: string[]) => sh(process.execPath, [join(app, 'node_modules', 'mdw', 'bin', 'mdw.js'), ...args], app);
+  const mdw = (...args: string[]) =>
+    sh(process.execPath, [join(app, 'node_modules', 'mdw', 'bin', 'mdw.js'), ...args], app);
 
   it('packs the CLI, macros, site assets and the grocery project, and nothing else', () => {
     // The tests run right after `npm run build`, so the prepare script is not needed here.
-    const listing = JSON.parse(sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', root], REPO_ROOT));
+    const listing = JSON.parse(
+      sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', root], REPO_ROOT),
+    );
     tarball = join(root, listing[0].filename);
     const files: string[] = listing[0].files.map((f: { path: string }) => f.path);
     for (const wanted of [
@@ -44,8 +47,13 @@ describe('npm pack, then install the tarball into an empty folder', { timeout: 1
     ]) {
       assert.ok(files.includes(wanted), `${wanted} is not packed`);
     }
-    assert.ok(files.some((f) => f.startsWith('include/')), 'include/ is not packed');
-    const unwanted = files.filter((f) => /^(src|test|bench|node_modules|dist\/test|dbt\/target)\//.test(f) || f.endsWith('.map'));
+    assert.ok(
+      files.some((f) => f.startsWith('include/')),
+      'include/ is not packed',
+    );
+    const unwanted = files.filter(
+      (f) => /^(src|test|bench|node_modules|dist\/test|dbt\/target)\//.test(f) || f.endsWith('.map'),
+    );
     assert.deepEqual(unwanted, []);
   });
 

@@ -117,7 +117,7 @@ describe('docs server', () => {
 });
 
 describe('mdw docs serve', () => {
-  it('prints its 127.0.0.1 address, serves, and stops cleanly on SIGINT', async () => {
+  it('prints its 127.0.0.1 address, serves, and stops cleanly on SIGINT', async (t) => {
     const dir = makeProject({ 'models/a.sql': 'select 1 as id' });
     mkdirSync(join(dir, 'target', 'docs'), { recursive: true });
     writeFileSync(join(dir, 'target', 'docs', 'index.html'), 'hello');
@@ -132,6 +132,7 @@ describe('mdw docs serve', () => {
       '--profiles-dir',
       dir,
     ]);
+    t.after(() => child.kill('SIGKILL')); // never leave a server behind when an assertion fails
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
