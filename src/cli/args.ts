@@ -53,6 +53,9 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   fix: {},
   check: {},
   warehouse: {},
+  // docs serve
+  port: { value: true },
+  host: { value: true },
 };
 
 export function parseArgs(argv: string[], specs: Record<string, FlagSpec> = COMMON_FLAGS): ParsedArgs {

@@ -50,6 +50,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'Check naming, layer, SQL style and test conventions (--fix [--check], --warehouse, -o text|json|sarif)',
     load: async () => (await import('./lint.js')).lintCommand,
   },
+  docs: {
+    summary:
+      'generate: target/catalog.json + the docs site in target/docs/; serve [--port 8080] [--host 127.0.0.1]',
+    load: async () => (await import('./docs.js')).docsCommand,
+  },
   clean: {
     summary: 'Delete target/ (the clean-targets)',
     load: async () => (await import('./clean.js')).cleanCommand,
@@ -84,7 +89,8 @@ const FLAGS_HELP = `Flags (dbt's):
   --to ID                iceberg rollback: the snapshot to return to
   --target-file-size S   iceberg optimize: e.g. 128MB (default)
   --older-than AGE       iceberg expire-snapshots / remove-orphans: e.g. 7d, 1h, 0
-  --retain-last N        iceberg expire-snapshots: always keep the N newest snapshots`;
+  --retain-last N        iceberg expire-snapshots: always keep the N newest snapshots
+  --port N, --host H     docs serve: where to listen (default 127.0.0.1:8080)`;
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -1,5 +1,5 @@
 /**
- * Dirty mode: the row-level cases of DATASET.md's "Dirty input" list, injected into
+ * Dirty mode: the row-level cases of docs/dataset.md's "Dirty input" list, injected into
  * otherwise clean rows. Each case is forced at least once at a fixed position (so even
  * a tiny scale has every case) and also drawn at a small random rate. Every injected
  * row is logged for dirty_manifest.json with its file, physical line and primary key.

@@ -1,4 +1,4 @@
-/** The Grocery Sales Database generator (see /work/shared/DATASET.md and layout.ts). */
+/** The Grocery Sales Database generator (see docs/dataset.md and layout.ts). */
 
 export { type AppendDayOptions, appendDay } from './append.js';
 export { fileName, HEADERS, parseCsv, TABLES, type TableName } from './csv.js';

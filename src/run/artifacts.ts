@@ -1,22 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../manifest/types.js';
+import { toDbtManifest } from './dbt-manifest.js';
 
-/** target/manifest.json, dbt's shape: nodes by unique_id with depends_on, config, compiled_code, columns. */
+/** target/manifest.json in dbt's manifest v12 shape (see dbt-manifest.ts). */
 export function writeManifest(targetDir: string, manifest: Manifest): string {
   mkdirSync(targetDir, { recursive: true });
   const path = join(targetDir, 'manifest.json');
-  const document = {
-    ...manifest,
-    exposures: {},
-    metrics: {},
-    groups: {},
-    selectors: {},
-    disabled: {},
-    semantic_models: {},
-    unit_tests: {},
-    saved_queries: {},
-  };
-  writeFileSync(path, JSON.stringify(document));
+  writeFileSync(path, JSON.stringify(toDbtManifest(manifest)));
   return path;
 }

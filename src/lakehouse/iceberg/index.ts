@@ -4,7 +4,7 @@
  * written here are read by other engines (PyIceberg's SqlCatalog, Trino via register_table)
  * and tables they write are read here.
  *
- * Layout (DESIGN "The local lakehouse"):
+ * Layout (docs/architecture.md, "The local lakehouse"):
  *   W/catalog.db                         SQLite, Iceberg JDBC-catalog tables
  *   W/<ns>/<table>/metadata/             00000-<uuid>.metadata.json, snap-….avro, <uuid>-m<n>.avro
  *   W/<ns>/<table>/data/partition=…/     Parquet with field ids (data/ when unpartitioned)

@@ -62,7 +62,7 @@ export interface TableMetadata {
   [extra: string]: unknown;
 }
 
-/** The partition column mdw tables use (DESIGN: identity partition on `partition`). */
+/** The partition column mdw tables use (an identity partition on `partition`, see docs/warehouse.md). */
 export const PARTITION_COLUMN = 'partition';
 /** Partition field ids start here (spec: v1 reference implementation, kept by everyone). */
 export const PARTITION_FIELD_ID_START = 1000;

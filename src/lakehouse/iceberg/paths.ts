@@ -33,7 +33,7 @@ export function joinUri(base: string, ...parts: string[]): string {
   return [base.replace(/\/+$/, ''), ...parts].join('/');
 }
 
-/** W/<namespace>/<table> — DESIGN's warehouse layout. */
+/** W/<namespace>/<table> — the warehouse layout (README: "The local Iceberg lakehouse"). */
 export function tableLocation(warehouseDir: string, namespace: string, table: string): string {
   return pathToUri(join(warehouseDir, namespace, table));
 }
