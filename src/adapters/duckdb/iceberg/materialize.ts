@@ -13,7 +13,6 @@ import {
   type IcebergTable,
   type LiveDataFile,
   PARTITION_COLUMN,
-  readFilesSql,
   type Schema,
   schemaForSelect,
   writeDataFiles,
@@ -34,6 +33,7 @@ import {
 import { reconcileSchema } from '../materializations/schema-change.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
 import { DuckDbRelation } from '../relation.js';
+import { readLiveFilesSql, scanLiveSql } from './delete-scan.js';
 import type { LocalLakehouse } from './lakehouse.js';
 
 function duckdb(conn: Connection): DuckDBConnection {
@@ -95,10 +95,7 @@ export async function buildIcebergIncremental(
     const schema = table.schema();
     const affected = await affectedFiles(conn, table, strategy, config, staged);
     await conn.query(
-      `create or replace temp table ${working.render()} as ${readFilesSql(
-        affected.map((f) => f.localPath),
-        schema,
-      )}`,
+      `create or replace temp table ${working.render()} as ${readLiveFilesSql(table, affected, schema)}`,
     );
     const sourceColumns = await listColumns(conn, staged);
     const targetColumns = await listColumns(conn, working);
@@ -147,12 +144,12 @@ async function affectedFiles(
       const wanted = new Set(result.rows.map((row) => (row[0] === null ? null : String(row[0]))));
       return live.filter((file) => wanted.has(partitionText(file)));
     }
-    return filesMatching(conn, live, table.schema(), partitionBy, staged);
+    return filesMatching(conn, table, live, table.schema(), partitionBy, staged);
   }
   const keys = toNameList(config.unique_key);
   if (keys.length === 0) return [];
   const candidates = await filesByKeyBounds(conn, live, table.schema(), keys, staged);
-  return filesMatching(conn, candidates, table.schema(), keys, staged);
+  return filesMatching(conn, table, candidates, table.schema(), keys, staged);
 }
 
 function partitionText(file: LiveDataFile): string | null {
@@ -189,6 +186,7 @@ async function filesByKeyBounds(
 /** The files (among `files`) holding at least one row whose columns match a staged row. */
 async function filesMatching(
   conn: Connection,
+  table: IcebergTable,
   files: LiveDataFile[],
   schema: Schema,
   columns: string[],
@@ -196,11 +194,7 @@ async function filesMatching(
 ): Promise<LiveDataFile[]> {
   if (files.length === 0) return [];
   const tuple = columns.map(quoteIdentifier).join(', ');
-  const scan = readFilesSql(
-    files.map((f) => f.localPath),
-    schema,
-    { filename: true },
-  );
+  const scan = readLiveFilesSql(table, files, schema, { filename: true });
   const result = await conn.query(
     `select distinct filename from (${scan}) where (${tuple}) in (select ${tuple} from ${staged.render()})`,
   );
@@ -229,12 +223,7 @@ export async function buildIcebergSnapshot(
   try {
     const table = lake.find(relation);
     if (table) {
-      await conn.query(
-        `create table ${working.render()} as ${readFilesSql(
-          table.dataFiles().map((f) => f.localPath),
-          table.schema(),
-        )}`,
-      );
+      await conn.query(`create table ${working.render()} as ${scanLiveSql(table)}`);
     }
     const result = await buildSnapshot(conn, ctx, { ...request, relation: working });
     await replaceIcebergTable(conn, ctx, lake, relation, `select * from ${working.render()}`);

@@ -1,6 +1,5 @@
 /** Iceberg time travel and maintenance on the local lakehouse (the adapter's `iceberg`). */
 import type { IcebergTable, Snapshot } from '../../../lakehouse/iceberg/index.js';
-import { readFilesSql } from '../../../lakehouse/iceberg/index.js';
 import { ExecutionError } from '../../../util/errors.js';
 import { quoteIdentifier } from '../../sql-helpers.js';
 import type {
@@ -14,6 +13,7 @@ import type {
 import type { DuckDbConnection } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
 import { DuckDbRelation } from '../relation.js';
+import { scanLiveSql } from './delete-scan.js';
 import type { LocalLakehouse } from './lakehouse.js';
 
 /** The catalog attached for time travel; the query runs in it. */
@@ -161,10 +161,7 @@ export class LocalIcebergOperations implements IcebergOperations {
         const snapshot = pick(table);
         if (!snapshot) continue; // the table did not exist yet at that time
         const id = snapshot['snapshot-id'];
-        body = readFilesSql(
-          table.dataFiles(id).map((file) => file.localPath),
-          table.schema(id),
-        );
+        body = scanLiveSql(table, id);
       }
       await conn.query(`create or replace view ${target} as ${body}`);
     }
