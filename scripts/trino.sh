@@ -6,6 +6,8 @@
 #                               prints the server URL on stdout
 #   scripts/trino.sh status     prints the URL and exits 0 when running, exits 1 otherwise
 #   scripts/trino.sh stop       stops the server started by `start` (by its pid)
+#   scripts/trino.sh with CMD…  runs CMD with MDW_TRINO_URL and MDW_TRINO_WAREHOUSE set, starting
+#                               the server first (and stopping it after) unless one is running
 #
 # Everything lives under ${MDW_CACHE_DIR:-$HOME/.cache/mdw}/trino:
 #   m2/         Maven's local repository the artifacts are resolved into (checksums verified)
@@ -220,6 +222,7 @@ start() {
   pid=$!
   echo "$pid" >"$run_dir/server.pid"
   echo "$url" >"$run_dir/server.url"
+  echo "$warehouse" >"$run_dir/server.warehouse"
   for _ in $(seq 1 360); do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 30 "$run_dir/server.log" >&2
@@ -265,8 +268,26 @@ status() {
   echo "$url"
 }
 
+# Runs a command against the server; a server this call started is stopped afterwards, also
+# when the command fails.
+with_server() {
+  local url started=0
+  if ! url="$(status)"; then
+    url="$(start)"
+    started=1
+  fi
+  if [[ "$started" == 1 ]]; then trap stop EXIT; fi
+  warehouse="$(cat "$run_dir/server.warehouse")"
+  MDW_TRINO_URL="$url" MDW_TRINO_WAREHOUSE="$warehouse" "$@"
+}
+
 case "${1:-}" in
 download) download ;;
+with)
+  shift
+  [[ $# -gt 0 ]] || die "usage: scripts/trino.sh with COMMAND [ARGS…]"
+  with_server "$@"
+  ;;
 start) start ;;
 stop) stop ;;
 status) status ;;

@@ -21,6 +21,8 @@ export function requestHeaders(
   const headers: Record<string, string> = {
     'X-Trino-User': session.user,
     'X-Trino-Source': session.source,
+    // without it Trino rounds every time and timestamp value to milliseconds (legacy clients)
+    'X-Trino-Client-Capabilities': 'PARAMETRIC_DATETIME',
   };
   if (authorization) headers.Authorization = authorization;
   if (session.catalog) headers['X-Trino-Catalog'] = session.catalog;
