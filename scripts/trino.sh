@@ -61,11 +61,11 @@ fetch_artifact() {
   file="$(artifact_path "$coords")"
   if [[ ! -f "$file" || ! -f "$file.sha1" ]]; then
     log "downloading $coords"
-    mvn -B -q -C -Dmaven.repo.local="$m2_dir" "$DEPENDENCY_PLUGIN:get" \
+    mvn -B -q -C -Dstyle.color=never -Dmaven.repo.local="$m2_dir" "$DEPENDENCY_PLUGIN:get" \
       -Dartifact="$coords" -Dtransitive=false >&2 ||
       die "Maven could not download $coords (see the output above)."
     # Maven keeps the checksum it verified only for some layouts; fetch it as its own artifact.
-    [[ -f "$file.sha1" ]] || mvn -B -q -Dmaven.repo.local="$m2_dir" "$DEPENDENCY_PLUGIN:get" \
+    [[ -f "$file.sha1" ]] || mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$m2_dir" "$DEPENDENCY_PLUGIN:get" \
       -Dartifact="$coords.sha1" -Dtransitive=false >&2 ||
       die "Maven could not download the checksum of $coords."
   fi

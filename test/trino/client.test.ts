@@ -3,7 +3,10 @@
  * cancellation, and the one-sentence errors (with query id) for failures.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { TrinoClient } from '../../src/adapters/trino/client.js';
 import {
@@ -11,7 +14,7 @@ import {
   TrinoConnectionError,
   TrinoQueryError,
 } from '../../src/adapters/trino/errors.js';
-import { client, trinoUrl } from './helpers.js';
+import { client, trinoUrl, uniqueSchema } from './helpers.js';
 
 const QUERY_ID = /\d{8}_\d{6}_\d{5}_[a-z0-9]{5}/;
 
@@ -122,6 +125,28 @@ describe('Trino client', () => {
       else await new Promise((resolve) => setTimeout(resolve, 100));
     }
     assert.equal(state, 'FAILED');
+  });
+
+  test('the hive catalog reads external CSV tables over local:// folders', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mdw-trino-csv-'));
+    try {
+      mkdirSync(join(dir, 'sales'));
+      writeFileSync(join(dir, 'sales', 'part-1.csv'), 'id,amount,note\n1,12.50,"a, quoted"\n2,0.10,plain\n');
+      const schema = uniqueSchema('csv');
+      const c = client({ catalog: 'hive' });
+      await c.execute(`create schema hive.${schema} with (location = 'local://${dir}')`);
+      await c.execute(`create table hive.${schema}.sales (id varchar, amount varchar, note varchar)
+        with (external_location = 'local://${join(dir, 'sales')}', format = 'CSV', skip_header_line_count = 1)`);
+      const r = await c.execute(`select id, amount, note from hive.${schema}.sales order by id`);
+      assert.deepEqual(r.rows, [
+        ['1', '12.50', 'a, quoted'],
+        ['2', '0.10', 'plain'],
+      ]);
+      await c.execute(`drop table hive.${schema}.sales`);
+      await c.execute(`drop schema hive.${schema}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a failing query names Trino’s error name and the query id in one sentence', async () => {

@@ -257,6 +257,29 @@ describe('Trino protocol', () => {
     assert.match(del.url, /^\/v1\/statement\/executing\/q3\/t\/\d+$/);
   });
 
+  test('a reader that stops early cancels the query', async () => {
+    reset((req, res) => {
+      if (req.method === 'DELETE') {
+        res.writeHead(204);
+        res.end();
+      } else
+        json(res, {
+          id: 'q4',
+          columns: [column('x', 'integer')],
+          data: [[seen.length]],
+          nextUri: `${base}/v1/statement/executing/q4/t/${seen.length}`,
+        });
+    });
+    for await (const page of newClient().query('select x from endless').pages()) {
+      assert.deepEqual(page, [[1]]);
+      break;
+    }
+    assert.deepEqual(
+      seen.map((s) => `${s.method} ${s.url}`),
+      ['POST /v1/statement', 'DELETE /v1/statement/executing/q4/t/1'],
+    );
+  });
+
   test('HTTP errors that are not transient are one sentence', async () => {
     reset((_req, res) => {
       res.writeHead(401);

@@ -215,17 +215,24 @@ export class TrinoQuery {
     return this.id;
   }
 
-  /** Decoded rows as they arrive; ends when the query finishes, throws when it fails. */
+  /**
+   * Decoded rows as they arrive; ends when the query finishes, throws when it fails. A
+   * caller that stops reading early cancels the query rather than leave it running.
+   */
   async *pages(): AsyncGenerator<TrinoValue[][]> {
     let results = await this.step(() =>
       this.client.request('POST', `${this.client.server}/v1/statement`, this.sql, this.signal),
     );
-    for (;;) {
-      this.absorb(results);
-      if (results.data && results.data.length > 0) yield this.decode(results.data);
-      if (!results.nextUri) break;
-      const uri = results.nextUri;
-      results = await this.step(() => this.client.request('GET', uri, this.sql, this.signal));
+    try {
+      for (;;) {
+        this.absorb(results);
+        if (results.data && results.data.length > 0) yield this.decode(results.data);
+        if (!results.nextUri) break;
+        const uri = results.nextUri;
+        results = await this.step(() => this.client.request('GET', uri, this.sql, this.signal));
+      }
+    } finally {
+      if (this.nextUri) await this.client.cancel(this.nextUri);
     }
   }
 
@@ -251,6 +258,7 @@ export class TrinoQuery {
 
   private async cancelled(): Promise<never> {
     if (this.nextUri) await this.client.cancel(this.nextUri);
+    this.nextUri = undefined;
     throw new TrinoCancelledError(this.id);
   }
 

@@ -30,8 +30,9 @@
  *   table.snapshots(), currentSnapshot(), snapshotAsOf(ms), schema(snapshotId?), history()
  *   table.dataFiles(snapshotId?) → live files (localPath, partition, recordCount, sizes…)
  *   table.partitions(snapshotId?);  scanSql(table, snapshotId?) → a DuckDB SELECT by field id
- *   Row-level delete files written by other engines are refused (ExecutionError naming the
- *   table), never silently ignored.
+ *   table.deleteIndex(snapshotId?) → the row-level delete files other engines (Trino's
+ *   DELETE/UPDATE/MERGE) wrote, matched to data files by the spec's rules (deletes.ts); the
+ *   DuckDB adapter applies them on read, and copy-on-write commits drop those they supersede.
  *
  *   // maintenance
  *   table.rollback(snapshotId); table.expireSnapshots({ olderThanMs, retainLast })
