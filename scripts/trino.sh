@@ -195,6 +195,8 @@ running_pid() {
   [[ -f "$run_dir/server.pid" ]] || return 1
   pid="$(cat "$run_dir/server.pid")"
   kill -0 "$pid" 2>/dev/null || return 1
+  # only our server: a recycled pid of some other process must never be signalled
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$run_dir/etc" || return 1
   echo "$pid"
 }
 
