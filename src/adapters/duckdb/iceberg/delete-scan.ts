@@ -14,7 +14,7 @@ import {
   readFilesSql,
   type Schema,
 } from '../../../lakehouse/iceberg/index.js';
-import { sqlString } from '../../../lakehouse/iceberg/write-data.js';
+import { sqlString } from '../../sql-helpers.js';
 
 export interface LiveReadOptions {
   /** add a `filename` column naming each row's data file (local path) */
