@@ -21,6 +21,7 @@
 #   MDW_TRINO_HEAP       JVM heap (default 1536M; the machine is shared)
 #   MDW_TRINO_PORT       HTTP port (default: a free one)
 #   MDW_TRINO_RUN_DIR    state folder (default: <cache>/trino/run)
+#   MDW_TRINO_JAVA_HOME  a Java 24+ home (default: the Temurin 25 JDK under /usr/lib/jvm)
 # Catalogs: iceberg (JDBC catalog above), hive (external CSV tables over local folders: use
 # local:// locations, file:// ones read as empty), memory.
 set -euo pipefail
@@ -106,6 +107,11 @@ download() {
 
 find_java_home() {
   local candidate
+  if [[ -n "${MDW_TRINO_JAVA_HOME:-}" ]]; then
+    [[ -x "$MDW_TRINO_JAVA_HOME/bin/java" ]] || die "MDW_TRINO_JAVA_HOME=$MDW_TRINO_JAVA_HOME has no bin/java."
+    echo "$MDW_TRINO_JAVA_HOME"
+    return 0
+  fi
   for candidate in /usr/lib/jvm/temurin-25*; do
     [[ -x "$candidate/bin/java" ]] && {
       echo "$candidate"
@@ -293,5 +299,8 @@ with)
 start) start ;;
 stop) stop ;;
 status) status ;;
-*) die "usage: scripts/trino.sh download|start|stop|status" ;;
+*)
+  log "usage: scripts/trino.sh download|start|stop|status|with COMMAND [ARGS…]"
+  exit 2
+  ;;
 esac
