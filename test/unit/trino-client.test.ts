@@ -151,6 +151,27 @@ describe('Trino retry rules', () => {
     assert.equal(seen.length, 2);
   });
 
+  test('a write whose answer is cut off mid-body is not re-sent either', async () => {
+    reset((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+      res.write('{"id":"q5",');
+      setTimeout(() => req.socket.destroy(), 10);
+    });
+    await assert.rejects(
+      () => newClient().execute('delete from t'),
+      (e: unknown) =>
+        e instanceof TrinoConnectionError && /it was not re-run because it may change data/.test(e.message),
+    );
+    assert.equal(seen.length, 1);
+  });
+
+  test('an answer that is not the protocol’s JSON is one sentence', async () => {
+    reset((_req, res) => json(res, '<html>proxy login</html>'));
+    await assert.rejects(() => newClient().execute('select 1'), {
+      message: `Trino at ${base} sent a response that is not the statement protocol's JSON (is it a Trino server?).`,
+    });
+  });
+
   test('a lost GET of nextUri is retried (the page token makes it idempotent)', async () => {
     reset((req, res) => {
       if (req.method === 'POST')

@@ -117,6 +117,7 @@ export class TrinoClient {
     for (let attempt = 0; ; attempt++) {
       let outcome: Outcome;
       let response: Response | undefined;
+      let text: string | undefined;
       try {
         response = await fetch(url, {
           method,
@@ -125,13 +126,16 @@ export class TrinoClient {
           signal: withTimeout(signal, this.requestTimeoutMs),
         });
         outcome = { kind: 'status', status: response.status };
+        // a body cut off mid-way is a lost exchange too: the statement may be running
+        if (response.ok) text = await response.text();
       } catch (error) {
         if (signal?.aborted) throw error;
         outcome = classifyNetworkError(networkErrorCode(error));
+        response = undefined;
       }
-      if (response?.ok) {
+      if (response?.ok && text !== undefined) {
         applyResponseHeaders(this.session, response.headers);
-        return parseJsonExact(await response.text()) as QueryResults;
+        return parseResults(text, this.server);
       }
       const retryable = mayRetry(outcome, method === 'POST' ? { method, sql } : { method });
       if (retryable && attempt < this.retry.retries) {
@@ -278,6 +282,16 @@ export class TrinoQuery {
     const decoders = this.decoders ?? [];
     return data.map((row) =>
       row.map((value, i) => (decoders[i] ?? decoderFor({ rawType: 'unknown', arguments: [] }))(value)),
+    );
+  }
+}
+
+function parseResults(text: string, server: string): QueryResults {
+  try {
+    return parseJsonExact(text) as QueryResults;
+  } catch {
+    throw new TrinoConnectionError(
+      `Trino at ${server} sent a response that is not the statement protocol's JSON (is it a Trino server?).`,
     );
   }
 }
