@@ -220,6 +220,19 @@ describe('row-level deletes on the local lakehouse', () => {
     // referenced_data_file narrows a position delete to one file
     assert.deepEqual(names(index.applicableTo(data(1, 'b', 'file:///y'))), ['/d/2-3-z']);
     assert.deepEqual(names(index.applicableTo(data(1, 'b', 'file:///x'))), ['/d/1-5-b', '/d/2-3-z']);
+    // so do equal lower and upper bounds of its file_path column (what Trino writes)
+    const path = Buffer.from('file:///only');
+    const bounded = new DeleteIndex(
+      [del(1, 5, 'a', { lowerBounds: { 2147483546: path }, upperBounds: { 2147483546: path } })],
+      new Set(),
+      'ns.t',
+    );
+    assert.equal(bounded.applicableTo(data(1, 'a', 'file:///only')).position.length, 1);
+    assert.equal(bounded.applicableTo(data(1, 'a', 'file:///other')).position.length, 0);
+    assert.deepEqual(
+      bounded.superseded([data(1, 'a', 'file:///other')]).map((d) => d.localPath),
+      ['/d/1-5-a'],
+    );
     assert.throws(
       () => new DeleteIndex([del(1, 1, 'a', { fileFormat: 'PUFFIN' })], new Set(), 'ns.t'),
       /ns\.t has PUFFIN delete files .* only Parquet position and equality deletes/,
