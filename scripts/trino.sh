@@ -178,6 +178,8 @@ iceberg.jdbc-catalog.default-warehouse-dir=local://$warehouse
 iceberg.jdbc-catalog.schema-version=V1
 iceberg.expire-snapshots.min-retention=0s
 iceberg.remove-orphan-files.min-retention=0s
+# Athena's table_properties become the tables' extra_properties
+iceberg.allowed-extra-properties=*
 fs.native-local.enabled=true
 local.location=/
 EOF
