@@ -26,6 +26,7 @@ import { buildIncremental, buildTable, buildView } from './materialize.js';
 import { clientOptions, resolveTrinoProfile, type TrinoProfile } from './profile.js';
 import { TrinoRelation } from './relation.js';
 import { loadSeed } from './seed.js';
+import { buildSnapshot } from './snapshot.js';
 import { runDataTest } from './tests.js';
 
 /** dbt-trino's strategies and default (append), plus Athena's insert_overwrite. */
@@ -134,9 +135,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
       case 'ephemeral':
         return { rowsAffected: null, message: 'EPHEMERAL' };
       case 'snapshot':
-        throw new ExecutionError(
-          `Snapshot ${node.name}: snapshots are not built on the trino target yet; run them on the local target.`,
-        );
+        return buildSnapshot(conn, this.schemas, node, relation, sql, plan.snapshot);
     }
   }
 
