@@ -100,6 +100,13 @@ before(() => {
   write('models/orders_di.sql', incremental('delete+insert', ", unique_key=['order_id', 'customer_id']"));
   write('models/orders_ow.sql', incremental('insert_overwrite', ", partitioned_by=['partition']"));
   write('models/orders_append.sql', incremental('append', ''));
+  write(
+    'snapshots/customers_history.sql',
+    `{% snapshot customers_history %}
+     {{ config(target_schema='${schema}', unique_key='id', strategy='check', check_cols=['name'], hard_deletes='invalidate') }}
+     select id, name from {{ ref('customers') }}
+     {% endsnapshot %}`,
+  );
 });
 
 after(async () => {
@@ -154,6 +161,7 @@ describe('the trino target', () => {
       `${ORDERS_HEADER}3,1,3.10,2024-01-02 08:00:00\n4,3,50.00,2024-01-02 23:59:59\n`,
     );
     write('landing/orders/partition=20240103/c.csv', `${ORDERS_HEADER}5,2,1.00,2024-01-03 12:00:00\n`);
+    write('seeds/customers.csv', 'id,name,signup_date,score\n1,Ann,2024-01-02,1.5\n2,Bea,2024-01-03,\n');
     const run = mdw('build');
     assert.equal(run.status, 0, run.output);
     const t = (name: string) => `iceberg."${schema}"."${name}"`;
@@ -165,5 +173,17 @@ describe('the trino target', () => {
     assert.equal(await total('orders_ow'), '5:71.85');
     // append adds day 2 again (both rows) and day 3
     assert.equal(await total('orders_append'), '7:174.94');
+    // the snapshot closed Bob's version (renamed) and Cy's (gone), and added Bea's
+    assert.deepEqual(
+      await rows(
+        `select id, name, dbt_valid_to is null from ${t('customers_history')} order by id, dbt_valid_from`,
+      ),
+      [
+        [1, 'Ann', true],
+        [2, 'Bob, Jr', false],
+        [2, 'Bea', true],
+        [3, 'Cy', false],
+      ],
+    );
   });
 });
