@@ -42,8 +42,9 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Trino's Iceberg views reject timestamp(3), which a bare `timestamp` is there: widen it. -#}
 {% macro trino__try_cast_as(expression, data_type) -%}
-    try_cast({{ expression }} as {{ data_type }})
+    try_cast({{ expression }} as {{ 'timestamp(6)' if data_type | lower == 'timestamp' else data_type }})
 {%- endmacro %}
 
 {% macro athena__try_cast_as(expression, data_type) -%}

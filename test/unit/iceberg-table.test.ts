@@ -395,22 +395,6 @@ describe('iceberg commits under concurrency', () => {
     assert.equal(fresh.snapshots().length, 2);
     assert.deepEqual(await countAndSum(fresh), [0, 0]);
   });
-
-  test('row-level delete files from another engine are refused, naming the table', async () => {
-    const catalog = openCatalog(warehouse());
-    const table = await newSalesTable(catalog);
-    const files = await write(table, salesSql(0, 10));
-    await table.append([
-      ...files,
-      { ...files[0]!, content: 1, filePath: `${files[0]!.filePath}.deletes`, recordCount: 1 },
-    ]);
-    assert.throws(
-      () => table.dataFiles(),
-      (e: unknown) =>
-        e instanceof ExecutionError &&
-        /^Iceberg table mdw_cur\.sales has 1 row-level delete file/.test(e.message),
-    );
-  });
 });
 
 function listFiles(dir: string): string[] {

@@ -16,7 +16,6 @@ const PAGES_WRITTEN_ELSEWHERE = new Set([
   'docs/architecture.md',
   'docs/reliability.md',
   'docs/lint.md',
-  'docs/trino.md',
 ]);
 
 /** Folders that hold generated or installed files, never the repository's own. */

@@ -1,5 +1,4 @@
-/** The Trino target (dbt-trino's profile). Only its macros exist so far; the adapter comes later. */
-import { ConfigError } from '../../util/errors.js';
+/** The Trino target (dbt-trino's profile): Iceberg tables and views, Hive external sources. */
 import type { EngineDescriptor } from '../engine.js';
 import { quoteIdentifier } from '../sql-helpers.js';
 
@@ -16,12 +15,26 @@ export const trino: EngineDescriptor = {
     http_scheme: { kinds: ['string'] },
     session_properties: { kinds: ['map'] },
     client_tags: { kinds: ['list'] },
+    hive_catalog: { kinds: ['string'] },
   },
   quoteIdentifier,
-  defaultDatabase: () => '',
-  configKeys: ['properties', 'views_enabled', 'on_table_exists', 'view_security', 'with'],
+  defaultDatabase: (output) => String(output.database ?? output.catalog ?? ''),
+  // dbt-trino's configs, and Athena's table configs (a dbt-athena project runs unchanged)
+  configKeys: [
+    'properties',
+    'views_enabled',
+    'on_table_exists',
+    'view_security',
+    'with',
+    'table_type',
+    'partitioned_by',
+    'format',
+    'write_compression',
+    'table_properties',
+  ],
   macrosDir: 'src/adapters/trino/macros',
   async load() {
-    throw new ConfigError('The trino target is not built yet; use a duckdb target for now.');
+    const { createTrinoAdapter } = await import('./adapter.js');
+    return createTrinoAdapter;
   },
 };

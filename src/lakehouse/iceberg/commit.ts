@@ -227,16 +227,11 @@ function buildSnapshot(table: IcebergTable, base: Base, change: DataChange, ctx:
   const parent = currentSnapshot(md);
   const sequenceNumber = md['last-sequence-number'] + 1;
   const parentManifests = parent ? readManifestList(uriToPath(parent['manifest-list'])) : [];
-  const hasDeleteFiles = parentManifests.some(
-    (m) => m.content === 1 && m.addedFilesCount + m.existingFilesCount > 0,
-  );
-  if (hasDeleteFiles && change.operation !== 'append') {
-    throw new ExecutionError(
-      `Iceberg table ${table.identifier} has row-level delete files written by another engine; mdw can only append to it until that engine compacts them away.`,
-    );
-  }
   // compared as local paths: callers pass paths or URIs, other writers spell URIs `file:/…`
   const toDelete = new Set((change.deleteFiles ?? []).map(localPath));
+  // Row-level delete files (another engine's) that no data file left after this change needs
+  // go with it; the rows they deleted were left out of the files that replace them.
+  const obsoleteDeletes = obsoleteDeleteFiles(table, md, change, toDelete);
   const found = new Set<string>();
   const written: string[] = [];
   const rewritten: ManifestFile[] = [];
@@ -244,20 +239,31 @@ function buildSnapshot(table: IcebergTable, base: Base, change: DataChange, ctx:
   const deleted: ManifestEntry[] = [];
   const attemptId = randomUUID();
 
+  const removedDeletes: ManifestEntry[] = [];
+
   for (const m of parentManifests) {
-    const removesSome = m.content === 0 && (change.deleteAll || toDelete.size > 0);
+    const removesSome = change.deleteAll || toDelete.size > 0 || obsoleteDeletes.size > 0;
     if (!removesSome) {
       kept.push(m);
       continue;
     }
     const entries = table.manifestEntries(m).filter((e) => e.status !== EntryStatus.DELETED);
-    const gone = entries.filter((e) => change.deleteAll || toDelete.has(localPath(e.dataFile.filePath)));
+    const gone = entries.filter((e) =>
+      e.dataFile.content === FileContent.DATA
+        ? change.deleteAll || toDelete.has(localPath(e.dataFile.filePath))
+        : obsoleteDeletes.has(localPath(e.dataFile.filePath)),
+    );
     if (gone.length === 0) {
       kept.push(m);
       continue;
     }
-    for (const e of gone) found.add(localPath(e.dataFile.filePath));
-    deleted.push(...gone);
+    for (const e of gone) {
+      if (e.dataFile.content !== FileContent.DATA) removedDeletes.push(e);
+      else {
+        found.add(localPath(e.dataFile.filePath));
+        deleted.push(e);
+      }
+    }
     // Survivors become EXISTING and the removed files DELETED, all with their sequence
     // numbers written out explicitly (spec: only ADDED entries inherit).
     const next: ManifestEntry[] = entries.map((e) =>
@@ -275,6 +281,7 @@ function buildSnapshot(table: IcebergTable, base: Base, change: DataChange, ctx:
       spec,
       table.schemaForManifest(md, m),
       ctx.snapshotId,
+      m.content === 0 ? 'data' : 'deletes',
     );
     written.push(path);
     rewritten.push(withSequence(w, sequenceNumber));
@@ -300,7 +307,7 @@ function buildSnapshot(table: IcebergTable, base: Base, change: DataChange, ctx:
     'sequence-number': sequenceNumber,
     'timestamp-ms': Math.max(Date.now(), md['last-updated-ms'] + 1),
     'manifest-list': joinUri(md.location, 'metadata', listName),
-    summary: summarize(table, md, parent, change, deleted),
+    summary: summarize(table, md, parent, change, deleted, removedDeletes),
     'schema-id': ctx.schema['schema-id'],
   };
   const specs = md['partition-specs'].some((s) => s['spec-id'] === ctx.spec['spec-id'])
@@ -352,6 +359,7 @@ function summarize(
   parent: Snapshot | undefined,
   change: DataChange,
   deletedEntries: readonly ManifestEntry[],
+  removedDeleteEntries: readonly ManifestEntry[] = [],
 ): Snapshot['summary'] {
   const added = change.addFiles;
   const deleted = deletedEntries.map((e) => e.dataFile);
@@ -387,9 +395,26 @@ function summarize(
   summary['total-files-size'] = String(
     before.size + sum(added, (f) => f.fileSizeInBytes) - sum(deleted, (f) => f.fileSizeInBytes),
   );
-  summary['total-delete-files'] = parent?.summary['total-delete-files'] ?? '0';
-  summary['total-position-deletes'] = parent?.summary['total-position-deletes'] ?? '0';
-  summary['total-equality-deletes'] = parent?.summary['total-equality-deletes'] ?? '0';
+  const removed = removedDeleteEntries.map((e) => e.dataFile);
+  const removedOf = (content: number) =>
+    sum(
+      removed.filter((f) => f.content === content),
+      (f) => f.recordCount,
+    );
+  put('removed-delete-files', removed.length);
+  put('removed-position-deletes', removedOf(FileContent.POSITION_DELETES));
+  put('removed-equality-deletes', removedOf(FileContent.EQUALITY_DELETES));
+  const total = (key: string, minus: number) =>
+    String(Math.max(0, Number(parent?.summary[key] ?? 0) - minus));
+  summary['total-delete-files'] = total('total-delete-files', removed.length);
+  summary['total-position-deletes'] = total(
+    'total-position-deletes',
+    removedOf(FileContent.POSITION_DELETES),
+  );
+  summary['total-equality-deletes'] = total(
+    'total-equality-deletes',
+    removedOf(FileContent.EQUALITY_DELETES),
+  );
   summary['engine-name'] = 'mdw';
   return { ...summary, ...change.summary };
 }
@@ -421,4 +446,29 @@ function parentTotals(table: IcebergTable, md: TableMetadata, parent: Snapshot |
 /** Makes sure the metadata folder exists before the first commit writes there. */
 export function ensureMetadataDir(table: IcebergTable): void {
   mkdirSync(join(table.locationPath(), 'metadata'), { recursive: true });
+}
+
+/** Local paths of the delete files no data file needs once `change` has removed its files. */
+function obsoleteDeleteFiles(
+  table: IcebergTable,
+  md: TableMetadata,
+  change: DataChange,
+  toDelete: ReadonlySet<string>,
+): Set<string> {
+  const deletes = table.deleteIndex(undefined, md);
+  if (deletes.isEmpty) return new Set();
+  const remaining = change.deleteAll
+    ? []
+    : table
+        .liveEntries(undefined, md)
+        .filter(
+          (e) => e.dataFile.content === FileContent.DATA && !toDelete.has(localPath(e.dataFile.filePath)),
+        )
+        .map((e) => ({
+          filePath: e.dataFile.filePath,
+          partition: e.dataFile.partition,
+          sequenceNumber: e.sequenceNumber!,
+          specId: e.specId,
+        }));
+  return new Set(deletes.superseded(remaining).map((d) => d.localPath));
 }

@@ -30,8 +30,10 @@
  *   table.snapshots(), currentSnapshot(), snapshotAsOf(ms), schema(snapshotId?), history()
  *   table.dataFiles(snapshotId?) → live files (localPath, partition, recordCount, sizes…)
  *   table.partitions(snapshotId?)   (an engine reads the files by field id: adapters/duckdb/iceberg/scan.ts)
- *   Row-level delete files written by other engines are refused (ExecutionError naming the
- *   table), never silently ignored.
+ *   table.deleteIndex(snapshotId?) → the row-level delete files other engines (Trino's
+ *   DELETE/UPDATE/MERGE) wrote, matched to data files by the spec's rules (deletes.ts); the
+ *   DuckDB adapter applies them on read (adapters/duckdb/iceberg/delete-scan.ts), and
+ *   copy-on-write commits drop those they supersede.
  *
  *   // maintenance
  *   table.rollback(snapshotId); table.expireSnapshots({ olderThanMs, retainLast })

@@ -167,8 +167,11 @@ export interface CompactionGroup {
  */
 export function planCompaction(table: IcebergTable, targetFileSizeBytes: number): CompactionGroup[] {
   const byPartition = new Map<string, LiveDataFile[]>();
+  const deletes = table.deleteIndex();
   for (const f of table.dataFiles()) {
     if (f.fileSizeInBytes >= targetFileSizeBytes * 0.75) continue;
+    // files with row-level deletes from another engine are left to a copy-on-write write
+    if (!deletes.isEmpty && hasDeletes(deletes.applicableTo(f))) continue;
     const key = `${f.specId}:${partitionKey(f.partition)}`;
     byPartition.set(key, [...(byPartition.get(key) ?? []), f]);
   }
@@ -233,4 +236,8 @@ export async function compact(
     for (const f of added) rmSync(uriToPath(f.filePath), { force: true });
     throw error;
   }
+}
+
+function hasDeletes(applicable: { position: unknown[]; equality: unknown[] }): boolean {
+  return applicable.position.length + applicable.equality.length > 0;
 }

@@ -2,7 +2,8 @@
  * Locations. Metadata stores full URIs (spec: "Full URI for the file with FS scheme"); DuckDB
  * and `fs` want local paths. URIs are written as `file://` + the absolute path, unescaped —
  * what PyIceberg writes and reads back for local warehouses (it does not percent-decode).
- * Java's `file:/path` form is read too.
+ * Java's `file:/path` form is read too, and `local:///path`, which Trino writes for tables it
+ * creates in a shared lakehouse (its native local file system rooted at `/`).
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { ExecutionError } from '../../util/errors.js';
@@ -20,6 +21,8 @@ export function uriToPath(uri: string): string {
     if (rest.startsWith('localhost/')) return rest.slice('localhost'.length);
   } else if (uri.startsWith('file:/')) {
     return uri.slice('file:'.length);
+  } else if (uri.startsWith('local:///')) {
+    return uri.slice('local://'.length);
   } else if (isAbsolute(uri)) {
     return uri;
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ExecutionError } from '../../util/errors.js';
 import type { IcebergCatalog } from './catalog.js';
 import { commitDataChange, commitWithRetry, ensureMetadataDir, nextVersion } from './commit.js';
+import { DeleteIndex, liveDeleteFile } from './deletes.js';
 import {
   type CompactionGroup,
   compact,
@@ -225,26 +226,31 @@ export class IcebergTable {
   }
 
   /**
-   * The data files a reader of the snapshot (default: current) must scan. Refuses, naming
-   * the table, when the snapshot has row-level delete files (written by another engine):
-   * mdw does not apply position/equality deletes.
+   * The data files of the snapshot (default: current). Rows removed by row-level delete files
+   * (written by other engines) are still in them: readers apply `deleteIndex()`.
    */
   dataFiles(snapshotId?: bigint): LiveDataFile[] {
-    const entries = this.liveEntries(snapshotId);
-    const deletes = entries.filter((e) => e.dataFile.content !== FileContent.DATA);
-    if (deletes.length > 0) {
-      throw new ExecutionError(
-        `Iceberg table ${this.identifier} has ${deletes.length} row-level delete file(s) written by another engine, which mdw cannot apply; compact the table with that engine first.`,
-      );
-    }
-    return entries.map((e) => ({
-      ...e.dataFile,
-      localPath: uriToPath(e.dataFile.filePath),
-      snapshotId: e.snapshotId!,
-      sequenceNumber: e.sequenceNumber!,
-      fileSequenceNumber: e.fileSequenceNumber!,
-      specId: e.specId,
-    }));
+    return this.liveEntries(snapshotId)
+      .filter((e) => e.dataFile.content === FileContent.DATA)
+      .map((e) => ({
+        ...e.dataFile,
+        localPath: uriToPath(e.dataFile.filePath),
+        snapshotId: e.snapshotId!,
+        sequenceNumber: e.sequenceNumber!,
+        fileSequenceNumber: e.fileSequenceNumber!,
+        specId: e.specId,
+      }));
+  }
+
+  /** The snapshot's position and equality delete files, ready to match against its data files. */
+  deleteIndex(snapshotId?: bigint, md: TableMetadata = this.metadata): DeleteIndex {
+    const deletes = this.liveEntries(snapshotId, md)
+      .filter((e) => e.dataFile.content !== FileContent.DATA)
+      .map((e) => liveDeleteFile(e.dataFile, e.sequenceNumber!, e.specId));
+    const unpartitioned = new Set(
+      md['partition-specs'].filter((s) => s.fields.length === 0).map((s) => s['spec-id']),
+    );
+    return new DeleteIndex(deletes, unpartitioned, this.identifier);
   }
 
   /** Per partition of a snapshot: records, files, bytes. */

@@ -15,7 +15,7 @@ import { inTransaction } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
 import { ensureSchemaOf } from '../materializations/context.js';
 import { DuckDbRelation } from '../relation.js';
-import { scanSql } from './scan.js';
+import { scanLiveSql } from './delete-scan.js';
 
 const VIEW_MARK = 'iceberg:';
 
@@ -45,7 +45,7 @@ export class LocalLakehouse {
     const existing = await findRelation(conn, relation.database, relation.schema, relation.identifier);
     await inTransaction(conn, async () => {
       if (existing?.type === 'table') await conn.query(`drop table ${relation.render()}`);
-      await conn.query(`create or replace view ${relation.render()} as ${scanSql(table)}`);
+      await conn.query(`create or replace view ${relation.render()} as ${scanLiveSql(table)}`);
       await conn.query(
         `comment on view ${relation.render()} is ${sqlString(VIEW_MARK + table.metadataLocation)}`,
       );

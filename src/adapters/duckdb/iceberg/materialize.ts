@@ -29,6 +29,7 @@ import { applyStrategy } from '../materializations/incremental.js';
 import { applySchemaChange } from '../materializations/schema-change.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
 import { DuckDbRelation } from '../relation.js';
+import { readLiveFilesSql, scanLiveSql } from './delete-scan.js';
 import type { LocalLakehouse } from './lakehouse.js';
 import {
   filesInPartitionsOf,
@@ -37,7 +38,6 @@ import {
   transformRequests,
 } from './partitioned-table.js';
 import { needsTransformWriter, writePartitionedFiles } from './partitioned-write.js';
-import { readFilesSql } from './scan.js';
 import { schemaForSelect, writeDataFiles } from './write-data.js';
 
 function totalRows(files: readonly { recordCount: number | bigint }[]): number {
@@ -111,10 +111,7 @@ export async function buildIcebergIncremental(
       ? await filesInPartitionsOf(raw, table, staged.render())
       : await affectedFiles(conn, table, plan, staged);
     await conn.query(
-      `create or replace temp table ${working.render()} as ${readFilesSql(
-        affected.map((f) => f.localPath),
-        schema,
-      )}`,
+      `create or replace temp table ${working.render()} as ${readLiveFilesSql(table, affected, schema)}`,
     );
     const sourceColumns = await listColumns(conn, staged);
     const targetColumns = await listColumns(conn, working);
@@ -177,12 +174,12 @@ async function affectedFiles(
       const wanted = new Set(result.rows.map((row) => (row[0] === null ? null : String(row[0]))));
       return live.filter((file) => wanted.has(partitionText(file)));
     }
-    return filesMatching(conn, live, table.schema(), partitionBy, staged);
+    return filesMatching(conn, table, live, table.schema(), partitionBy, staged);
   }
   const keys = plan.incremental.uniqueKey;
   if (keys.length === 0) return [];
   const candidates = await filesByKeyBounds(conn, live, table.schema(), keys, staged);
-  return filesMatching(conn, candidates, table.schema(), keys, staged);
+  return filesMatching(conn, table, candidates, table.schema(), keys, staged);
 }
 
 function partitionText(file: LiveDataFile): string | null {
@@ -219,6 +216,7 @@ async function filesByKeyBounds(
 /** The files (among `files`) holding at least one row whose columns match a staged row. */
 async function filesMatching(
   conn: DuckDbConnection,
+  table: IcebergTable,
   files: LiveDataFile[],
   schema: Schema,
   columns: string[],
@@ -226,11 +224,7 @@ async function filesMatching(
 ): Promise<LiveDataFile[]> {
   if (files.length === 0) return [];
   const tuple = columns.map(quoteIdentifier).join(', ');
-  const scan = readFilesSql(
-    files.map((f) => f.localPath),
-    schema,
-    { filename: true },
-  );
+  const scan = readLiveFilesSql(table, files, schema, { filename: true });
   const result = await conn.query(
     `select distinct filename from (${scan}) where (${tuple}) in (select ${tuple} from ${staged.render()})`,
   );
@@ -260,12 +254,7 @@ export async function buildIcebergSnapshot(
   try {
     const table = lake.find(relation);
     if (table) {
-      await conn.query(
-        `create table ${working.render()} as ${readFilesSql(
-          table.dataFiles().map((f) => f.localPath),
-          table.schema(),
-        )}`,
-      );
+      await conn.query(`create table ${working.render()} as ${scanLiveSql(table)}`);
     }
     const result = await buildSnapshot(conn, ctx, { ...request, relation: working }, snapshot);
     await replaceIcebergTable(

@@ -15,8 +15,8 @@ import type { DuckDbConnection } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
 import { DuckDbRelation } from '../relation.js';
 import { duckDbRewriter } from './compaction.js';
+import { scanLiveSql } from './delete-scan.js';
 import type { LocalLakehouse } from './lakehouse.js';
-import { readFilesSql } from './scan.js';
 
 /** The in-memory catalog attached for time travel: views over tables' past snapshots. */
 const AS_OF_CATALOG = 'mdw_as_of';
@@ -201,8 +201,7 @@ export class LocalIcebergOperations implements IcebergOperations<DuckDbConnectio
     const snapshot = snapshotAsOf(table, asOf);
     if (!snapshot) return;
     const id = snapshot['snapshot-id'];
-    const files = table.dataFiles(id).map((file) => file.localPath);
-    await conn.query(`create or replace view ${past.render()} as ${readFilesSql(files, table.schema(id))}`);
+    await conn.query(`create or replace view ${past.render()} as ${scanLiveSql(table, id)}`);
   }
 
   private relation(schema: string, table: string): DuckDbRelation {

@@ -1,0 +1,186 @@
+/**
+ * Views, tables and incremental models on Trino's Iceberg connector, rendered from the shared
+ * plan (src/materialize). Tables are replaced with CREATE OR REPLACE TABLE … AS, which is atomic
+ * and keeps the table's history; incremental runs stage the new rows in a table (Iceberg views
+ * reject the timestamp(3) that `cast(… as timestamp)` yields) and then append, MERGE, delete
+ * and insert, or overwrite the partitions they touch.
+ */
+import type { ManifestNode } from '../../manifest/types.js';
+import { mergeUpdateColumns, type PartitionEntry } from '../../materialize/incremental.js';
+import type { IncrementalPlan } from '../../materialize/plan.js';
+import { planSchemaChange } from '../../materialize/schema-change.js';
+import { ExecutionError } from '../../util/errors.js';
+import { asSubquery, qualifiedColumn, quoteIdentifier } from '../sql-helpers.js';
+import type { MaterializeResult, Relation } from '../types.js';
+import { dropRelation, findRelation, listColumns, type SchemaRegistry } from './catalog.js';
+import type { TrinoConnection } from './connection.js';
+import type { TrinoRelation } from './relation.js';
+import { partitioning, tableLayout } from './table-properties.js';
+
+const DEST = 'DBT_INTERNAL_DEST';
+const SOURCE = 'DBT_INTERNAL_SOURCE';
+
+export async function buildView(
+  conn: TrinoConnection,
+  schemas: SchemaRegistry,
+  relation: Relation,
+  sql: string,
+): Promise<MaterializeResult> {
+  await schemas.ensure(conn, relation.database, relation.schema);
+  const existing = await findRelation(conn, relation.database, relation.schema, relation.identifier);
+  if (existing?.type === 'table') await conn.query(`drop table ${relation.render()}`);
+  await conn.query(`create or replace view ${relation.render()} as ${sql}`);
+  return { rowsAffected: null, message: 'CREATE VIEW' };
+}
+
+export async function buildTable(
+  conn: TrinoConnection,
+  schemas: SchemaRegistry,
+  node: ManifestNode,
+  relation: Relation,
+  sql: string,
+  partitionSpec: readonly PartitionEntry[],
+): Promise<MaterializeResult> {
+  await schemas.ensure(conn, relation.database, relation.schema);
+  const existing = await findRelation(conn, relation.database, relation.schema, relation.identifier);
+  if (existing?.type === 'view') await conn.query(`drop view ${relation.render()}`);
+  const layout = tableLayout(partitionSpec, node.config, node.name, relation.database);
+  const result = await conn.withSession(layout.sessionProperties, () =>
+    conn.query(`create or replace table ${relation.render()}${layout.withClause} as ${asSubquery(sql)}`),
+  );
+  const rows = result.rowsAffected ?? 0;
+  return { rowsAffected: rows, message: `CREATE TABLE (${rows} rows)` };
+}
+
+export async function buildIncremental(
+  conn: TrinoConnection,
+  schemas: SchemaRegistry,
+  node: ManifestNode,
+  relation: TrinoRelation,
+  sql: string,
+  plan: { fullRefresh: boolean; partitionSpec: PartitionEntry[]; incremental: IncrementalPlan },
+): Promise<MaterializeResult> {
+  const existing = await findRelation(conn, relation.database, relation.schema, relation.identifier);
+  if (!existing || existing.type === 'view' || plan.fullRefresh) {
+    return buildTable(conn, schemas, node, relation, sql, plan.partitionSpec);
+  }
+  const staged = relation.sibling(`${relation.identifier}__mdw_tmp`);
+  await dropRelation(conn, staged);
+  await conn.query(`create table ${staged.render()} as ${asSubquery(sql)}`);
+  try {
+    const columns = await reconcileColumns(conn, node, relation, staged, plan.incremental);
+    const rows = await applyStrategy(conn, node, relation, staged, columns, plan);
+    return { rowsAffected: rows, message: `${plan.incremental.strategy.toUpperCase()} ${rows}` };
+  } finally {
+    await conn.query(`drop table if exists ${staged.render()}`).catch(() => {});
+  }
+}
+
+/** on_schema_change on the target, then the columns both sides have (the ones to write). */
+async function reconcileColumns(
+  conn: TrinoConnection,
+  node: ManifestNode,
+  target: Relation,
+  staged: Relation,
+  plan: IncrementalPlan,
+): Promise<string[]> {
+  const change = planSchemaChange(
+    plan.onSchemaChange,
+    await listColumns(conn, staged),
+    await listColumns(conn, target),
+    node.name,
+  );
+  for (const column of change.addColumns)
+    await conn.query(
+      `alter table ${target.render()} add column ${quoteIdentifier(column.name)} ${column.dataType}`,
+    );
+  for (const column of change.dropColumns)
+    await conn.query(`alter table ${target.render()} drop column ${quoteIdentifier(column.name)}`);
+  for (const column of change.alterColumns)
+    await conn.query(
+      `alter table ${target.render()} alter column ${quoteIdentifier(column.name)} set data type ${column.to}`,
+    );
+  return change.columns;
+}
+
+async function applyStrategy(
+  conn: TrinoConnection,
+  node: ManifestNode,
+  target: Relation,
+  staged: Relation,
+  columns: string[],
+  plan: { partitionSpec: PartitionEntry[]; incremental: IncrementalPlan },
+): Promise<number> {
+  const { strategy, uniqueKey, predicates } = plan.incremental;
+  const list = columns.map(quoteIdentifier).join(', ');
+  const insert = async () => {
+    const result = await conn.query(
+      `insert into ${target.render()} (${list}) select ${list} from ${staged.render()}`,
+    );
+    return result.rowsAffected ?? 0;
+  };
+  if (strategy === 'append' || (uniqueKey.length === 0 && strategy !== 'insert_overwrite')) return insert();
+
+  if (strategy === 'merge') {
+    const updates = mergeUpdateColumns(columns, plan.incremental);
+    const set = updates.map((c) => `${quoteIdentifier(c)} = ${SOURCE}.${quoteIdentifier(c)}`).join(', ');
+    const result = await conn.query(
+      `merge into ${target.render()} as ${DEST} using ${staged.render()} as ${SOURCE}
+       on ${matchCondition(uniqueKey, predicates)}
+       ${updates.length > 0 ? `when matched then update set ${set}` : ''}
+       when not matched then insert (${list}) values (${columns.map((c) => `${SOURCE}.${quoteIdentifier(c)}`).join(', ')})`,
+    );
+    return result.rowsAffected ?? 0;
+  }
+  if (strategy === 'delete+insert') {
+    // MERGE … WHEN MATCHED THEN DELETE handles composite keys, which `(a, b) IN (select …)` does not
+    const keys = uniqueKey.map((key) => qualifiedColumn(SOURCE, key)).join(', ');
+    await conn.query(
+      `merge into ${target.render()} as ${DEST}
+       using (select distinct ${keys.replaceAll(`${SOURCE}.`, '')} from ${staged.render()}) as ${SOURCE}
+       on ${matchCondition(uniqueKey, predicates)}
+       when matched then delete`,
+    );
+    return insert();
+  }
+  // insert_overwrite: the partitions the new rows fall in are replaced whole
+  await conn.query(
+    `delete from ${target.render()} where ${overwrittenPartitions(node, plan.partitionSpec, staged)}`,
+  );
+  return insert();
+}
+
+function matchCondition(uniqueKey: readonly string[], predicates: readonly string[]): string {
+  const keys = uniqueKey.map((key) => `${qualifiedColumn(SOURCE, key)} = ${qualifiedColumn(DEST, key)}`);
+  return [...keys, ...predicates.map((p) => `(${p})`)].join(' and ');
+}
+
+/**
+ * The rows of the partitions the staged rows fall in. Each partition entry becomes the value
+ * its transform keys on (day(ts) → the date); without a partition spec the whole table goes.
+ */
+function overwrittenPartitions(
+  node: ManifestNode,
+  spec: readonly PartitionEntry[],
+  staged: Relation,
+): string {
+  const keys = partitioning(spec, node.config).map((entry) => partitionKeyExpression(entry, node.name));
+  if (keys.length === 0) return 'true';
+  return keys.map((key) => `${key} in (select distinct ${key} from ${staged.render()})`).join(' and ');
+}
+
+const TRANSFORM = /^(year|month|day|hour)\s*\(\s*([^)]+?)\s*\)$/i;
+
+/** The expression whose value names a row's partition for one partition entry. */
+export function partitionKeyExpression(entry: string, model = 'this model'): string {
+  if (/^(bucket|truncate)\s*\(/i.test(entry.trim()))
+    throw new ExecutionError(
+      `Model ${model}: insert_overwrite cannot tell which ${entry.trim()} partitions to replace on Trino; partition by columns or year/month/day/hour transforms.`,
+    );
+  const transform = TRANSFORM.exec(entry.trim());
+  if (!transform) return entry.trim();
+  const column = transform[2]!;
+  return transform[1]!.toLowerCase() === 'day'
+    ? `cast(${column} as date)`
+    : `date_trunc('${transform[1]!.toLowerCase()}', ${column})`;
+}
