@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import avro from 'avsc';
 import { readAvroFile } from '../../src/lakehouse/iceberg/avro.js';
-import { parseJson } from '../../src/lakehouse/iceberg/json.js';
 import {
   type DataFile,
   EntryStatus,
@@ -24,6 +23,7 @@ import {
 } from '../../src/lakehouse/iceberg/metadata.js';
 import type { Schema } from '../../src/lakehouse/iceberg/schema.js';
 import { encodeValue } from '../../src/lakehouse/iceberg/values.js';
+import { parseJson } from '../../src/util/exact-json.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mdw-iceberg-meta-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

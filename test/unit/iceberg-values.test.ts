@@ -3,7 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckDbTypeSql, fieldIdsAfter, structType } from '../../src/adapters/duckdb/iceberg/duckdb-types.js';
 import { schemaForSelect } from '../../src/adapters/duckdb/iceberg/write-data.js';
-import { parseJson, stringifyJson } from '../../src/lakehouse/iceberg/json.js';
 import { decimalBytes } from '../../src/lakehouse/iceberg/manifest.js';
 import { sameColumns } from '../../src/lakehouse/iceberg/schema.js';
 import {
@@ -17,6 +16,7 @@ import {
   valueToText,
 } from '../../src/lakehouse/iceberg/values.js';
 import { ExecutionError } from '../../src/util/errors.js';
+import { parseJson, stringifyJson } from '../../src/util/exact-json.js';
 
 const hex = (b: Buffer) => b.toString('hex');
 

@@ -3,8 +3,9 @@
  * the spec's field ids, writing them, and reading any writer's files by field id with
  * snapshot-id and sequence-number inheritance applied.
  */
+
+import { stringifyJson } from '../../util/exact-json.js';
 import { byFieldId, readAvroFile, writeAvroFile } from './avro.js';
-import { stringifyJson } from './json.js';
 import type { PartitionField, PartitionSpec } from './metadata.js';
 import { decimalParts, type IcebergType, isPrimitive, type PrimitiveType, type Schema } from './schema.js';
 import {

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { ExecutionError } from '../../util/errors.js';
-import { parseJson, stringifyJson } from './json.js';
+import { parseJson, stringifyJson } from '../../util/exact-json.js';
 import { findField, maxFieldId, normalizeSchema, type Schema, sameColumns } from './schema.js';
 import { buildPartitionSpec, type PartitionRequest } from './transforms.js';
 

@@ -1,5 +1,5 @@
 /**
- * JSON that keeps 64-bit integers exact. Iceberg snapshot ids are random positive longs
+ * JSON that keeps 64-bit integers exact (Iceberg snapshot ids, Trino bigint values). Snapshot ids are random positive longs
  * (up to 2^63), which `JSON.parse` would silently round; Node 20 has no reviver access to
  * the source text, so this is a small parser of its own. Integers beyond
  * Number.MAX_SAFE_INTEGER come back as `bigint`; everything else as `JSON.parse` would.
