@@ -1,7 +1,7 @@
 /** Data tests: count the failing rows as dbt does, optionally keeping them in an audit table. */
 import type { ManifestNode } from '../../manifest/types.js';
-import { ExecutionError } from '../../util/errors.js';
 import { asSubquery, stripTrailingSemicolons } from '../sql-helpers.js';
+import { testFailuresSql } from '../test-query.js';
 import type { Connection, Relation, TestResult } from '../types.js';
 import type { SchemaRegistry } from './catalog.js';
 import { findRelation } from './catalog.js';
@@ -25,24 +25,6 @@ export async function runDataTest(
     failing = `select * from ${audit.render()}`;
     storedIn = audit.render();
   }
-  const limit = testLimit(node);
-  const limited = limit === null ? failing : `select * from ${asSubquery(failing)} limit ${limit}`;
-  const failCalc =
-    typeof node.config.fail_calc === 'string' && node.config.fail_calc.trim()
-      ? node.config.fail_calc
-      : 'count(*)';
-  const result = await conn.query(
-    `select ${failCalc} as failures from ${asSubquery(limited)} as dbt_internal_test`,
-  );
+  const result = await conn.query(testFailuresSql(node, failing));
   return { failures: toCount(result.rows[0]?.[0]), storedIn };
-}
-
-function testLimit(node: ManifestNode): number | null {
-  const limit = node.config.limit;
-  if (limit === null || limit === undefined) return null;
-  const value = Number(limit);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new ExecutionError(`Test ${node.name} has limit '${String(limit)}'; it must be a whole number.`);
-  }
-  return value;
 }

@@ -1,7 +1,7 @@
 /** Data tests on Trino: count the failing rows as dbt does; store_failures keeps them in a table. */
 import type { ManifestNode } from '../../manifest/types.js';
-import { ExecutionError } from '../../util/errors.js';
 import { asSubquery, stripTrailingSemicolons } from '../sql-helpers.js';
+import { testFailuresSql } from '../test-query.js';
 import type { Relation, TestResult } from '../types.js';
 import { findRelation, type SchemaRegistry } from './catalog.js';
 import { type TrinoConnection, toCount } from './connection.js';
@@ -23,19 +23,6 @@ export async function runDataTest(
     failing = `select * from ${audit.render()}`;
     storedIn = audit.render();
   }
-  const limit = node.config.limit;
-  if (limit !== null && limit !== undefined && !(Number.isInteger(Number(limit)) && Number(limit) >= 0))
-    throw new ExecutionError(`Test ${node.name} has limit '${String(limit)}'; it must be a whole number.`);
-  const limited =
-    limit === null || limit === undefined
-      ? failing
-      : `select * from ${asSubquery(failing)} limit ${Number(limit)}`;
-  const failCalc =
-    typeof node.config.fail_calc === 'string' && node.config.fail_calc.trim()
-      ? node.config.fail_calc
-      : 'count(*)';
-  const result = await conn.query(
-    `select ${failCalc} as failures from ${asSubquery(limited)} as dbt_internal_test`,
-  );
+  const result = await conn.query(testFailuresSql(node, failing));
   return { failures: toCount(result.rows[0]?.[0]), storedIn };
 }
