@@ -2,6 +2,8 @@
  * The adapter seam: one folder per engine (duckdb/, trino/, athena/), each owning its
  * dialect, DDL and materializations. Adapters never import cli/ or run/.
  */
+import type { QuarantineLimits } from '../landing/limits.js';
+import type { LandingReport } from '../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../project/types.js';
 
 export interface Relation {
@@ -146,7 +148,16 @@ export interface Adapter {
   ): Promise<Relation | null>;
   getColumns(conn: Connection, relation: Relation): Promise<ColumnDescription[]>;
   /** Expose a source that has an external location (CSV files/globs, all VARCHAR) as a view. */
-  createExternalSource(conn: Connection, source: SourceDefinition, projectRoot: string): Promise<void>;
+  /**
+   * Exposes a source with an external location. For landing CSV files it returns what the
+   * landing check counted and quarantined (null when there was nothing to check).
+   */
+  createExternalSource(
+    conn: Connection,
+    source: SourceDefinition,
+    projectRoot: string,
+    limits?: QuarantineLimits,
+  ): Promise<LandingReport | null>;
   materialize(conn: Connection, request: MaterializeRequest): Promise<MaterializeResult>;
   /** Load a seed CSV into its table (replacing it). */
   loadSeed(conn: Connection, node: ManifestNode, relation: Relation): Promise<MaterializeResult>;

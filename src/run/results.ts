@@ -51,6 +51,8 @@ export function writeRunResults(
   results: NodeResult[],
   elapsedSeconds: number,
   args: Record<string, unknown>,
+  /** mdw's own top-level keys (e.g. the landing check), after dbt's */
+  extra: Record<string, unknown> = {},
 ): string {
   mkdirSync(targetDir, { recursive: true });
   const path = join(targetDir, 'run_results.json');
@@ -65,6 +67,7 @@ export function writeRunResults(
     results,
     elapsed_time: elapsedSeconds,
     args,
+    ...extra,
   };
   writeFileSync(path, JSON.stringify(document, null, 2));
   return path;

@@ -7,6 +7,8 @@ import { createAdapter } from '../adapters/index.js';
 import type { Adapter, Connection } from '../adapters/types.js';
 import { Graph } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
+import { quarantineLimits } from '../landing/limits.js';
+import { type LandingReport, quarantinedTotal, summaryLines } from '../landing/report.js';
 import type { LoadedProject } from '../project/loader.js';
 import type { ManifestNode, ResourceType } from '../project/types.js';
 import { errorMessage } from '../util/errors.js';
@@ -89,8 +91,9 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const results = new Map<string, NodeResult>();
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
+  const landing: LandingReport[] = [];
   try {
-    const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan);
+    const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan, landing);
     const parents = planParents(manifest, graph, new Set(plan), request.command === 'build');
     reuse =
       request.viewReuse === false ? ViewReuse.disabled() : ViewReuse.plan(manifest, graph, plan, adapter);
@@ -141,14 +144,22 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
 
   const ordered = plan.map((id) => results.get(id)!).filter(Boolean);
   const elapsedSeconds = (performance.now() - started) / 1000;
+  printLanding(print, landing);
   printSummary(print, manifest.nodes, ordered, elapsedSeconds);
-  writeRunResults(compiler.targetDir, loaded.invocationId, ordered, elapsedSeconds, {
-    which: request.command,
-    select: request.select ?? [],
-    exclude: request.exclude ?? [],
-    full_refresh: request.fullRefresh,
-    threads,
-  });
+  writeRunResults(
+    compiler.targetDir,
+    loaded.invocationId,
+    ordered,
+    elapsedSeconds,
+    {
+      which: request.command,
+      select: request.select ?? [],
+      exclude: request.exclude ?? [],
+      full_refresh: request.fullRefresh,
+      threads,
+    },
+    { landing: { quarantined: quarantinedTotal(landing), sources: landing } },
+  );
   writeManifest(compiler.targetDir, manifest);
   const failed = ordered.some((r) => r.status === 'error' || r.status === 'fail');
   return { results: ordered, exitCode: failed ? 1 : 0, elapsedSeconds };
@@ -175,6 +186,7 @@ async function prepareSources(
   connection: Connection,
   loaded: LoadedProject,
   plan: string[],
+  landing: LandingReport[],
 ): Promise<Map<string, string>> {
   const needed = new Set<string>();
   for (const id of plan) for (const parent of loaded.manifest.nodes[id]!.depends_on.nodes) needed.add(parent);
@@ -182,12 +194,25 @@ async function prepareSources(
   for (const source of Object.values(loaded.manifest.sources)) {
     if (!source.external?.location || !needed.has(source.unique_id)) continue;
     try {
-      await adapter.createExternalSource(connection, source, loaded.project.root);
+      const label = `${source.source_name}.${source.name}`;
+      const limits = quarantineLimits(label, source.external, loaded.vars);
+      const report = await adapter.createExternalSource(connection, source, loaded.project.root, limits);
+      if (report) landing.push(report);
     } catch (error) {
       errors.set(source.unique_id, errorMessage(error));
     }
   }
   return errors;
+}
+
+/** Quarantined landing lines, after the summary: they never pass unnoticed. */
+function printLanding(print: Print, landing: LandingReport[]): void {
+  const total = quarantinedTotal(landing);
+  if (total === 0) return;
+  print(
+    `${timestamp()}  Quarantined ${total.toLocaleString('en-US')} landing line${total === 1 ? '' : 's'} the CSV reader could not read:`,
+  );
+  for (const line of summaryLines(landing)) print(`${timestamp()}    ${line}`);
 }
 
 function upstreamSourceError(node: ManifestNode, errors: Map<string, string>): string | null {

@@ -1,5 +1,9 @@
 /** The DuckDB adapter: one embedded instance per adapter, one connection per runner thread. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { QuarantineLimits } from '../../landing/limits.js';
+import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../project/types.js';
 import { ConfigError, ExecutionError } from '../../util/errors.js';
 import { quoteIdentifier } from '../sql-helpers.js';
@@ -142,8 +146,22 @@ class DuckDbAdapter implements Adapter {
     return listColumns(conn, relation);
   }
 
-  createExternalSource(conn: Connection, source: SourceDefinition, projectRoot: string): Promise<void> {
-    return createExternalSourceView(conn, this.context, source, projectRoot, this.target.database);
+  createExternalSource(
+    conn: Connection,
+    source: SourceDefinition,
+    projectRoot: string,
+    limits: QuarantineLimits = { maxRows: null, maxPercent: null },
+  ): Promise<LandingReport | null> {
+    const landing = {
+      scratchDir:
+        this.profile.path === ':memory:'
+          ? join(tmpdir(), `mdw-landing-${process.pid}`)
+          : `${this.profile.path}.landing`,
+      database: this.target.database,
+      quarantineSchema: `${this.target.schema}_dqm`,
+      limits,
+    };
+    return createExternalSourceView(conn, this.context, source, projectRoot, this.target.database, landing);
   }
 
   async materialize(conn: Connection, request: MaterializeRequest): Promise<MaterializeResult> {

@@ -7,10 +7,12 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { LandingReport } from '../../landing/report.js';
 import type { SourceDefinition } from '../../project/types.js';
 import { ExecutionError } from '../../util/errors.js';
 import { sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';
+import { checkLanding, type LandingSettings } from './landing-check.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildView } from './materializations/view.js';
 import { DuckDbRelation } from './relation.js';
@@ -30,7 +32,8 @@ export async function createExternalSourceView(
   source: SourceDefinition,
   projectRoot: string,
   defaultDatabase: string,
-): Promise<void> {
+  landing: LandingSettings | null = null,
+): Promise<LandingReport | null> {
   const label = `${source.source_name}.${source.name}`;
   const configured = source.external?.location;
   if (typeof configured !== 'string' || configured.trim() === '') {
@@ -48,19 +51,22 @@ export async function createExternalSourceView(
     'view',
   );
   // dbt-duckdb also accepts a whole reader call, e.g. read_csv('x.csv', delim='|'): use it as is.
-  const body = /^[A-Za-z_][A-Za-z0-9_]*\s*\(.*\)$/s.test(location)
-    ? location
-    : await readerCall(conn, source, label, location, projectRoot);
-  await buildView(conn, ctx, relation, `select * from ${body}`);
+  const reader = /^[A-Za-z_][A-Za-z0-9_]*\s*\(.*\)$/s.test(location)
+    ? { call: location, report: null }
+    : await readerCall(conn, ctx, source, label, location, projectRoot, landing);
+  await buildView(conn, ctx, relation, `select * from ${reader.call}`);
+  return reader.report;
 }
 
 async function readerCall(
   conn: Connection,
+  ctx: BuildContext,
   source: SourceDefinition,
   label: string,
   location: string,
   projectRoot: string,
-): Promise<string> {
+  landing: LandingSettings | null,
+): Promise<{ call: string; report: LandingReport | null }> {
   const isUrl = URL_LIKE.test(location);
   let path = isUrl || isAbsolute(location) ? location : resolve(projectRoot, location);
   const format = formatOf(source, path);
@@ -90,8 +96,21 @@ async function readerCall(
     const delimiter = String(source.external?.options?.delim ?? source.external?.options?.sep ?? ',');
     checkSourceHeaders(source, files, delimiter, projectRoot);
   }
-  const args = [sqlString(path), ...[...options].map(([name, value]) => `${name} = ${value}`)];
-  return `${READERS[format]}(${args.join(', ')})`;
+  // CSV landing files are counted and damaged lines quarantined (see landing-check.ts).
+  const checked =
+    format === 'csv' && files.length > 0 && landing
+      ? await checkLanding(
+          conn,
+          ctx,
+          { label, files, path, options, rawOptions: source.external?.options ?? {}, projectRoot },
+          landing,
+        )
+      : null;
+  const args = [
+    checked?.pathSql ?? sqlString(path),
+    ...[...options].map(([name, value]) => `${name} = ${value}`),
+  ];
+  return { call: `${READERS[format]}(${args.join(', ')})`, report: checked?.report ?? null };
 }
 
 function formatOf(source: SourceDefinition, path: string): Format {
