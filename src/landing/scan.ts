@@ -348,7 +348,9 @@ class Scanner {
             i++;
             continue;
           }
-          if (after !== delimiter && after !== LF && after !== CR) return MALFORMED;
+          // A bad close on a later line means this quote never closed on its own line.
+          if (after !== delimiter && after !== LF && after !== CR)
+            return lines > 0 ? UNTERMINATED : MALFORMED;
         }
         state.innerLines += lines;
         state.control ||= control;

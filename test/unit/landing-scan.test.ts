@@ -38,8 +38,8 @@ describe('landing scan', () => {
     );
   });
 
-  it('a stray quote before a later quoted field is malformed, and that field stays good', () => {
-    assert.deepEqual(reasons(`${HEADER}1,"x,y\n2,"quoted, ok",z\n3,a,b\n`), [[2, 'malformed_quote']]);
+  it('a stray quote before a later quoted field is unterminated, and that field stays good', () => {
+    assert.deepEqual(reasons(`${HEADER}1,"x,y\n2,"quoted, ok",z\n3,a,b\n`), [[2, 'unterminated_quote']]);
   });
 
   it('names every kind of damage with its line', () => {
