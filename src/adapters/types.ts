@@ -2,6 +2,7 @@
  * The adapter seam: one folder per engine (duckdb/, trino/, athena/), each owning its
  * dialect, DDL and materializations. Adapters never import cli/ or run/.
  */
+import type { ShrinkGuard } from '../guards/shrink.js';
 import type { QuarantineLimits } from '../landing/limits.js';
 import type { LandingReport } from '../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../project/types.js';
@@ -37,6 +38,8 @@ export interface MaterializeRequest {
   sql: string;
   relation: Relation;
   fullRefresh: boolean;
+  /** refuses replacing a table with an empty or much smaller one (default: no guard) */
+  shrinkGuard?: ShrinkGuard;
 }
 
 export interface MaterializeResult {

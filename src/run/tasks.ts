@@ -1,6 +1,8 @@
 /** One node's work: compile, then build (model/seed/snapshot) or check (test); never throws. */
+
 import { relative } from 'node:path';
 import type { Adapter, Connection, Relation } from '../adapters/types.js';
+import { shrinkGuardFor } from '../guards/shrink.js';
 import type { ManifestNode } from '../project/types.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
@@ -86,7 +88,13 @@ async function build(task: NodeTask, sql: string, relation: Relation, result: No
   const outcome =
     node.resource_type === 'seed'
       ? await adapter.loadSeed(connection, node, relation)
-      : await adapter.materialize(connection, { node, sql, relation, fullRefresh: task.fullRefresh });
+      : await adapter.materialize(connection, {
+          node,
+          sql,
+          relation,
+          fullRefresh: task.fullRefresh,
+          shrinkGuard: shrinkGuardFor(node, task.compiler.vars),
+        });
   result.adapter_response = {
     _message: outcome.message,
     code: outcome.message.split(' ')[0],

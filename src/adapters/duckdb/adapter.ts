@@ -199,7 +199,7 @@ class DuckDbAdapter implements Adapter {
     if (String(request.node.config.materialized).toLowerCase() === 'incremental') {
       return buildIcebergIncremental(conn, this.context, lake, request);
     }
-    return buildIcebergTable(conn, this.context, lake, request.relation, request.sql);
+    return buildIcebergTable(conn, this.context, lake, request.relation, request.sql, request.shrinkGuard);
   }
 
   loadSeed(conn: Connection, node: ManifestNode, relation: Relation): Promise<MaterializeResult> {

@@ -8,7 +8,10 @@
  * and a key scan, or by partition value) are read into a working table, the same strategy
  * SQL as for DuckDB tables runs on it, and the rewritten files replace them in one commit.
  */
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { NO_SHRINK_GUARD, type ShrinkGuard, shrinkRefusal } from '../../../guards/shrink.js';
 import {
   type IcebergTable,
   type LiveDataFile,
@@ -19,6 +22,7 @@ import {
   writeDataFiles,
 } from '../../../lakehouse/iceberg/index.js';
 import { decodeValue } from '../../../lakehouse/iceberg/values.js';
+import { ExecutionError } from '../../../util/errors.js';
 import { asSubquery, quoteIdentifier, toNameList } from '../../sql-helpers.js';
 import type { Connection, MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
 import { listColumns } from '../catalog.js';
@@ -51,8 +55,9 @@ export async function buildIcebergTable(
   lake: LocalLakehouse,
   relation: Relation,
   selectSql: string,
+  guard: ShrinkGuard = NO_SHRINK_GUARD,
 ): Promise<MaterializeResult> {
-  const rows = await replaceIcebergTable(conn, ctx, lake, relation, selectSql);
+  const rows = await replaceIcebergTable(conn, ctx, lake, relation, selectSql, guard);
   return { rowsAffected: rows, message: `CREATE TABLE (${plural(rows, 'row')})` };
 }
 
@@ -62,6 +67,7 @@ async function replaceIcebergTable(
   lake: LocalLakehouse,
   relation: Relation,
   selectSql: string,
+  guard: ShrinkGuard = NO_SHRINK_GUARD,
 ): Promise<number> {
   const raw = duckdb(conn);
   let table = lake.find(relation);
@@ -69,6 +75,21 @@ async function replaceIcebergTable(
   const partitioned = schema.fields.some((field) => field.name === PARTITION_COLUMN);
   table ??= lake.catalog.createTable(relation.schema, relation.identifier, schema, { partitioned });
   const files = await writeDataFiles(raw, { selectSql, schema, partitioned, dataDir: table.dataDir() });
+  const current = table.dataFiles();
+  const discard = () => {
+    for (const file of files) rmSync(fileURLToPath(file.filePath), { force: true });
+  };
+  const refusal = shrinkRefusal(relation.identifier, totalRows(current), totalRows(files), guard);
+  if (refusal) {
+    discard();
+    throw new ExecutionError(refusal);
+  }
+  // The same rows as the current snapshot: no commit, so a build without new data adds none.
+  if (await sameRows(conn, table, current, files, schema)) {
+    discard();
+    await lake.expose(conn, ctx, relation, table);
+    return totalRows(files);
+  }
   await table.replace({ schema, addFiles: files, partitioned });
   await lake.expose(conn, ctx, relation, table);
   return totalRows(files);
@@ -84,7 +105,7 @@ export async function buildIcebergIncremental(
   const config = node.config;
   const fullRefresh = typeof config.full_refresh === 'boolean' ? config.full_refresh : request.fullRefresh;
   const table = lake.find(relation);
-  if (!table || fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql);
+  if (!table || fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql, request.shrinkGuard);
 
   const strategy = resolveStrategy(config, node.name);
   const mode = resolveSchemaChangeMode(config, node.name, ctx);
@@ -107,6 +128,10 @@ export async function buildIcebergIncremental(
     const raw = duckdb(conn);
     const workingSql = `select * from ${working.render()}`;
     const nextSchema = await schemaForSelect(raw, workingSql, schema);
+    // No new rows and no new columns: nothing to commit, so no empty snapshot.
+    if (written === 0 && (await isEmpty(conn, staged)) && sameFields(nextSchema, schema)) {
+      return { rowsAffected: 0, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} 0` };
+    }
     const files = await writeDataFiles(raw, {
       selectSql: workingSql,
       schema: nextSchema,
@@ -121,6 +146,36 @@ export async function buildIcebergIncremental(
     await conn.query(`drop table if exists ${staged.render()}`).catch(() => {});
     await conn.query(`drop table if exists ${working.render()}`).catch(() => {});
   }
+}
+
+/** Same schema, row count and an order-independent checksum of every row. */
+async function sameRows(
+  conn: Connection,
+  table: IcebergTable,
+  current: readonly LiveDataFile[],
+  files: readonly { filePath: string; recordCount: number | bigint }[],
+  schema: Schema,
+): Promise<boolean> {
+  if (current.length === 0 || !sameFields(table.schema(), schema)) return false;
+  if (totalRows(current) !== totalRows(files)) return false;
+  const checksum = async (paths: string[]) => {
+    const result = await conn.query(
+      `select coalesce(sum(hash(t::varchar)::hugeint), 0)::varchar from (${readFilesSql(paths, schema)}) as t`,
+    );
+    return String(result.rows[0]?.[0]);
+  };
+  const before = await checksum(current.map((file) => file.localPath));
+  const after = await checksum(files.map((file) => fileURLToPath(file.filePath)));
+  return before === after;
+}
+
+async function isEmpty(conn: Connection, relation: Relation): Promise<boolean> {
+  const result = await conn.query(`select count(*) from (select 1 from ${relation.render()} limit 1)`);
+  return Number(result.rows[0]?.[0]) === 0;
+}
+
+function sameFields(a: Schema, b: Schema): boolean {
+  return JSON.stringify(a.fields) === JSON.stringify(b.fields);
 }
 
 /**
