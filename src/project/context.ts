@@ -5,6 +5,7 @@
  */
 import type { ContextValues } from '../template/types.js';
 import { ConfigError, TemplateError } from '../util/errors.js';
+import { refuseSecretEnv } from '../util/secrets.js';
 import { JinjaRelation } from './relation.js';
 import type { ManifestNode, RefCall, TargetConfig } from './types.js';
 import { isRecord } from './yaml.js';
@@ -114,6 +115,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
   const hasVar = (name: string): boolean => name in options.vars;
 
   const envVar = (name: string, fallback?: unknown): unknown => {
+    refuseSecretEnv(name);
     options.onEnvVar?.(name);
     const value = process.env[name];
     if (value !== undefined) return value;

@@ -12,6 +12,7 @@ import { createTemplateEngine } from '../template/engine.js';
 import type { MacroSourceFile, TemplateEngine } from '../template/types.js';
 import { ConfigError, TemplateError } from '../util/errors.js';
 import { listFiles } from '../util/files.js';
+import { refuseSecretEnv } from '../util/secrets.js';
 import { didYouMean } from '../util/suggest.js';
 import { configFromTree, defaultConfig, mergeConfig, unknownConfigKeys } from './config.js';
 import { buildNodeContext, type ContextRecorder } from './context.js';
@@ -243,6 +244,7 @@ class ProjectParser {
       if (!value.includes('{{') && !value.includes('{%')) return value;
       const context = {
         env_var: (name: string, fallback?: unknown) => {
+          refuseSecretEnv(name);
           this.cache.noteEnv(name);
           const found = process.env[name] ?? fallback;
           if (found === undefined)

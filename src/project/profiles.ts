@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { ConfigError } from '../util/errors.js';
+import { rememberSecrets } from '../util/secrets.js';
 import { didYouMean } from '../util/suggest.js';
 import { renderEnvVarString } from './env-render.js';
 import type { TargetConfig } from './types.js';
@@ -50,7 +51,7 @@ export function loadTarget(options: ProfileOptions): TargetConfig {
   }
   const targetName =
     options.target ??
-    (typeof profile.target === 'string' ? renderEnvVarString(profile.target, shownPath) : 'default');
+    (typeof profile.target === 'string' ? renderEnvVarString(profile.target, shownPath, true) : 'default');
   const output = outputs[targetName];
   if (!isRecord(output)) {
     throw new ConfigError(
@@ -58,13 +59,14 @@ export function loadTarget(options: ProfileOptions): TargetConfig {
         `available: ${Object.keys(outputs).join(', ') || 'none'}.`,
     );
   }
-  const rendered = renderDeep(output, (s) => renderEnvVarString(s, shownPath));
+  const rendered = renderDeep(output, (s) => renderEnvVarString(s, shownPath, true));
   if (typeof rendered.type !== 'string') {
     throw new ConfigError(
       `${shownPath}:${file.lineOf([options.profileName, 'outputs', targetName])}: target '${targetName}' has no 'type'.`,
     );
   }
   const threads = Number(rendered.threads ?? 1);
+  rememberSecrets(rendered);
   return {
     ...rendered,
     name: targetName,

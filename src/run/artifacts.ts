@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../project/types.js';
+import { redact } from '../util/secrets.js';
 
 /** target/manifest.json, dbt's shape: nodes by unique_id with depends_on, config, compiled_code, columns. */
 export function writeManifest(targetDir: string, manifest: Manifest): string {
@@ -17,6 +18,6 @@ export function writeManifest(targetDir: string, manifest: Manifest): string {
     unit_tests: {},
     saved_queries: {},
   };
-  writeFileSync(path, JSON.stringify(document));
+  writeFileSync(path, redact(JSON.stringify(document)));
   return path;
 }

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MDW_VERSION } from '../project/loader.js';
+import { redact } from '../util/secrets.js';
 
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
 
@@ -69,7 +70,7 @@ export function writeRunResults(
     args,
     ...extra,
   };
-  writeFileSync(path, JSON.stringify(document, null, 2));
+  writeFileSync(path, redact(JSON.stringify(document, null, 2)));
   return path;
 }
 

@@ -6,6 +6,7 @@ import type { QuarantineLimits } from '../../landing/limits.js';
 import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../project/types.js';
 import { ConfigError, ExecutionError } from '../../util/errors.js';
+import { redact } from '../../util/secrets.js';
 import { quoteIdentifier } from '../sql-helpers.js';
 import type {
   Adapter,
@@ -113,7 +114,9 @@ class DuckDbAdapter implements Adapter {
       } catch (error) {
         await conn.close();
         throw new ConfigError(
-          `Profile ${this.target.profile_name}: invalid DuckDB setting (${statement}): ${(error as Error).message}`,
+          redact(
+            `Profile ${this.target.profile_name}: invalid DuckDB setting (${statement}): ${(error as Error).message}`,
+          ),
         );
       }
     }
