@@ -10,7 +10,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { LandingReport } from '../../landing/report.js';
 import type { SourceDefinition } from '../../project/types.js';
 import { ExecutionError } from '../../util/errors.js';
-import { sqlString } from '../sql-helpers.js';
+import { quoteIdentifier, sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';
 import { checkLanding, type LandingSettings } from './landing-check.js';
 import type { BuildContext } from './materializations/context.js';
@@ -106,11 +106,24 @@ async function readerCall(
           landing,
         )
       : null;
+  if (checked && checked.pathSql === null)
+    return { call: emptyRelation(source, label), report: checked.report };
   const args = [
     checked?.pathSql ?? sqlString(path),
     ...[...options].map(([name, value]) => `${name} = ${value}`),
   ];
   return { call: `${READERS[format]}(${args.join(', ')})`, report: checked?.report ?? null };
+}
+
+/** Every landing file is empty (0 bytes): no rows, the declared columns as text. */
+function emptyRelation(source: SourceDefinition, label: string): string {
+  const columns = Object.keys(source.columns);
+  if (columns.length === 0) {
+    throw new ExecutionError(
+      `Source ${label}: every landing file is empty (0 bytes, not even a header line) and the source declares no columns.`,
+    );
+  }
+  return `(select ${columns.map((name) => `cast(null as varchar) as ${quoteIdentifier(name)}`).join(', ')} where false)`;
 }
 
 function formatOf(source: SourceDefinition, path: string): Format {

@@ -36,8 +36,8 @@ export interface LandingRequest {
 }
 
 export interface LandingOutcome {
-  /** the first argument the reader must use (the original path, or a list with copies) */
-  pathSql: string;
+  /** the first argument the reader must use (the original path, or a list with copies); null when every file is empty */
+  pathSql: string | null;
   report: LandingReport;
 }
 
@@ -74,11 +74,24 @@ export async function checkLanding(
     writeCopyWithout(scan.file, copy, scan.damaged);
     readFrom.set(copy, scan.file);
   }
+  // A 0-byte file has no header and no rows: DuckDB cannot read it, so it is left out.
+  const readable = scans.filter((scan) => scan.bytes > 0);
+  for (const scan of scans) {
+    if (scan.bytes === 0)
+      ctx.warn(
+        `${shown(scan.file, request.projectRoot)} is empty (0 bytes): it adds no rows to source ${label}.`,
+      );
+  }
   const pathSql =
-    readFrom.size === 0
-      ? sqlString(request.path)
-      : `[${scans.map((scan) => sqlString(scan.damaged.length === 0 ? scan.file : copyPath(settings, label, request.path, scan.file))).join(', ')}]`;
-  const rowsRead = await countRowsPerFile(conn, pathSql, request.options, readFrom);
+    readable.length === 0
+      ? null
+      : readFrom.size === 0 && readable.length === scans.length
+        ? sqlString(request.path)
+        : `[${readable.map((scan) => sqlString(scan.damaged.length === 0 ? scan.file : copyPath(settings, label, request.path, scan.file))).join(', ')}]`;
+  const rowsRead =
+    pathSql === null
+      ? new Map<string, number>()
+      : await countRowsPerFile(conn, pathSql, request.options, readFrom);
   const shownFile = (file: string) => shown(file, request.projectRoot);
   const relation = `${settings.quarantineSchema}.${settings.quarantineSchema}_quarantine`;
   const reports: LandingFileReport[] = scans.map((scan) =>
