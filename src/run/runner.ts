@@ -14,6 +14,7 @@ import type { ManifestNode, ResourceType } from '../project/types.js';
 import { errorMessage } from '../util/errors.js';
 import { writeManifest } from './artifacts.js';
 import { Compiler } from './compile.js';
+import { InterruptNotice } from './interrupt.js';
 import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
 import { runScheduled } from './scheduler.js';
@@ -92,6 +93,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
   const landing: LandingReport[] = [];
+  const interrupt = new InterruptNotice();
+  const uninstall = interrupt.install(print);
   try {
     const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan, landing);
     const parents = planParents(manifest, graph, new Set(plan), request.command === 'build');
@@ -105,6 +108,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       run: async (id, worker) => {
         const node = manifest.nodes[id]!;
         const index = ++startedCount;
+        interrupt.start(id, node.resource_type === 'test' ? `test ${node.name}` : relationLabel(node));
         print(progressLine(index, plan.length, startDescription(node), 'RUN'));
         const connection = await connectionFor(worker);
         const result = await executeNode({
@@ -125,6 +129,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
           await reuse.release(id, connection);
         }
         results.set(id, result);
+        interrupt.finish(id);
         print(progressLine(index, plan.length, endDescription(node, result), endStatus(result)));
         return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
       },
@@ -138,6 +143,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       },
     });
   } finally {
+    uninstall();
     for (const connection of connections) await connection?.close().catch(() => undefined);
     await adapter.close();
   }
