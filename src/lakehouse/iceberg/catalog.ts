@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { ExecutionError } from '../../util/errors.js';
 import { catalogError } from '../catalog-errors.js';
+import { checkTableName } from '../table-names.js';
 import { writeFileDurably } from './avro.js';
 import {
   newTableMetadata,
@@ -150,6 +151,7 @@ export class IcebergCatalog {
     schema: Schema,
     options: { partitioned?: boolean; properties?: Record<string, string>; location?: string } = {},
   ): IcebergTable {
+    checkTableName(this.warehouseDir, namespace, name);
     if (this.tableExists(namespace, name)) {
       throw new ExecutionError(`Iceberg table ${namespace}.${name} already exists in catalog ${this.name}.`);
     }
