@@ -25,6 +25,7 @@ import { createExternalSourceView } from './external-source.js';
 import { LocalLakehouse, usesIceberg } from './iceberg/lakehouse.js';
 import { buildIcebergIncremental, buildIcebergSnapshot, buildIcebergTable } from './iceberg/materialize.js';
 import { LocalIcebergOperations } from './iceberg/operations.js';
+import { isLockError, lockHolder, openWaitingForLock } from './lock-wait.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildIncremental } from './materializations/incremental.js';
 import { loadSeed } from './materializations/seed.js';
@@ -39,6 +40,8 @@ import { DuckDbViewCopies } from './view-copies.js';
 export interface DuckDbAdapterOptions {
   /** where non-fatal notices go (default: stderr) */
   warn?: (message: string) => void;
+  /** read-only use (mdw show): when a build holds the database, read the published Iceberg tables */
+  reader?: boolean;
 }
 
 export async function createDuckDbAdapter(
@@ -50,11 +53,30 @@ export async function createDuckDbAdapter(
   const profile = resolveDuckDbProfile(target, projectRoot);
   for (const warning of profile.warnings) warn(warning);
   let instance: DuckDBInstance;
+  let detached = false;
   try {
-    instance = await DuckDBInstance.create(profile.path, profile.instanceOptions);
+    const open = () => DuckDBInstance.create(profile.path, profile.instanceOptions);
+    instance =
+      options.reader === true
+        ? await open()
+        : await openWaitingForLock(profile.path, open, (message) => process.stderr.write(`${message}\n`));
   } catch (error) {
-    const reason = conciseDuckDbMessage(error instanceof Error ? error.message : String(error));
-    throw new ConfigError(`Could not open DuckDB database ${profile.path}: ${reason}`);
+    if (options.reader === true && isLockError(error) && profile.icebergWarehouse) {
+      // A build holds the file: read the last published Iceberg snapshots without it.
+      warn(
+        `The warehouse database ${profile.path} is in use by ${lockHolder(error)}; reading the last published Iceberg tables from catalog.db.`,
+      );
+      instance = await DuckDBInstance.create(':memory:', profile.instanceOptions);
+      detached = true;
+    } else {
+      const reason = conciseDuckDbMessage(error instanceof Error ? error.message : String(error));
+      throw new ConfigError(`Could not open DuckDB database ${profile.path}: ${reason}`);
+    }
+  }
+  if (detached) {
+    const setup = await instance.connect();
+    await setup.run(`attach ':memory:' as ${quoteIdentifier(profile.catalog)}`);
+    setup.closeSync();
   }
   if (target.database && target.database !== profile.catalog) {
     warn(
@@ -62,7 +84,15 @@ export async function createDuckDbAdapter(
     );
   }
   const resolved: TargetConfig = { ...target, database: profile.catalog, schema: target.schema || 'main' };
-  const adapter = new DuckDbAdapter(instance, resolved, profile, projectRoot, warn);
+  // Detached, the database file and its scratch files belong to the build: never touch them.
+  const own = detached
+    ? {
+        ...profile,
+        path: ':memory:',
+        setStatements: [...profile.setStatements, `use ${quoteIdentifier(profile.catalog)}`],
+      }
+    : profile;
+  const adapter = new DuckDbAdapter(instance, resolved, own, projectRoot, warn);
   // Fail early (and clearly) on bad `settings` rather than in the first model; and let the
   // views over Iceberg tables catch up with commits made since (other writers, rollbacks).
   const probe = await adapter.connect();
