@@ -66,6 +66,28 @@ describe('messages', () => {
     assertNoNoise(output);
   });
 
+  it('--as-of before the first snapshot says so, with the first snapshot time', () => {
+    const dir = makeProject({
+      'dbt_project.yml': ICEBERG_PROJECT,
+      'models/a.sql': "{{ config(materialized='table') }} select 1 as id",
+    });
+    assert.equal(runMdw(dir, ['run']).code, 0);
+    const result = runMdw(dir, [
+      'show',
+      '--inline',
+      'select * from main.a',
+      '--as-of',
+      '2001-01-01 00:00:00',
+    ]);
+    const output = result.stdout + result.stderr;
+    assert.equal(result.code, 1, output);
+    assert.match(
+      output,
+      /--as-of 2001-01-01T00:00:00\.000Z is before the first Iceberg snapshot of this warehouse \(\d{4}-\d\d-\d\dT[\d:.]+Z\); use a later time, or a snapshot id from `mdw iceberg history`\./,
+    );
+    assertNoNoise(output);
+  });
+
   it('out of memory says how to raise the limit', () => {
     const dir = makeProject({
       'models/big.sql':

@@ -144,6 +144,15 @@ export class LocalIcebergOperations implements IcebergOperations {
         throw new ExecutionError(`No Iceberg table of this warehouse has a snapshot ${asOf.snapshotId}.`);
       }
     }
+    if ('timestampMs' in asOf) {
+      const first = Math.min(...tables.flatMap((t) => t.snapshots().map((s) => Number(s['timestamp-ms']))));
+      if (Number.isFinite(first) && asOf.timestampMs < first) {
+        throw new ExecutionError(
+          `--as-of ${new Date(asOf.timestampMs).toISOString()} is before the first Iceberg snapshot of this warehouse ` +
+            `(${new Date(first).toISOString()}); use a later time, or a snapshot id from \`mdw iceberg history\`.`,
+        );
+      }
+    }
     const iceberg = new Map(tables.map((table) => [`${table.namespace}.${table.name}`.toLowerCase(), table]));
     await conn.query(`attach if not exists ':memory:' as ${AS_OF_CATALOG}`);
     const relations = await conn.query(`
