@@ -1,7 +1,7 @@
 /**
  * The layering of src/ (docs/architecture.md), checked by `npm run check:layers`.
- * From top to bottom: cli → run → graph | template | project → adapters → materialize | csv
- * → lakehouse → manifest | util | version.ts. A folder imports only from folders below it.
+ * From top to bottom: cli → run → graph | template | project → adapters → materialize | csv |
+ * landing | guards → lakehouse → manifest | util | version.ts. A folder imports only from folders below it.
  */
 const below = (...folders) => `^src/(${folders.join('|')})(/|\\.ts$)`;
 const only = (name, from, allowed, comment) => ({
@@ -30,13 +30,15 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/cli/' },
       to: { path: '^src/cli/' },
     },
-    only('run', 'run', ['graph', 'template', 'project', 'adapters', 'materialize', 'manifest', 'util', 'version'], 'run/ drives the build; it never reaches up into cli/.'),
+    only('run', 'run', ['graph', 'template', 'project', 'adapters', 'materialize', 'landing', 'guards', 'manifest', 'util', 'version'], 'run/ drives the build; it never reaches up into cli/.'),
     only('graph', 'graph', ['manifest', 'util'], 'graph/ works on the manifest alone.'),
     only('template', 'template', ['adapters/registry', 'adapters/engine', 'adapters/sql-helpers', 'manifest', 'util'], 'template/ knows engines only through the registry (their macros).'),
     only('project', 'project', ['template', 'adapters/registry', 'adapters/engine', 'adapters/sql-helpers', 'manifest', 'util', 'version'], 'project/ parses; it asks the registry about engines and never loads one.'),
-    only('adapters', 'adapters', ['materialize', 'csv', 'lakehouse', 'manifest', 'util', 'version'], 'Engines render and run plans; they never import the parser, the runner or the CLI.'),
+    only('adapters', 'adapters', ['materialize', 'csv', 'landing', 'guards', 'lakehouse', 'manifest', 'util', 'version'], 'Engines render and run plans; they never import the parser, the runner or the CLI.'),
     only('materialize', 'materialize', ['manifest', 'util'], 'Planning is engine-neutral: config in, plan out.'),
     only('csv', 'csv', ['manifest', 'util'], 'Reading CSV headers needs no engine.'),
+    only('landing', 'landing', ['util'], 'The landing-file scan and quarantine rules need no engine.'),
+    only('guards', 'guards', ['manifest', 'util'], 'Build guards decide from row counts and config; no engine.'),
     only('lakehouse', 'lakehouse', ['util'], 'The Iceberg table format knows no engine and nothing above it.'),
     only('manifest', 'manifest', ['util'], 'The manifest types are the ground everything stands on.'),
     only('util', 'util', [], 'util/ is self-contained.'),

@@ -14,8 +14,18 @@ export interface ProfileKeySpec {
   required?: boolean;
 }
 
+/** How a command means to use the adapter. */
+export interface AdapterOptions {
+  /** a reader (mdw show): it must not wait for, or block, a build holding the warehouse */
+  reader?: boolean;
+}
+
 /** Creates the adapter for one target of a project. */
-export type AdapterFactory = (target: TargetConfig, projectRoot: string) => Promise<Adapter>;
+export type AdapterFactory = (
+  target: TargetConfig,
+  projectRoot: string,
+  options?: AdapterOptions,
+) => Promise<Adapter>;
 
 export interface EngineDescriptor {
   /** the profile's `type:` and the prefix of its dispatched macros (`<type>__name`) */

@@ -1,10 +1,15 @@
 import type { TargetConfig } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
+import type { AdapterOptions } from './engine.js';
 import { engineTypes, findEngine } from './registry.js';
 import type { Adapter } from './types.js';
 
 /** The adapter for a profile target; engines load lazily so `mdw ls` never loads DuckDB. */
-export async function createAdapter(target: TargetConfig, projectRoot: string): Promise<Adapter> {
+export async function createAdapter(
+  target: TargetConfig,
+  projectRoot: string,
+  options: AdapterOptions = {},
+): Promise<Adapter> {
   const engine = findEngine(target.type);
   if (!engine) {
     throw new ConfigError(
@@ -12,5 +17,5 @@ export async function createAdapter(target: TargetConfig, projectRoot: string): 
     );
   }
   const factory = await engine.load();
-  return factory(target, projectRoot);
+  return factory(target, projectRoot, options);
 }

@@ -3,6 +3,9 @@
  * dialect, DDL and materializations. Adapters never import cli/ or run/.
  */
 
+import type { ShrinkGuard } from '../guards/shrink.js';
+import type { QuarantineLimits } from '../landing/limits.js';
+import type { LandingReport } from '../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../manifest/types.js';
 import type { IncrementalRules } from '../materialize/incremental.js';
 import type { MaterializationPlan } from '../materialize/plan.js';
@@ -40,6 +43,8 @@ export interface MaterializeRequest {
   fullRefresh: boolean;
   /** what to build, planned by shared code (src/materialize/plan.ts); planned by the adapter when absent */
   plan?: MaterializationPlan;
+  /** refuses replacing a table with an empty or much smaller one (default: no guard) */
+  shrinkGuard?: ShrinkGuard;
 }
 
 export interface MaterializeResult {
@@ -197,7 +202,16 @@ export interface Adapter<C extends Connection = Connection> {
   getRelation(conn: C, database: string, schema: string, identifier: string): Promise<Relation | null>;
   getColumns(conn: C, relation: Relation): Promise<ColumnDescription[]>;
   /** Expose a source that has an external location (CSV files/globs, all VARCHAR) as a view. */
-  createExternalSource(conn: C, source: SourceDefinition, projectRoot: string): Promise<void>;
+  /**
+   * Exposes a source with an external location. For landing CSV files it returns what the
+   * landing check counted and quarantined (null when there was nothing to check).
+   */
+  createExternalSource(
+    conn: C,
+    source: SourceDefinition,
+    projectRoot: string,
+    limits?: QuarantineLimits,
+  ): Promise<LandingReport | null>;
   materialize(conn: C, request: MaterializeRequest): Promise<MaterializeResult>;
   /** Load a seed CSV into its table (replacing it). */
   loadSeed(conn: C, node: ManifestNode, relation: Relation): Promise<MaterializeResult>;

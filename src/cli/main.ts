@@ -1,5 +1,6 @@
 /** The `mdw` command line: parse flags, run one command, map errors to dbt's exit codes. */
 import { errorMessage, isMdwError } from '../util/errors.js';
+import { redact } from '../util/secrets.js';
 import { type ParsedArgs, parseArgs } from './args.js';
 
 type Command = (args: ParsedArgs) => Promise<number>;
@@ -121,10 +122,10 @@ export async function main(argv: string[]): Promise<number> {
     return await command(args);
   } catch (error) {
     if (isMdwError(error)) {
-      console.error(`mdw: ${error.message}`);
+      console.error(`mdw: ${redact(error.message)}`);
       return error.exitCode;
     }
-    console.error(`mdw: internal error: ${errorMessage(error)}`);
+    console.error(`mdw: internal error: ${redact(errorMessage(error))}`);
     if (process.env.MDW_DEBUG) console.error(error);
     return 2;
   }

@@ -1,5 +1,6 @@
 /** `mdw run | seed | snapshot | test | build` */
 import { executeRun, type RunCommand } from '../run/runner.js';
+import { redact } from '../util/secrets.js';
 import type { ParsedArgs } from './args.js';
 import { load, selectionArgs } from './project.js';
 
@@ -13,7 +14,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     failFast: args.flags['fail-fast'] === true,
     storeFailures: args.flags['store-failures'] === true,
     viewReuse: args.flags['no-view-reuse'] !== true,
-    print: (line) => console.log(line),
+    print: (line) => console.log(redact(line)),
   });
   return outcome.exitCode;
 }

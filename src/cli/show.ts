@@ -26,7 +26,7 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
     }
   }
   const compiler = new Compiler(loaded);
-  const adapter = await createAdapter(loaded.target, loaded.project.root);
+  const adapter = await createAdapter(loaded.target, loaded.project.root, { reader: true });
   const connection = await adapter.connect();
   try {
     const runQuery = async (sql: string) => connection.query(sql);

@@ -8,6 +8,7 @@ import { identifierQuote } from '../adapters/registry.js';
 import type { ManifestNode, RefCall, TargetConfig } from '../manifest/types.js';
 import type { ContextValues } from '../template/types.js';
 import { ConfigError, TemplateError } from '../util/errors.js';
+import { refuseSecretEnv } from '../util/secrets.js';
 import { JinjaRelation, relationsFor } from './relation.js';
 import { isRecord } from './yaml.js';
 
@@ -116,6 +117,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
   const hasVar = (name: string): boolean => name in options.vars;
 
   const envVar = (name: string, fallback?: unknown): unknown => {
+    refuseSecretEnv(name);
     options.onEnvVar?.(name);
     const value = process.env[name];
     if (value !== undefined) return value;

@@ -5,6 +5,7 @@ import type { EngineDescriptor, ProfileValueKind } from '../adapters/engine.js';
 import { findEngine } from '../adapters/registry.js';
 import type { TargetConfig } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
+import { rememberSecrets } from '../util/secrets.js';
 import { didYouMean } from '../util/suggest.js';
 import { renderEnvVarString } from './env-render.js';
 import { isRecord, readYamlFile } from './yaml.js';
@@ -52,7 +53,7 @@ export function loadTarget(options: ProfileOptions): TargetConfig {
   }
   const targetName =
     options.target ??
-    (typeof profile.target === 'string' ? renderEnvVarString(profile.target, shownPath) : 'default');
+    (typeof profile.target === 'string' ? renderEnvVarString(profile.target, shownPath, true) : 'default');
   const output = outputs[targetName];
   if (!isRecord(output)) {
     throw new ConfigError(
@@ -60,7 +61,7 @@ export function loadTarget(options: ProfileOptions): TargetConfig {
         `available: ${Object.keys(outputs).join(', ') || 'none'}.`,
     );
   }
-  const rendered = renderDeep(output, (s) => renderEnvVarString(s, shownPath));
+  const rendered = renderDeep(output, (s) => renderEnvVarString(s, shownPath, true));
   if (typeof rendered.type !== 'string') {
     throw new ConfigError(
       `${shownPath}:${file.lineOf([options.profileName, 'outputs', targetName])}: target '${targetName}' has no 'type'.`,
@@ -75,6 +76,7 @@ export function loadTarget(options: ProfileOptions): TargetConfig {
     });
   }
   const threads = Number(rendered.threads ?? 1);
+  rememberSecrets(rendered);
   return {
     ...rendered,
     name: targetName,

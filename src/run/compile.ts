@@ -43,6 +43,11 @@ export class Compiler {
     }
   }
 
+  /** The project vars (--vars over dbt_project.yml). */
+  get vars(): Record<string, unknown> {
+    return this.loaded.vars;
+  }
+
   get targetDir(): string {
     return join(this.loaded.project.root, this.loaded.project.target_path);
   }

@@ -1,6 +1,7 @@
 /** Node results and target/run_results.json, shaped like dbt's. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redact } from '../util/secrets.js';
 import { MDW_VERSION } from '../version.js';
 
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
@@ -51,6 +52,8 @@ export function writeRunResults(
   results: NodeResult[],
   elapsedSeconds: number,
   args: Record<string, unknown>,
+  /** mdw's own top-level keys (e.g. the landing check), after dbt's */
+  extra: Record<string, unknown> = {},
 ): string {
   mkdirSync(targetDir, { recursive: true });
   const path = join(targetDir, 'run_results.json');
@@ -65,8 +68,9 @@ export function writeRunResults(
     results,
     elapsed_time: elapsedSeconds,
     args,
+    ...extra,
   };
-  writeFileSync(path, JSON.stringify(document, null, 2));
+  writeFileSync(path, redact(JSON.stringify(document, null, 2)));
   return path;
 }
 

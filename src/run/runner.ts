@@ -7,12 +7,15 @@ import { createAdapter } from '../adapters/index.js';
 import type { Adapter, Connection } from '../adapters/types.js';
 import { Graph } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
+import { quarantineLimits } from '../landing/limits.js';
+import { type LandingReport, quarantinedTotal, summaryLines } from '../landing/report.js';
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
 import type { LoadedProject } from '../project/loader.js';
 import { errorMessage } from '../util/errors.js';
 import { writeManifest } from './artifacts.js';
 import { Compiler } from './compile.js';
 import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt } from './hooks.js';
+import { InterruptNotice } from './interrupt.js';
 import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
 import { runScheduled } from './scheduler.js';
@@ -96,6 +99,9 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   if (grants) print(`${timestamp()}  ${grants}`);
   const builtSchemas = schemasBuilt(planned);
   const hookContext = { schemas: [...new Set(builtSchemas.map((s) => s.schema))] };
+  const landing: LandingReport[] = [];
+  const interrupt = new InterruptNotice();
+  const uninstall = interrupt.install(print);
   try {
     const startError = await runProjectHooks(
       'on-run-start',
@@ -103,7 +109,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       { compiler, adapter, context: hookContext, print, schemas: builtSchemas },
     );
     if (startError) throw new RunStartError(startError);
-    const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan);
+    const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan, landing);
     const parents = planParents(manifest, graph, new Set(plan), request.command === 'build');
     reuse =
       request.viewReuse === false ? ViewReuse.disabled() : ViewReuse.plan(manifest, graph, plan, adapter);
@@ -115,6 +121,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       run: async (id, worker) => {
         const node = manifest.nodes[id]!;
         const index = ++startedCount;
+        interrupt.start(id, node.resource_type === 'test' ? `test ${node.name}` : relationLabel(node));
         print(progressLine(index, plan.length, startDescription(node), 'RUN'));
         const connection = await connectionFor(worker);
         const result = await executeNode({
@@ -135,6 +142,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
           await reuse.release(id, connection);
         }
         results.set(id, result);
+        interrupt.finish(id);
         print(progressLine(index, plan.length, endDescription(node, result), endStatus(result)));
         return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
       },
@@ -158,6 +166,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     hookErrors.push(error.message);
     for (const id of plan) if (!results.has(id)) results.set(id, skippedResult(manifest.nodes[id]!));
   } finally {
+    uninstall();
     for (const connection of connections) await connection?.close().catch(() => undefined);
     await adapter.close();
   }
@@ -165,14 +174,22 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
 
   const ordered = plan.map((id) => results.get(id)!).filter(Boolean);
   const elapsedSeconds = (performance.now() - started) / 1000;
+  printLanding(print, landing);
   printSummary(print, manifest.nodes, ordered, elapsedSeconds);
-  writeRunResults(compiler.targetDir, loaded.invocationId, ordered, elapsedSeconds, {
-    which: request.command,
-    select: request.select ?? [],
-    exclude: request.exclude ?? [],
-    full_refresh: request.fullRefresh,
-    threads,
-  });
+  writeRunResults(
+    compiler.targetDir,
+    loaded.invocationId,
+    ordered,
+    elapsedSeconds,
+    {
+      which: request.command,
+      select: request.select ?? [],
+      exclude: request.exclude ?? [],
+      full_refresh: request.fullRefresh,
+      threads,
+    },
+    { landing: { quarantined: quarantinedTotal(landing), sources: landing } },
+  );
   writeManifest(compiler.targetDir, manifest);
   const failed = hookErrors.length > 0 || ordered.some((r) => r.status === 'error' || r.status === 'fail');
   return { results: ordered, exitCode: failed ? 1 : 0, elapsedSeconds };
@@ -199,6 +216,7 @@ async function prepareSources(
   connection: Connection,
   loaded: LoadedProject,
   plan: string[],
+  landing: LandingReport[],
 ): Promise<Map<string, string>> {
   const needed = new Set<string>();
   for (const id of plan) for (const parent of loaded.manifest.nodes[id]!.depends_on.nodes) needed.add(parent);
@@ -206,12 +224,25 @@ async function prepareSources(
   for (const source of Object.values(loaded.manifest.sources)) {
     if (!source.external?.location || !needed.has(source.unique_id)) continue;
     try {
-      await adapter.createExternalSource(connection, source, loaded.project.root);
+      const label = `${source.source_name}.${source.name}`;
+      const limits = quarantineLimits(label, source.external, loaded.vars);
+      const report = await adapter.createExternalSource(connection, source, loaded.project.root, limits);
+      if (report) landing.push(report);
     } catch (error) {
       errors.set(source.unique_id, errorMessage(error));
     }
   }
   return errors;
+}
+
+/** Quarantined landing lines, after the summary: they never pass unnoticed. */
+function printLanding(print: Print, landing: LandingReport[]): void {
+  const total = quarantinedTotal(landing);
+  if (total === 0) return;
+  print(
+    `${timestamp()}  Quarantined ${total.toLocaleString('en-US')} landing line${total === 1 ? '' : 's'} the CSV reader could not read:`,
+  );
+  for (const line of summaryLines(landing)) print(`${timestamp()}    ${line}`);
 }
 
 function upstreamSourceError(node: ManifestNode, errors: Map<string, string>): string | null {

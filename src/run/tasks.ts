@@ -1,6 +1,8 @@
 /** One node's work: compile, then build (model/seed/snapshot) or check (test); never throws. */
+
 import { relative } from 'node:path';
 import type { Adapter, Connection, Relation } from '../adapters/types.js';
+import { shrinkGuardFor } from '../guards/shrink.js';
 import type { ManifestNode } from '../manifest/types.js';
 import { planMaterialization } from '../materialize/plan.js';
 import type { QueryTable } from '../template/types.js';
@@ -99,6 +101,7 @@ async function build(task: NodeTask, sql: string, relation: Relation, result: No
             incremental: adapter.incremental,
             warn: (message) => process.stderr.write(`Warning: ${message}\n`),
           }),
+          shrinkGuard: shrinkGuardFor(node, task.compiler.vars),
         });
   await runNodeHooks('post_hook', node, task.compiler, connection);
   result.adapter_response = {

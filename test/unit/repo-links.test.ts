@@ -8,12 +8,6 @@ import { dirname, join, normalize, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../support/project.js';
 
-/**
- * Pages other branches are adding (linked from docs/index.md ahead of the merge). Once a file
- * exists it is checked like any other; after the merge this list should be empty.
- */
-const PAGES_WRITTEN_ELSEWHERE = new Set(['docs/architecture.md', 'docs/reliability.md', 'docs/lint.md']);
-
 /** Folders that hold generated or installed files, never the repository's own. */
 const NOT_OURS = new Set([
   '.git',
@@ -78,7 +72,7 @@ describe('repository links', () => {
         const path = normalize(join(dirname(file), decodeURIComponent(target.split('#')[0]!)));
         if (path.startsWith('..') || relative(REPO_ROOT, join(REPO_ROOT, path)).startsWith('..')) {
           broken.push(`${target} (outside the repository)`);
-        } else if (!existsSync(join(REPO_ROOT, path)) && !PAGES_WRITTEN_ELSEWHERE.has(path)) {
+        } else if (!existsSync(join(REPO_ROOT, path))) {
           broken.push(target);
         }
       }

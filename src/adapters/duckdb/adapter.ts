@@ -1,9 +1,14 @@
 /** The DuckDB adapter: one embedded instance per adapter, one connection per runner thread. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { QuarantineLimits } from '../../landing/limits.js';
+import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import { INCREMENTAL_STRATEGIES, type IncrementalRules } from '../../materialize/incremental.js';
 import { type MaterializationPlan, planMaterialization, type TableFormat } from '../../materialize/plan.js';
 import { ConfigError, ExecutionError } from '../../util/errors.js';
+import { redact } from '../../util/secrets.js';
 import type {
   Adapter,
   Capabilities,
@@ -22,6 +27,7 @@ import { createExternalSourceView } from './external-source.js';
 import { LocalLakehouse } from './iceberg/lakehouse.js';
 import { buildIcebergIncremental, buildIcebergSnapshot, buildIcebergTable } from './iceberg/materialize.js';
 import { LocalIcebergOperations } from './iceberg/operations.js';
+import { isLockError, lockHolder, openWaitingForLock } from './lock-wait.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildIncremental } from './materializations/incremental.js';
 import { loadSeed } from './materializations/seed.js';
@@ -36,6 +42,8 @@ import { DuckDbViewCopies } from './view-copies.js';
 export interface DuckDbAdapterOptions {
   /** where non-fatal notices go (default: stderr) */
   warn?: (message: string) => void;
+  /** read-only use (mdw show): when a build holds the database, read the published Iceberg tables */
+  reader?: boolean;
 }
 
 export async function createDuckDbAdapter(
@@ -47,11 +55,30 @@ export async function createDuckDbAdapter(
   const profile = resolveDuckDbProfile(target, projectRoot);
   for (const warning of profile.warnings) warn(warning);
   let instance: DuckDBInstance;
+  let detached = false;
   try {
-    instance = await DuckDBInstance.create(profile.path, profile.instanceOptions);
+    const open = () => DuckDBInstance.create(profile.path, profile.instanceOptions);
+    instance =
+      options.reader === true
+        ? await open()
+        : await openWaitingForLock(profile.path, open, (message) => process.stderr.write(`${message}\n`));
   } catch (error) {
-    const reason = conciseDuckDbMessage(error instanceof Error ? error.message : String(error));
-    throw new ConfigError(`Could not open DuckDB database ${profile.path}: ${reason}`);
+    if (options.reader === true && isLockError(error) && profile.icebergWarehouse) {
+      // A build holds the file: read the last published Iceberg snapshots without it.
+      warn(
+        `The warehouse database ${profile.path} is in use by ${lockHolder(error)}; reading the last published Iceberg tables from catalog.db.`,
+      );
+      instance = await DuckDBInstance.create(':memory:', profile.instanceOptions);
+      detached = true;
+    } else {
+      const reason = conciseDuckDbMessage(error instanceof Error ? error.message : String(error));
+      throw new ConfigError(`Could not open DuckDB database ${profile.path}: ${reason}`);
+    }
+  }
+  if (detached) {
+    const setup = await instance.connect();
+    await setup.run(`attach ':memory:' as ${DuckDbRelation.quote(profile.catalog)}`);
+    setup.closeSync();
   }
   if (target.database && target.database !== profile.catalog) {
     warn(
@@ -59,7 +86,15 @@ export async function createDuckDbAdapter(
     );
   }
   const resolved: TargetConfig = { ...target, database: profile.catalog, schema: target.schema || 'main' };
-  const adapter = new DuckDbAdapter(instance, resolved, profile, projectRoot, warn);
+  // Detached, the database file and its scratch files belong to the build: never touch them.
+  const own = detached
+    ? {
+        ...profile,
+        path: ':memory:',
+        setStatements: [...profile.setStatements, `use ${DuckDbRelation.quote(profile.catalog)}`],
+      }
+    : profile;
+  const adapter = new DuckDbAdapter(instance, resolved, own, projectRoot, warn);
   // Fail early (and clearly) on bad `settings` rather than in the first model; and let the
   // views over Iceberg tables catch up with commits made since (other writers, rollbacks).
   const probe = await adapter.connect();
@@ -127,7 +162,9 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
       } catch (error) {
         await conn.close();
         throw new ConfigError(
-          `Profile ${this.target.profile_name}: invalid DuckDB setting (${statement}): ${(error as Error).message}`,
+          redact(
+            `Profile ${this.target.profile_name}: invalid DuckDB setting (${statement}): ${(error as Error).message}`,
+          ),
         );
       }
     }
@@ -160,8 +197,22 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
     return listColumns(conn, relation);
   }
 
-  createExternalSource(conn: DuckDbConnection, source: SourceDefinition, projectRoot: string): Promise<void> {
-    return createExternalSourceView(conn, this.context, source, projectRoot, this.target.database);
+  createExternalSource(
+    conn: DuckDbConnection,
+    source: SourceDefinition,
+    projectRoot: string,
+    limits: QuarantineLimits = { maxRows: null, maxPercent: null },
+  ): Promise<LandingReport | null> {
+    const landing = {
+      scratchDir:
+        this.profile.path === ':memory:'
+          ? join(tmpdir(), `mdw-landing-${process.pid}`)
+          : `${this.profile.path}.landing`,
+      database: this.target.database,
+      quarantineSchema: `${this.target.schema}_dqm`,
+      limits,
+    };
+    return createExternalSourceView(conn, this.context, source, projectRoot, this.target.database, landing);
   }
 
   async materialize(conn: DuckDbConnection, request: MaterializeRequest): Promise<MaterializeResult> {
@@ -220,6 +271,7 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
           request.relation,
           request.sql,
           request.node.config,
+          request.shrinkGuard,
         );
     }
   }

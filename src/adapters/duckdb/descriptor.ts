@@ -25,6 +25,6 @@ export const duckdb: EngineDescriptor = {
   macrosDir: 'src/adapters/duckdb/macros',
   async load() {
     const { createDuckDbAdapter } = await import('./adapter.js');
-    return (target, projectRoot) => createDuckDbAdapter(target, projectRoot);
+    return (target, projectRoot, options) => createDuckDbAdapter(target, projectRoot, options);
   },
 };

@@ -25,7 +25,14 @@ export function conciseDuckDbMessage(raw: string): string {
 export function wrapDuckDbError(error: unknown): ExecutionError {
   if (error instanceof ExecutionError) return error;
   const raw = errorMessage(error);
-  return new DuckDbError(conciseDuckDbMessage(raw), raw);
+  return new DuckDbError(conciseDuckDbMessage(raw) + memoryHint(raw), raw);
+}
+
+/** DuckDB ran out of its memory limit: say which setting raises it. */
+function memoryHint(raw: string): string {
+  return /out of memory|memory_limit/i.test(raw)
+    ? ' (DuckDB hit its memory limit: raise it with MDW_DUCKDB_MEMORY_LIMIT, e.g. MDW_DUCKDB_MEMORY_LIMIT=8GB, or `settings: {memory_limit: ...}` in profiles.yml)'
+    : '';
 }
 
 /** The engine's full message of an error raised by a DuckDB call (for parsing details). */

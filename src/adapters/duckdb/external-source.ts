@@ -8,10 +8,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { checkSourceHeaders } from '../../csv/source-header.js';
+import type { LandingReport } from '../../landing/report.js';
 import type { SourceDefinition } from '../../manifest/types.js';
 import { ExecutionError } from '../../util/errors.js';
-import { sqlString } from '../sql-helpers.js';
+import { quoteIdentifier, sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';
+import { checkLanding, type LandingSettings } from './landing-check.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildView } from './materializations/view.js';
 import { DuckDbRelation } from './relation.js';
@@ -30,7 +32,8 @@ export async function createExternalSourceView(
   source: SourceDefinition,
   projectRoot: string,
   defaultDatabase: string,
-): Promise<void> {
+  landing: LandingSettings | null = null,
+): Promise<LandingReport | null> {
   const label = `${source.source_name}.${source.name}`;
   const configured = source.external?.location;
   if (typeof configured !== 'string' || configured.trim() === '') {
@@ -48,19 +51,22 @@ export async function createExternalSourceView(
     'view',
   );
   // dbt-duckdb also accepts a whole reader call, e.g. read_csv('x.csv', delim='|'): use it as is.
-  const body = /^[A-Za-z_][A-Za-z0-9_]*\s*\(.*\)$/s.test(location)
-    ? location
-    : await readerCall(conn, source, label, location, projectRoot);
-  await buildView(conn, ctx, relation, `select * from ${body}`);
+  const reader = /^[A-Za-z_][A-Za-z0-9_]*\s*\(.*\)$/s.test(location)
+    ? { call: location, report: null }
+    : await readerCall(conn, ctx, source, label, location, projectRoot, landing);
+  await buildView(conn, ctx, relation, `select * from ${reader.call}`);
+  return reader.report;
 }
 
 async function readerCall(
   conn: Connection,
+  ctx: BuildContext,
   source: SourceDefinition,
   label: string,
   location: string,
   projectRoot: string,
-): Promise<string> {
+  landing: LandingSettings | null,
+): Promise<{ call: string; report: LandingReport | null }> {
   const isUrl = URL_LIKE.test(location);
   let path = isUrl || isAbsolute(location) ? location : resolve(projectRoot, location);
   const format = formatOf(source, path);
@@ -90,8 +96,34 @@ async function readerCall(
     const delimiter = String(source.external?.options?.delim ?? source.external?.options?.sep ?? ',');
     checkSourceHeaders(source, files, delimiter, projectRoot);
   }
-  const args = [sqlString(path), ...[...options].map(([name, value]) => `${name} = ${value}`)];
-  return `${READERS[format]}(${args.join(', ')})`;
+  // CSV landing files are counted and damaged lines quarantined (see landing-check.ts).
+  const checked =
+    format === 'csv' && files.length > 0 && landing
+      ? await checkLanding(
+          conn,
+          ctx,
+          { label, files, path, options, rawOptions: source.external?.options ?? {}, projectRoot },
+          landing,
+        )
+      : null;
+  if (checked && checked.pathSql === null)
+    return { call: emptyRelation(source, label), report: checked.report };
+  const args = [
+    checked?.pathSql ?? sqlString(path),
+    ...[...options].map(([name, value]) => `${name} = ${value}`),
+  ];
+  return { call: `${READERS[format]}(${args.join(', ')})`, report: checked?.report ?? null };
+}
+
+/** Every landing file is empty (0 bytes): no rows, the declared columns as text. */
+function emptyRelation(source: SourceDefinition, label: string): string {
+  const columns = Object.keys(source.columns);
+  if (columns.length === 0) {
+    throw new ExecutionError(
+      `Source ${label}: every landing file is empty (0 bytes, not even a header line) and the source declares no columns.`,
+    );
+  }
+  return `(select ${columns.map((name) => `cast(null as varchar) as ${quoteIdentifier(name)}`).join(', ')} where false)`;
 }
 
 function formatOf(source: SourceDefinition, path: string): Format {

@@ -4,6 +4,7 @@
  * and the build plan comes from shared code (src/materialize) like on every engine.
  */
 import { join } from 'node:path';
+import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import type { IncrementalRules } from '../../materialize/incremental.js';
 import { planMaterialization } from '../../materialize/plan.js';
@@ -105,12 +106,18 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
     return listColumns(conn, relation);
   }
 
-  createExternalSource(conn: TrinoConnection, source: SourceDefinition, projectRoot: string): Promise<void> {
-    return createExternalSource(conn, this.schemas, source, projectRoot, {
+  /** No landing report yet: the independent line count and quarantine run on the local target only. */
+  async createExternalSource(
+    conn: TrinoConnection,
+    source: SourceDefinition,
+    projectRoot: string,
+  ): Promise<LandingReport | null> {
+    await createExternalSource(conn, this.schemas, source, projectRoot, {
       hiveCatalog: this.profile.hiveCatalog,
       targetCatalog: this.target.database,
       linkRoot: join(projectRoot, 'target', 'trino-sources'),
     });
+    return null;
   }
 
   async materialize(conn: TrinoConnection, request: MaterializeRequest): Promise<MaterializeResult> {

@@ -9,6 +9,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { ExecutionError } from '../../util/errors.js';
+import { catalogError } from '../catalog-errors.js';
+import { checkTableName } from '../table-names.js';
 import { writeFileDurably } from './avro.js';
 import {
   newTableMetadata,
@@ -74,14 +76,17 @@ export class IcebergCatalog {
     this.name = options.name ?? 'mdw';
     this.commitRetries = options.commitRetries ?? 5;
     this.beforeSwap = options.beforeSwap;
-    mkdirSync(this.warehouseDir, { recursive: true });
-    this.db = new Database(join(this.warehouseDir, 'catalog.db'), {
-      timeout: options.busyTimeoutMs ?? 30_000,
-    });
-    this.db.exec(TABLES_DDL);
-    this.db.exec(NAMESPACES_DDL);
-    const columns = this.db.prepare('PRAGMA table_info(iceberg_tables)').all() as { name: string }[];
-    this.typed = columns.some((c) => c.name === 'iceberg_type');
+    const path = join(this.warehouseDir, 'catalog.db');
+    try {
+      mkdirSync(this.warehouseDir, { recursive: true });
+      this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 30_000 });
+      this.db.exec(TABLES_DDL);
+      this.db.exec(NAMESPACES_DDL);
+      const columns = this.db.prepare('PRAGMA table_info(iceberg_tables)').all() as { name: string }[];
+      this.typed = columns.some((c) => c.name === 'iceberg_type');
+    } catch (error) {
+      throw catalogError(path, error);
+    }
   }
 
   close(): void {
@@ -152,6 +157,7 @@ export class IcebergCatalog {
       location?: string;
     } = {},
   ): IcebergTable {
+    checkTableName(this.warehouseDir, namespace, name);
     if (this.tableExists(namespace, name)) {
       throw new ExecutionError(`Iceberg table ${namespace}.${name} already exists in catalog ${this.name}.`);
     }

@@ -1,5 +1,6 @@
 /** Sources: each table of a source in a properties file becomes a source definition. */
 import { ConfigError } from '../../util/errors.js';
+import { refuseSecretEnv } from '../../util/secrets.js';
 import { configFromTree } from '../config.js';
 import { folderParts, type ParseState } from './state.js';
 
@@ -80,6 +81,7 @@ function renderYamlValue<T>(state: ParseState, value: T, file: string): T {
     if (!value.includes('{{') && !value.includes('{%')) return value;
     const context = {
       env_var: (name: string, fallback?: unknown) => {
+        refuseSecretEnv(name);
         state.cache.noteEnv(name);
         const found = process.env[name] ?? fallback;
         if (found === undefined)

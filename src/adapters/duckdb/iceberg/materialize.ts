@@ -8,6 +8,9 @@
  * and a key scan, or by partition value) are read into a working table, the same strategy
  * SQL as for DuckDB tables runs on it, and the rewritten files replace them in one commit.
  */
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NO_SHRINK_GUARD, type ShrinkGuard, shrinkRefusal } from '../../../guards/shrink.js';
 import {
   type IcebergTable,
   type LiveDataFile,
@@ -19,6 +22,7 @@ import type { Strategy } from '../../../materialize/incremental.js';
 import type { MaterializationPlan } from '../../../materialize/plan.js';
 import { planSchemaChange } from '../../../materialize/schema-change.js';
 import type { SnapshotPlan } from '../../../materialize/snapshot.js';
+import { ExecutionError } from '../../../util/errors.js';
 import { asSubquery, quoteIdentifier } from '../../sql-helpers.js';
 import type { MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
 import { listColumns } from '../catalog.js';
@@ -38,6 +42,7 @@ import {
   transformRequests,
 } from './partitioned-table.js';
 import { needsTransformWriter, writePartitionedFiles } from './partitioned-write.js';
+import { readFilesSql } from './scan.js';
 import { schemaForSelect, writeDataFiles } from './write-data.js';
 
 function totalRows(files: readonly { recordCount: number | bigint }[]): number {
@@ -52,8 +57,9 @@ export async function buildIcebergTable(
   relation: Relation,
   selectSql: string,
   config: Record<string, unknown> = {},
+  guard: ShrinkGuard = NO_SHRINK_GUARD,
 ): Promise<MaterializeResult> {
-  const rows = await replaceIcebergTable(conn, ctx, lake, relation, selectSql, config);
+  const rows = await replaceIcebergTable(conn, ctx, lake, relation, selectSql, config, guard);
   return { rowsAffected: rows, message: `CREATE TABLE (${plural(rows, 'row')})` };
 }
 
@@ -64,6 +70,7 @@ async function replaceIcebergTable(
   relation: Relation,
   selectSql: string,
   config: Record<string, unknown> = {},
+  guard: ShrinkGuard = NO_SHRINK_GUARD,
 ): Promise<number> {
   const raw = conn.duckdb;
   let table = lake.find(relation);
@@ -78,11 +85,27 @@ async function replaceIcebergTable(
       selectSql,
       schema,
       requests ?? legacyRequests(schema),
+      guard,
     );
   }
   const partitioned = schema.fields.some((field) => field.name === PARTITION_COLUMN);
   table ??= lake.catalog.createTable(relation.schema, relation.identifier, schema, { partitioned });
   const files = await writeDataFiles(raw, { selectSql, schema, partitioned, dataDir: table.dataDir() });
+  const current = table.dataFiles();
+  const discard = () => {
+    for (const file of files) rmSync(fileURLToPath(file.filePath), { force: true });
+  };
+  const refusal = shrinkRefusal(relation.identifier, totalRows(current), totalRows(files), guard);
+  if (refusal) {
+    discard();
+    throw new ExecutionError(refusal);
+  }
+  // The same rows as the current snapshot: no commit, so a build without new data adds none.
+  if (await sameRows(conn, table, current, files, schema)) {
+    discard();
+    await lake.expose(conn, ctx, relation, table);
+    return totalRows(files);
+  }
   await table.replace({ schema, addFiles: files, partitioned });
   await lake.expose(conn, ctx, relation, table);
   return totalRows(files);
@@ -97,7 +120,8 @@ export async function buildIcebergIncremental(
 ): Promise<MaterializeResult> {
   const { node, relation, sql } = request;
   const table = lake.find(relation);
-  if (!table || plan.fullRefresh) return buildIcebergTable(conn, ctx, lake, relation, sql, node.config);
+  if (!table || plan.fullRefresh)
+    return buildIcebergTable(conn, ctx, lake, relation, sql, node.config, request.shrinkGuard);
 
   const { strategy } = plan.incremental;
   const staged = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_new`, 'table');
@@ -127,6 +151,10 @@ export async function buildIcebergIncremental(
     });
     const workingSql = `select * from ${working.render()}`;
     const nextSchema = await schemaForSelect(raw, workingSql, schema);
+    // No new rows and no new columns: nothing to commit, so no empty snapshot.
+    if (written === 0 && (await isEmpty(conn, staged)) && sameFields(nextSchema, schema)) {
+      return { rowsAffected: 0, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} 0` };
+    }
     const files = needsTransformWriter(table.spec(), nextSchema)
       ? await writePartitionedFiles(raw, {
           selectSql: workingSql,
@@ -148,6 +176,42 @@ export async function buildIcebergIncremental(
     await conn.query(`drop table if exists ${staged.render()}`).catch(() => {});
     await conn.query(`drop table if exists ${working.render()}`).catch(() => {});
   }
+}
+
+/** Same schema, row count and an order-independent checksum of every row. */
+async function sameRows(
+  conn: DuckDbConnection,
+  table: IcebergTable,
+  current: readonly LiveDataFile[],
+  files: readonly { filePath: string; recordCount: number | bigint }[],
+  schema: Schema,
+): Promise<boolean> {
+  if (current.length === 0 || !sameFields(table.schema(), schema)) return false;
+  if (totalRows(current) !== totalRows(files)) return false;
+  const checksum = async (rowsSql: string) => {
+    const result = await conn.query(
+      `select coalesce(sum(hash(t::varchar)::hugeint), 0)::varchar from (${rowsSql}) as t`,
+    );
+    return String(result.rows[0]?.[0]);
+  };
+  // the live rows apply other engines' row-level deletes; the new files have none
+  const before = await checksum(readLiveFilesSql(table, current, schema));
+  const after = await checksum(
+    readFilesSql(
+      files.map((file) => fileURLToPath(file.filePath)),
+      schema,
+    ),
+  );
+  return before === after;
+}
+
+async function isEmpty(conn: DuckDbConnection, relation: Relation): Promise<boolean> {
+  const result = await conn.query(`select count(*) from (select 1 from ${relation.render()} limit 1)`);
+  return Number(result.rows[0]?.[0]) === 0;
+}
+
+function sameFields(a: Schema, b: Schema): boolean {
+  return JSON.stringify(a.fields) === JSON.stringify(b.fields);
 }
 
 /**

@@ -233,7 +233,16 @@ function snapshotOf(table: IcebergTable, snapshotId?: string): bigint | undefine
 
 /** A snapshot id must belong to some table of the warehouse (else it is a typo). */
 function checkSnapshotExists(tables: IcebergTable[], asOf: AsOf): void {
-  if (!('snapshotId' in asOf)) return;
+  if ('timestampMs' in asOf) {
+    const first = Math.min(...tables.flatMap((t) => t.snapshots().map((s) => Number(s['timestamp-ms']))));
+    if (Number.isFinite(first) && asOf.timestampMs < first) {
+      throw new ExecutionError(
+        `--as-of ${new Date(asOf.timestampMs).toISOString()} is before the first Iceberg snapshot of this warehouse ` +
+          `(${new Date(first).toISOString()}); use a later time, or a snapshot id from \`mdw iceberg history\`.`,
+      );
+    }
+    return;
+  }
   const wanted = BigInt(asOf.snapshotId);
   if (!tables.some((t) => t.snapshots().some((s) => s['snapshot-id'] === wanted))) {
     throw new ExecutionError(`No Iceberg table of this warehouse has a snapshot ${asOf.snapshotId}.`);

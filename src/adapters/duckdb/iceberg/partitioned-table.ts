@@ -3,7 +3,10 @@
  * choosing the spec from the model's config, full writes under that spec, and the files an
  * insert_overwrite replaces (those whose partition tuple the new rows have).
  */
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { NO_SHRINK_GUARD, type ShrinkGuard, shrinkRefusal } from '../../../guards/shrink.js';
 import {
   type IcebergTable,
   type LiveDataFile,
@@ -17,6 +20,7 @@ import {
   type PartitionRequest,
   parsePartitionBy,
 } from '../../../lakehouse/iceberg/transforms.js';
+import { ExecutionError } from '../../../util/errors.js';
 import type { Connection, Relation } from '../../types.js';
 import type { DuckDbConnection } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
@@ -71,6 +75,7 @@ export async function replaceWithTransforms(
   selectSql: string,
   schema: Schema,
   requests: readonly PartitionRequest[],
+  guard: ShrinkGuard = NO_SHRINK_GUARD,
 ): Promise<number> {
   const raw = (conn as DuckDbConnection).duckdb;
   const table =
@@ -78,6 +83,13 @@ export async function replaceWithTransforms(
     lake.catalog.createTable(relation.schema, relation.identifier, schema, { partitionBy: requests });
   const spec = specForWrite(table, schema, requests);
   const files = await writePartitionedFiles(raw, { selectSql, schema, spec, dataDir: table.dataDir() });
+  const rows = (list: readonly { recordCount: number | bigint }[]) =>
+    list.reduce((sum, file) => sum + Number(file.recordCount), 0);
+  const refusal = shrinkRefusal(relation.identifier, rows(table.dataFiles()), rows(files), guard);
+  if (refusal) {
+    for (const file of files) rmSync(fileURLToPath(file.filePath), { force: true });
+    throw new ExecutionError(refusal);
+  }
   await table.replace({ schema, addFiles: files, partitionBy: requests });
   await lake.expose(conn, ctx, relation, table);
   return files.reduce((sum, file) => sum + Number(file.recordCount), 0);

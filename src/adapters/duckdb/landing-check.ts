@@ -1,0 +1,200 @@
+/**
+ * The landing check of a CSV source on DuckDB: every file is scanned independently
+ * (src/landing/scan.ts); damaged records go to the quarantine table and DuckDB reads a copy
+ * of the file without them; then DuckDB's row count per file plus the quarantined lines
+ * must equal the independent count, else the build stops naming the file.
+ */
+import { rmSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { limitExceeded, type QuarantineLimits } from '../../landing/limits.js';
+import type { LandingFileReport, LandingReport } from '../../landing/report.js';
+import { writeCopyWithout } from '../../landing/sanitize.js';
+import { DEFAULT_MAX_RECORD_BYTES, type FileScan, scanCsvFile } from '../../landing/scan.js';
+import { ExecutionError } from '../../util/errors.js';
+import { quoteIdentifier, sqlString } from '../sql-helpers.js';
+import type { Connection } from '../types.js';
+import type { BuildContext } from './materializations/context.js';
+
+export interface LandingSettings {
+  /** folder for the copies of damaged files (one subfolder per source) */
+  scratchDir: string;
+  database: string;
+  /** the data-quality schema holding the quarantine table */
+  quarantineSchema: string;
+  limits: QuarantineLimits;
+}
+
+export interface LandingRequest {
+  label: string;
+  files: string[];
+  /** the reader's first argument as written (a file or glob) */
+  path: string;
+  /** the reader's other arguments, `name = value` */
+  options: Map<string, string>;
+  rawOptions: Record<string, unknown>;
+  projectRoot: string;
+}
+
+export interface LandingOutcome {
+  /** the first argument the reader must use (the original path, or a list with copies); null when every file is empty */
+  pathSql: string | null;
+  report: LandingReport;
+}
+
+/** Copies of damaged files keep the path below the first glob folder (hive `key=value/` folders). */
+function copyPath(settings: LandingSettings, label: string, path: string, file: string): string {
+  const segments = path.split(sep);
+  const firstGlob = segments.findIndex((segment) => /[*?[{]/.test(segment));
+  const base = firstGlob === -1 ? segments.slice(0, -1).join(sep) : segments.slice(0, firstGlob).join(sep);
+  const below = relative(base, file);
+  const safe = !below.startsWith('..') && !isAbsolute(below) ? below : file.replace(/[\\/:]/g, '_');
+  return join(settings.scratchDir, label.replace(/[^A-Za-z0-9_.-]/g, '_'), safe);
+}
+
+export async function checkLanding(
+  conn: Connection,
+  ctx: BuildContext,
+  request: LandingRequest,
+  settings: LandingSettings,
+): Promise<LandingOutcome> {
+  const { label, files, rawOptions } = request;
+  const scans = files.map((file) =>
+    scanCsvFile(file, {
+      delimiter: stringOption(rawOptions.delim ?? rawOptions.sep),
+      quote: stringOption(rawOptions.quote),
+      escape: stringOption(rawOptions.escape),
+      maxRecordBytes: Number(rawOptions.max_line_size ?? DEFAULT_MAX_RECORD_BYTES),
+    }),
+  );
+  rmSync(join(settings.scratchDir, label.replace(/[^A-Za-z0-9_.-]/g, '_')), { recursive: true, force: true });
+  const readFrom = new Map<string, string>();
+  for (const scan of scans) {
+    if (scan.damaged.length === 0) continue;
+    const copy = copyPath(settings, label, request.path, scan.file);
+    writeCopyWithout(scan.file, copy, scan.damaged);
+    readFrom.set(copy, scan.file);
+  }
+  // A 0-byte file has no header and no rows: DuckDB cannot read it, so it is left out.
+  const readable = scans.filter((scan) => scan.bytes > 0);
+  for (const scan of scans) {
+    if (scan.bytes === 0)
+      ctx.warn(
+        `${shown(scan.file, request.projectRoot)} is empty (0 bytes): it adds no rows to source ${label}.`,
+      );
+  }
+  const pathSql =
+    readable.length === 0
+      ? null
+      : readFrom.size === 0 && readable.length === scans.length
+        ? sqlString(request.path)
+        : `[${readable.map((scan) => sqlString(scan.damaged.length === 0 ? scan.file : copyPath(settings, label, request.path, scan.file))).join(', ')}]`;
+  const rowsRead =
+    pathSql === null
+      ? new Map<string, number>()
+      : await countRowsPerFile(conn, pathSql, request.options, readFrom);
+  const shownFile = (file: string) => shown(file, request.projectRoot);
+  const relation = `${settings.quarantineSchema}.${settings.quarantineSchema}_quarantine`;
+  const reports: LandingFileReport[] = scans.map((scan) =>
+    fileReport(scan, rowsRead.get(scan.file) ?? 0, shownFile),
+  );
+  await writeQuarantine(conn, ctx, settings, label, scans, shownFile);
+  const report: LandingReport = {
+    source: label,
+    quarantine_relation: scans.some((scan) => scan.damaged.length > 0) ? relation : null,
+    files: reports,
+  };
+  for (const file of reports) {
+    if (file.rows_read + file.quarantined !== file.data_lines) {
+      throw new ExecutionError(
+        `${file.file}: the CSV reader returned ${count(file.rows_read)} rows and ${count(file.quarantined)} lines were quarantined, ` +
+          `but the file has ${count(file.data_lines)} data lines; the build stops so that no line is lost silently (source ${label}).`,
+      );
+    }
+    const exceeded = limitExceeded(file.file, file.quarantined, file.data_lines, settings.limits);
+    if (exceeded) throw new ExecutionError(`${exceeded} of source ${label}; see ${relation}.`);
+  }
+  return { pathSql, report };
+}
+
+function fileReport(
+  scan: FileScan,
+  rowsRead: number,
+  shownFile: (file: string) => string,
+): LandingFileReport {
+  const reasons: LandingFileReport['reasons'] = {};
+  for (const record of scan.damaged) reasons[record.reason] = (reasons[record.reason] ?? 0) + 1;
+  return {
+    file: shownFile(scan.file),
+    data_lines: scan.dataRecords,
+    rows_read: rowsRead,
+    quarantined: scan.damaged.length,
+    reasons,
+  };
+}
+
+async function countRowsPerFile(
+  conn: Connection,
+  pathSql: string,
+  options: Map<string, string>,
+  readFrom: Map<string, string>,
+): Promise<Map<string, number>> {
+  const args = [pathSql, ...[...options].map(([name, value]) => `${name} = ${value}`), 'filename = true'];
+  const result = await conn.query(
+    `select filename, count(*)::bigint from read_csv(${args.join(', ')}) group by filename`,
+  );
+  const counts = new Map<string, number>();
+  for (const [name, rows] of result.rows) {
+    const file = readFrom.get(String(name)) ?? String(name);
+    counts.set(file, (counts.get(file) ?? 0) + Number(rows));
+  }
+  return counts;
+}
+
+const QUARANTINE_COLUMNS =
+  'source varchar, file varchar, line bigint, reason varchar, raw_text varchar, loaded_at timestamp with time zone';
+const INSERT_BATCH = 500;
+
+/** Replaces the source's rows of the quarantine table (created when first needed). */
+async function writeQuarantine(
+  conn: Connection,
+  ctx: BuildContext,
+  settings: LandingSettings,
+  label: string,
+  scans: FileScan[],
+  shownFile: (file: string) => string,
+): Promise<void> {
+  const damaged = scans.some((scan) => scan.damaged.length > 0);
+  const table = `${quoteIdentifier(settings.database)}.${quoteIdentifier(settings.quarantineSchema)}.${quoteIdentifier(`${settings.quarantineSchema}_quarantine`)}`;
+  if (!damaged) {
+    const exists = await conn.query(
+      `select 1 from duckdb_tables() where database_name = ${sqlString(settings.database)} and schema_name = ${sqlString(settings.quarantineSchema)} and table_name = ${sqlString(`${settings.quarantineSchema}_quarantine`)}`,
+    );
+    if (exists.rows.length > 0) await conn.query(`delete from ${table} where source = ${sqlString(label)}`);
+    return;
+  }
+  await ctx.schemas.ensure(conn, settings.database, settings.quarantineSchema);
+  await conn.query(`create table if not exists ${table} (${QUARANTINE_COLUMNS})`);
+  await conn.query(`delete from ${table} where source = ${sqlString(label)}`);
+  const rows = scans.flatMap((scan) =>
+    scan.damaged.map(
+      (record) =>
+        `(${sqlString(label)}, ${sqlString(shownFile(scan.file))}, ${record.line}, ${sqlString(record.reason)}, ${sqlString(record.raw)}, current_timestamp)`,
+    ),
+  );
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    await conn.query(`insert into ${table} values ${rows.slice(i, i + INSERT_BATCH).join(', ')}`);
+  }
+}
+
+function stringOption(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function shown(path: string, projectRoot: string): string {
+  const rel = relative(projectRoot, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
