@@ -51,8 +51,16 @@ describe('npm pack, then install the tarball into an empty folder', { timeout: 1
       files.some((f) => f.startsWith('include/')),
       'include/ is not packed',
     );
+    // each engine's dispatched macros live beside its adapter code (src/adapters/<engine>/macros)
+    assert.ok(
+      files.includes('src/adapters/duckdb/macros/datetime.sql'),
+      "the duckdb engine's macros are not packed",
+    );
     const unwanted = files.filter(
-      (f) => /^(src|test|bench|node_modules|dist\/test|dbt\/target)\//.test(f) || f.endsWith('.map'),
+      (f) =>
+        (/^(src|test|bench|node_modules|dist\/test|dbt\/target)\//.test(f) &&
+          !/^src\/adapters\/[^/]+\/macros\/[^/]+\.sql$/.test(f)) ||
+        f.endsWith('.map'),
     );
     assert.deepEqual(unwanted, []);
   });

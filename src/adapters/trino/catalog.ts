@@ -30,13 +30,34 @@ export async function listColumns(conn: Connection, relation: Relation): Promise
 
 /** Creates each schema once per adapter (CREATE SCHEMA IF NOT EXISTS is a metadata round trip). */
 export class SchemaRegistry {
-  private readonly known = new Set<string>();
+  /** one creation per schema: threads building into the same schema wait for the same promise */
+  private readonly pending = new Map<string, Promise<void>>();
 
-  async ensure(conn: Connection, database: string, schema: string): Promise<void> {
+  ensure(conn: Connection, database: string, schema: string): Promise<void> {
     const key = `${database}.${schema}`.toLowerCase();
-    if (this.known.has(key)) return;
-    await conn.query(`create schema if not exists ${quoteIdentifier(database)}.${quoteIdentifier(schema)}`);
-    this.known.add(key);
+    let created = this.pending.get(key);
+    if (!created) {
+      created = createSchema(conn, database, schema);
+      this.pending.set(key, created);
+      created.catch(() => this.pending.delete(key));
+    }
+    return created;
+  }
+}
+
+/**
+ * `create schema if not exists` is not atomic in Iceberg catalogs (two writers can both see it
+ * missing): when the create fails but the schema is there afterwards, another writer made it.
+ */
+async function createSchema(conn: Connection, database: string, schema: string): Promise<void> {
+  const name = `${quoteIdentifier(database)}.${quoteIdentifier(schema)}`;
+  try {
+    await conn.query(`create schema if not exists ${name}`);
+  } catch (error) {
+    const found = await conn.query(
+      `select 1 from ${quoteIdentifier(database)}.information_schema.schemata where schema_name = ${sqlString(schema.toLowerCase())}`,
+    );
+    if (found.rows.length === 0) throw error;
   }
 }
 

@@ -5,7 +5,7 @@
  * a link to it; `key=value/` folders become partition columns, registered before each build.
  * Trino's local file system reads rows only from `local://` locations.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { checkSourceHeaders, readHeader } from '../../csv/source-header.js';
 import type { SourceDefinition } from '../../manifest/types.js';
@@ -84,7 +84,7 @@ export async function createExternalSource(
   if (view.database !== hive.database) await buildView(conn, schemas, view, `select * from ${hive.render()}`);
 }
 
-/** The folder the Hive table reads: the location's folder, or a folder linking one file. */
+/** The folder the Hive table reads: the location's folder, or a folder holding one file's link or copy. */
 function tableFolder(path: string, label: string, source: SourceDefinition, linkRoot: string): string {
   const segments = path.split(sep);
   const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
@@ -100,7 +100,14 @@ function tableFolder(path: string, label: string, source: SourceDefinition, link
   const own = join(linkRoot, source.schema, source.identifier);
   rmSync(own, { recursive: true, force: true });
   mkdirSync(own, { recursive: true });
-  symlinkSync(path, join(own, basename(path)));
+  // Trino's local file system lists a symbolic link as no file (0 rows, no error): hard-link the
+  // file, or copy it when the landing folder is on another file system.
+  const target = join(own, basename(path));
+  try {
+    linkSync(path, target);
+  } catch {
+    copyFileSync(path, target);
+  }
   return own;
 }
 
