@@ -12,11 +12,7 @@ import { REPO_ROOT } from '../support/project.js';
  * Pages other branches are adding (linked from docs/index.md ahead of the merge). Once a file
  * exists it is checked like any other; after the merge this list should be empty.
  */
-const PAGES_WRITTEN_ELSEWHERE = new Set([
-  'docs/architecture.md',
-  'docs/reliability.md',
-  'docs/lint.md',
-]);
+const PAGES_WRITTEN_ELSEWHERE = new Set(['docs/architecture.md', 'docs/reliability.md', 'docs/lint.md']);
 
 /** Folders that hold generated or installed files, never the repository's own. */
 const NOT_OURS = new Set([
