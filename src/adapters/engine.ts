@@ -36,6 +36,12 @@ export interface EngineDescriptor {
   quoteIdentifier(name: string): string;
   /** the database name when the profile sets none (DuckDB: the file's stem) */
   defaultDatabase(output: Readonly<Record<string, unknown>>): string;
+  /**
+   * The database (catalog) a model or source that declares `database` lives in on this target;
+   * lets a project written for another engine (Athena's `awsdatacatalog`) run unchanged.
+   * Absent: the declared name is used as is.
+   */
+  catalogFor?(target: TargetConfig, database: string): string;
   /** model config keys this engine understands (beyond dbt's own) */
   readonly configKeys: readonly string[];
   /** its `<type>__x` macros, relative to the package root; engines named in macrosOf load theirs too */

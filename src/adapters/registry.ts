@@ -2,6 +2,7 @@
  * The only place that lists engines. Adding an engine: a folder under src/adapters/ with a
  * descriptor.ts (and macros/), plus one line here.
  */
+import type { TargetConfig } from '../manifest/types.js';
 import { athena } from './athena/descriptor.js';
 import { duckdb } from './duckdb/descriptor.js';
 import type { EngineDescriptor } from './engine.js';
@@ -18,6 +19,11 @@ export function engineTypes(): string[] {
 export function findEngine(type: string): EngineDescriptor | undefined {
   const wanted = type.toLowerCase();
   return ENGINES.find((engine) => engine.type === wanted);
+}
+
+/** The catalog a declared database resolves to on the target (see EngineDescriptor.catalogFor). */
+export function resolveCatalog(target: TargetConfig, database: string): string {
+  return findEngine(target.type)?.catalogFor?.(target, database) ?? database;
 }
 
 /** The target engine's identifier quoting (ANSI double quotes for a type mdw does not know). */

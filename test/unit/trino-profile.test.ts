@@ -53,6 +53,7 @@ describe('dbt-trino profiles', () => {
       timeZone: 'UTC',
       retries: 2,
       hiveCatalog: 'hive',
+      catalogMap: {},
     });
     assert.equal(clientOptions(profile).retry?.retries, 2);
   });

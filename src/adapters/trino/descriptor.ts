@@ -1,6 +1,7 @@
 /** The Trino target (dbt-trino's profile): Iceberg tables and views, Hive external sources. */
 import type { EngineDescriptor } from '../engine.js';
 import { quoteIdentifier } from '../sql-helpers.js';
+import { mappedCatalog } from './catalog-map.js';
 
 export const trino: EngineDescriptor = {
   type: 'trino',
@@ -16,9 +17,12 @@ export const trino: EngineDescriptor = {
     session_properties: { kinds: ['map'] },
     client_tags: { kinds: ['list'] },
     hive_catalog: { kinds: ['string'] },
+    catalog_map: { kinds: ['map'] },
   },
   quoteIdentifier,
   defaultDatabase: (output) => String(output.database ?? output.catalog ?? ''),
+  // `catalog_map: {awsdatacatalog: iceberg}`: Athena's catalog name read as a local one
+  catalogFor: (target, database) => mappedCatalog(target.catalog_map, database),
   // dbt-trino's configs, and Athena's table configs (a dbt-athena project runs unchanged)
   configKeys: [
     'properties',

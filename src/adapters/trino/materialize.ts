@@ -14,7 +14,8 @@ import { asSubquery, qualifiedColumn, quoteIdentifier } from '../sql-helpers.js'
 import type { MaterializeResult, Relation } from '../types.js';
 import { dropRelation, findRelation, listColumns, type SchemaRegistry } from './catalog.js';
 import type { TrinoConnection } from './connection.js';
-import type { TrinoRelation } from './relation.js';
+import { MAX_PARTITIONS_PER_WRITE, partitionKeyExpressions } from './partition-batches.js';
+import { TrinoRelation } from './relation.js';
 import { partitioning, tableLayout } from './table-properties.js';
 
 const DEST = 'DBT_INTERNAL_DEST';
@@ -45,11 +46,69 @@ export async function buildTable(
   const existing = await findRelation(conn, relation.database, relation.schema, relation.identifier);
   if (existing?.type === 'view') await conn.query(`drop view ${relation.render()}`);
   const layout = tableLayout(partitionSpec, node.config, node.name, relation.database);
-  const result = await conn.withSession(layout.sessionProperties, () =>
-    conn.query(`create or replace table ${relation.render()}${layout.withClause} as ${asSubquery(sql)}`),
-  );
-  const rows = result.rowsAffected ?? 0;
+  const keys = partitionKeyExpressions(partitioning(partitionSpec, node.config));
+  const rows = await conn.withSession(layout.sessionProperties, async () => {
+    if (keys && (await countPartitions(conn, sql, keys)) > MAX_PARTITIONS_PER_WRITE)
+      return writeInBatches(conn, relation, layout.withClause, sql, keys);
+    const result = await conn.query(
+      `create or replace table ${relation.render()}${layout.withClause} as ${asSubquery(sql)}`,
+    );
+    return result.rowsAffected ?? 0;
+  });
   return { rowsAffected: rows, message: `CREATE TABLE (${rows} rows)` };
+}
+
+async function countPartitions(conn: TrinoConnection, sql: string, keys: string[]): Promise<number> {
+  const result = await conn.query(
+    `select count(*) from (select distinct ${keys.join(', ')} from ${asSubquery(sql)} as rows_to_write)`,
+  );
+  return Number(result.rows[0]?.[0] ?? 0);
+}
+
+/**
+ * More partitions than one writer may hold open: the rows are staged once with the rank of
+ * their partition, the table is created from the first 100 partitions and the rest inserted
+ * 100 partitions per statement. Readers may see the table between the statements.
+ */
+async function writeInBatches(
+  conn: TrinoConnection,
+  relation: Relation,
+  withClause: string,
+  sql: string,
+  keys: string[],
+): Promise<number> {
+  const RANK = '__mdw_partition_rank';
+  const staged = new TrinoRelation(
+    relation.database,
+    relation.schema,
+    `${relation.identifier}__mdw_batches`,
+    'table',
+  );
+  await dropRelation(conn, staged);
+  await conn.query(
+    `create table ${staged.render()} as select rows_to_write.*, dense_rank() over (order by ${keys.join(', ')}) as ${RANK}
+     from ${asSubquery(sql)} as rows_to_write`,
+  );
+  try {
+    const columns = (await listColumns(conn, staged))
+      .map((c) => c.name)
+      .filter((name) => name !== RANK)
+      .map(quoteIdentifier)
+      .join(', ');
+    const partitions = Number(
+      (await conn.query(`select max(${RANK}) from ${staged.render()}`)).rows[0]?.[0] ?? 0,
+    );
+    const batch = (first: number) =>
+      `select ${columns} from ${staged.render()} where ${RANK} between ${first} and ${first + MAX_PARTITIONS_PER_WRITE - 1}`;
+    let rows =
+      (await conn.query(`create or replace table ${relation.render()}${withClause} as ${batch(1)}`))
+        .rowsAffected ?? 0;
+    for (let first = 1 + MAX_PARTITIONS_PER_WRITE; first <= partitions; first += MAX_PARTITIONS_PER_WRITE)
+      rows += (await conn.query(`insert into ${relation.render()} ${batch(first)}`)).rowsAffected ?? 0;
+    return rows;
+  } finally {
+    await conn.query(`drop table if exists ${staged.render()}`).catch(() => {});
+  }
 }
 
 export async function buildIncremental(

@@ -4,6 +4,7 @@
  */
 import type { TargetConfig } from '../../manifest/types.js';
 import { ConfigError } from '../../util/errors.js';
+import { mappedCatalog } from './catalog-map.js';
 import type { TrinoAuth, TrinoClientOptions } from './client.js';
 
 export interface TrinoProfile {
@@ -21,6 +22,8 @@ export interface TrinoProfile {
   retries: number;
   /** the Hive catalog raw sources become external CSV tables in (mdw's `hive_catalog`, default hive) */
   hiveCatalog: string;
+  /** declared catalog → Trino catalog (mdw's `catalog_map`, e.g. {awsdatacatalog: iceberg}) */
+  catalogMap: Record<string, string>;
 }
 
 /** dbt-trino's methods; mdw implements these three. */
@@ -56,6 +59,7 @@ const KNOWN_KEYS = new Set([
   'suppress_cert_warning',
   // mdw's own
   'hive_catalog',
+  'catalog_map',
 ]);
 
 export function resolveTrinoProfile(target: TargetConfig): TrinoProfile {
@@ -100,7 +104,11 @@ export function resolveTrinoProfile(target: TargetConfig): TrinoProfile {
   const catalogAlias = optionalString(target.catalog, 'catalog', fail);
   if (database && catalogAlias && database !== catalogAlias)
     fail(`database '${database}' and its alias catalog '${catalogAlias}' disagree; set one of them.`);
-  const catalog = database || catalogAlias || fail("'database' (the Trino catalog) is required.");
+  const catalogMap = catalogNames(target.catalog_map, fail);
+  const catalog = mappedCatalog(
+    catalogMap,
+    database || catalogAlias || fail("'database' (the Trino catalog) is required."),
+  );
   const schema = requiredString(target.schema, 'schema', fail);
 
   return {
@@ -115,6 +123,7 @@ export function resolveTrinoProfile(target: TargetConfig): TrinoProfile {
     timeZone: optionalString(target.timezone, 'timezone', fail),
     retries: target.retries === undefined ? 3 : integer(target.retries, 'retries', fail),
     hiveCatalog: optionalString(target.hive_catalog, 'hive_catalog', fail) ?? 'hive',
+    catalogMap,
   };
 }
 
@@ -162,6 +171,20 @@ function stringMap(value: unknown, key: string, fail: Fail): Record<string, stri
     if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) fail(`'${key}' has an invalid property name '${name}'.`);
     if (v === null || typeof v === 'object') fail(`'${key}.${name}' must be a single value.`);
     out[name] = String(v);
+  }
+  return out;
+}
+
+/** `catalog_map`: each entry maps a catalog name to a Trino catalog name. */
+function catalogNames(value: unknown, fail: Fail): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value))
+    return fail("'catalog_map' must map catalog names to Trino catalogs, e.g. {awsdatacatalog: iceberg}.");
+  const out: Record<string, string> = {};
+  for (const [from, to] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof to !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(to))
+      fail(`'catalog_map.${from}' must be a Trino catalog name, not ${JSON.stringify(to)}.`);
+    out[from] = to as string;
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * sentence naming the node and the missing name), and each node gets its database, schema
  * and alias from the project's generate_*_name macros.
  */
+import { resolveCatalog } from '../../adapters/registry.js';
 import type { ManifestNode } from '../../manifest/types.js';
 import { ConfigError } from '../../util/errors.js';
 import { didYouMean } from '../../util/suggest.js';
@@ -50,14 +51,17 @@ function resolveRelation(state: ParseState, node: ManifestNode): void {
       node.resource_type === 'test' ? (config.schema ?? 'dbt_test__audit') : (config.schema ?? null);
     node.schema = String(state.engine.callMacro('generate_schema_name', [custom, node], {}, ctx)).trim();
   }
-  node.database = String(
-    state.engine.callMacro(
-      'generate_database_name',
-      [config.target_database ?? config.database ?? null, node],
-      {},
-      ctx,
-    ),
-  ).trim();
+  node.database = resolveCatalog(
+    state.target,
+    String(
+      state.engine.callMacro(
+        'generate_database_name',
+        [config.target_database ?? config.database ?? null, node],
+        {},
+        ctx,
+      ),
+    ).trim(),
+  );
   node.alias = String(
     state.engine.callMacro('generate_alias_name', [config.alias ?? null, node], {}, ctx),
   ).trim();

@@ -1,4 +1,5 @@
 /** Sources: each table of a source in a properties file becomes a source definition. */
+import { resolveCatalog } from '../../adapters/registry.js';
 import { ConfigError } from '../../util/errors.js';
 import { refuseSecretEnv } from '../../util/secrets.js';
 import { configFromTree } from '../config.js';
@@ -45,7 +46,7 @@ export function readSources(state: ParseState): void {
                 infer_types: typeof table.external?.location !== 'string',
               }
             : null;
-        const database = source.database ?? state.target.database;
+        const database = resolveCatalog(state.target, source.database ?? state.target.database);
         state.sources[id] = {
           unique_id: id,
           resource_type: 'source',
