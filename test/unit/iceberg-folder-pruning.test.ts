@@ -4,11 +4,9 @@
  * (DuckDB's profiler counts the files read), with the same rows as the read by field id.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { describe, test } from 'node:test';
 import {
   readFilesSql,
   scanSql,
@@ -17,31 +15,19 @@ import {
 } from '../../src/adapters/duckdb/iceberg/index.js';
 import { identityFolderColumns } from '../../src/lakehouse/iceberg/identity-folders.js';
 import { type IcebergTable, openCatalog } from '../../src/lakehouse/iceberg/index.js';
+import { scratchDuckDb } from '../support/scratch-duckdb.js';
 
-let instance: DuckDBInstance;
-let conn: DuckDBConnection;
-let root: string;
-
-before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  conn = await instance.connect();
-  root = mkdtempSync(join(tmpdir(), 'mdw-prune-'));
-});
-after(() => {
-  conn.closeSync();
-  instance.closeSync();
-  rmSync(root, { recursive: true, force: true });
-});
+const db = scratchDuckDb('mdw-prune-');
 
 const ROWS = `select i::bigint as id, (i * 1.25)::decimal(12,2) as amount,
     strftime(date '2018-01-01' + (i % 4)::int, '%Y%m%d') as partition
   from range(0, 400) t(i)`;
 
 async function partitionedTable(name: string): Promise<IcebergTable> {
-  const catalog = openCatalog(join(root, name));
-  const schema = await schemaForSelect(conn, ROWS);
+  const catalog = openCatalog(join(db.root, name));
+  const schema = await schemaForSelect(db.conn, ROWS);
   const table = catalog.createTable('ns', name, schema, { partitioned: true });
-  const files = await writeDataFiles(conn, {
+  const files = await writeDataFiles(db.conn, {
     selectSql: ROWS,
     schema: table.schema(),
     partitioned: true,
@@ -53,11 +39,11 @@ async function partitionedTable(name: string): Promise<IcebergTable> {
 
 /** Runs a query with DuckDB's profiler and returns (result, files the Parquet scans read). */
 async function profiled(sql: string): Promise<{ rows: unknown[][]; filesRead: number }> {
-  const output = join(root, `profile-${Date.now()}-${Math.random()}.json`);
-  await conn.run(`pragma enable_profiling = 'json'`);
-  await conn.run(`pragma profiling_output = '${output}'`);
-  const reader = await conn.runAndReadAll(sql);
-  await conn.run('pragma disable_profiling');
+  const output = join(db.root, `profile-${Date.now()}-${Math.random()}.json`);
+  await db.conn.run(`pragma enable_profiling = 'json'`);
+  await db.conn.run(`pragma profiling_output = '${output}'`);
+  const reader = await db.conn.runAndReadAll(sql);
+  await db.conn.run('pragma disable_profiling');
   const read = [...readFileSync(output, 'utf8').matchAll(/"Total Files Read": "(\d+)"/g)];
   return { rows: reader.getRows(), filesRead: read.reduce((n, m) => n + Number(m[1]), 0) };
 }
@@ -86,9 +72,9 @@ describe('partition pruning on local Iceberg reads', () => {
       table.schema(),
     );
     const rows = async (sql: string) =>
-      (await conn.runAndReadAll(`select * from (${sql}) order by id`)).getRowsJson();
+      (await db.conn.runAndReadAll(`select * from (${sql}) order by id`)).getRowsJson();
     const types = async (sql: string) =>
-      (await conn.runAndReadAll(`describe ${sql}`)).getRows().map((r) => `${r[0]} ${r[1]}`);
+      (await db.conn.runAndReadAll(`describe ${sql}`)).getRows().map((r) => `${r[0]} ${r[1]}`);
     assert.match(scanSql(table), /hive_partitioning = true/);
     assert.deepEqual(await rows(scanSql(table)), await rows(byId));
     assert.deepEqual(await types(scanSql(table)), await types(byId));
