@@ -53,5 +53,6 @@ export type { PartitionSpec, Snapshot, TableMetadata } from './metadata.js';
 export { PARTITION_COLUMN } from './metadata.js';
 export { pathToUri, uriToPath } from './paths.js';
 export type { IcebergType, NestedField, Schema } from './schema.js';
+export { CatalogStage, discardDeadStages, PublishConflict } from './stage.js';
 export { type HistoryEntry, IcebergTable, type LiveDataFile, type PartitionInfo } from './table.js';
 export { type IcebergValue, valueToText } from './values.js';
