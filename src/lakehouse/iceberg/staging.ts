@@ -50,6 +50,9 @@ const SELECT = `SELECT table_namespace AS namespace, table_name AS name, build_i
   build_pid AS pid, build_host AS host, metadata_location AS metadataLocation,
   base_metadata_location AS baseLocation FROM mdw_staged_tables`;
 
+/** Builds staging in this process (a stage under this pid but not here is a dead build's: pid reuse). */
+const STAGING_HERE = new Set<string>();
+
 /** A publish that lost a race: another writer moved a published pointer after the stage began. */
 export class PublishConflict extends ExecutionError {}
 
@@ -64,6 +67,7 @@ export class StagedPointers {
     readonly buildId: string,
   ) {
     db.exec(STAGED_DDL);
+    STAGING_HERE.add(buildId);
   }
 
   /** This build's staged metadata location of a table, or undefined when it staged none. */
@@ -183,12 +187,14 @@ export class StagedPointers {
         .prepare('DELETE FROM mdw_staged_tables WHERE catalog_name = ? AND build_id = ?')
         .run(this.catalogName, this.buildId);
     })();
+    STAGING_HERE.delete(this.buildId);
     return rows;
   }
 
   /** Removes this build's staged pointers (the caller deletes their files). */
   clear(): void {
     removeRows(this.db, this.catalogName, this.buildId);
+    STAGING_HERE.delete(this.buildId);
   }
 
   private insert(namespace: string, name: string, location: string, base: string | null): void {
@@ -222,8 +228,8 @@ export function otherStages(
   const host = hostname();
   const live: StagedPointer[] = [];
   const dead: StagedPointer[] = [];
-  // This process runs one build at a time: a stage under its own pid is a dead build's (pid reuse).
-  const gone = (row: Row) => row.host === host && (row.pid === process.pid || !processRuns(row.pid));
+  const gone = (row: Row) =>
+    row.host === host && (row.pid === process.pid ? !STAGING_HERE.has(row.buildId) : !processRuns(row.pid));
   for (const row of rows) (gone(row) ? dead : live).push(row);
   return { live, dead };
 }
