@@ -175,7 +175,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     for (const id of plan) if (!results.has(id)) results.set(id, skippedResult(manifest.nodes[id]!));
   } finally {
     uninstall();
-    await gate?.abandon();
+    // publish nothing after an unexpected error; a stage left behind is discarded by the next run
+    await gate?.abandon().catch(() => undefined);
     for (const connection of connections) await connection?.close().catch(() => undefined);
     await adapter.close();
   }
