@@ -242,6 +242,24 @@ export class IcebergCatalog {
     return new IcebergTable(this, namespace, name, metadataLocation, metadata);
   }
 
+  /**
+   * Every table with its current metadata location, read in one SQLite read transaction:
+   * a reader exposing several tables never mixes two sides of a multi-table publish.
+   */
+  currentPointers(): (TableIdentifier & { location: string })[] {
+    return this.db.transaction(() =>
+      this.listTables().flatMap((table) => {
+        const location = this.currentMetadataLocation(table.namespace, table.name);
+        return location === undefined ? [] : [{ ...table, location }];
+      }),
+    )();
+  }
+
+  /** The table as of one of its metadata files (a pointer read earlier, see currentPointers). */
+  loadTableAt(namespace: string, name: string, location: string): IcebergTable {
+    return new IcebergTable(this, namespace, name, location, this.readMetadata(location));
+  }
+
   loadTable(namespace: string, name: string): IcebergTable {
     const location = this.currentMetadataLocation(namespace, name);
     if (location === undefined) {

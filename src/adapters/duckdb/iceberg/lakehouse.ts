@@ -108,7 +108,8 @@ export class LocalLakehouse {
       location: String(row[2]).slice(VIEW_MARK.length),
     }));
     const seen = new Map(views.map((view) => [`${view.schema}.${view.name}`, view.location]));
-    const tables = this.catalog.listTables();
+    // one consistent read of every pointer: never half of another build's publish
+    const tables = this.catalog.currentPointers();
     // A view over a table the catalog no longer has (dropped elsewhere, or a stage discarded
     // before its new table was published) would read files that are gone.
     const known = new Set(tables.map((t) => `${t.namespace}.${t.name}`));
@@ -117,10 +118,9 @@ export class LocalLakehouse {
       const relation = new DuckDbRelation(database, view.schema, view.name, 'view');
       await conn.query(`drop view if exists ${relation.render()}`);
     }
-    for (const { namespace, name } of tables) {
-      const location = this.catalog.currentMetadataLocation(namespace, name);
-      if (location === undefined || seen.get(`${namespace}.${name}`) === location) continue;
-      const table = this.catalog.loadTable(namespace, name);
+    for (const { namespace, name, location } of tables) {
+      if (seen.get(`${namespace}.${name}`) === location) continue;
+      const table = this.catalog.loadTableAt(namespace, name, location);
       await this.expose(conn, ctx, new DuckDbRelation(database, namespace, name, 'view'), table);
     }
   }
