@@ -66,16 +66,17 @@ describe('write-audit-publish', () => {
     writeFileSync(sales, `${readFileSync(full, 'utf8').split('\n').slice(0, 30_000).join('\n')}\n`);
     const first = mdw(run, ['build']);
     assert.equal(first.code, 0, first.stdout.slice(-3000));
-    assert.match(first.stdout, /Published 10 Iceberg tables together after the run's tests passed/);
     const old = state(run);
     assert.equal(old.fact, old.daily);
     assert.ok(old.fact > 20_000, `${old.fact} sales`);
+    assert.match(first.stdout, /Published 10 Iceberg tables together after the run's tests passed/);
     copyFileSync(full, sales);
 
     // The fact fails an error-severity test: nothing is published.
     const blocked = mdw(run, ['build', '--vars', '{min_fact_sales: 100000000}']);
     assert.equal(blocked.code, 1, blocked.stdout.slice(-3000));
     assert.match(blocked.stdout, /FAIL 1 assert_cur_ft_sales_volume/);
+    assert.deepEqual(state(run), old, 'snapshot ids and row counts as before the failed build');
     assert.match(
       blocked.stdout,
       /Nothing from this run was published \(write-audit-publish, all or nothing\): the published warehouse is as it was before the run\./,
@@ -88,7 +89,6 @@ describe('write-audit-publish', () => {
       blocked.stdout,
       /The staged changes to 1 Iceberg table were discarded: mdw_cur\.mdw_cur_ft_sales\./,
     );
-    assert.deepEqual(state(run), old, 'snapshot ids and row counts as before the failed build');
     assert.equal(publishReport(run).status, 'blocked');
     assert.equal(stagedPointers(run), 0, 'the discarded stage left no pointer');
 

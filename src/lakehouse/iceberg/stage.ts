@@ -73,9 +73,11 @@ function removeStagedFiles(catalog: IcebergCatalog, pointer: StagedPointer): voi
   const staged = tableAt(catalog, pointer, pointer.metadataLocation);
   const keep = new Set<string>();
   const published = catalog.publishedMetadataLocation(pointer.namespace, pointer.name);
+  // a table dropped by someone else since it was staged, or one that cannot be read: touch nothing
+  if (published === undefined && pointer.baseLocation !== null) return;
   const current = published === undefined ? undefined : tableAt(catalog, pointer, published);
   if (current) for (const file of referencedFiles(current)) keep.add(file);
-  else if (published !== undefined) return; // the published table cannot be read: touch nothing
+  else if (published !== undefined) return;
   const files = staged ? [...referencedFiles(staged)] : [uriToPath(pointer.metadataLocation)];
   for (const file of files) if (!keep.has(file)) rmSync(file, { force: true });
   if (published === undefined && staged) removeEmptyDirs(catalog, staged.locationPath());
