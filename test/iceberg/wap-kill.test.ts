@@ -102,6 +102,8 @@ describe('SIGKILL between staging and publishing', () => {
     const killed = await buildKilledAfterFact(run);
     assert.equal(killed.signal, 'SIGKILL', killed.output.slice(-2000));
     assert.doesNotMatch(killed.output, /Published|Finished running/, 'killed before the end of the build');
+    assert.deepEqual(await pyiceberg(run), before, 'PyIceberg reads the warehouse as it was');
+    assert.deepEqual(shown(run), { fact: before.fact, daily: before.daily }, 'so does mdw show');
     const left = stagedPointers(run);
     assert.ok(
       left.some((p) => p.table === FACT),
@@ -109,9 +111,6 @@ describe('SIGKILL between staging and publishing', () => {
     );
     const stagedMetadata = left.map((p) => uriToPath(p.metadata));
     for (const file of stagedMetadata) assert.ok(existsSync(file), file);
-
-    assert.deepEqual(await pyiceberg(run), before, 'PyIceberg reads the warehouse as it was');
-    assert.deepEqual(shown(run), { fact: before.fact, daily: before.daily }, 'so does mdw show');
 
     const next = mdw(run, ['build']);
     assert.equal(next.code, 0, next.stdout.slice(-3000));
