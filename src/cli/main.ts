@@ -82,6 +82,8 @@ const FLAGS_HELP = `Flags (dbt's):
   --store-failures       keep failing test rows in audit tables
   --no-partial-parse     ignore target/partial_parse.json and parse every file
   --no-view-reuse        re-run a view's query for each reader (default: evaluate once per run)
+  --no-wap               publish each Iceberg table as it is built, not all together after the
+                         tests pass (default: write-audit-publish; var mdw_publish: per_table)
   -o, --output FORMAT    ls: name|path|json|selector; show: json; lint: text|json|sarif
   --fix                  lint: rewrite files for the fixable rules; with --check, only report them
   --warehouse            lint: also check the built Iceberg tables' partitions and file sizes

@@ -96,11 +96,14 @@ function filesOf(table: IcebergTable, md: TableMetadata, snapshots: readonly Sna
   return out;
 }
 
-/** Every file the table's current metadata reaches, metadata files included. */
-export function referencedFiles(table: IcebergTable): Set<string> {
-  const md = table.metadata;
+/** Every file the table's current (or the given) metadata reaches, metadata files included. */
+export function referencedFiles(
+  table: IcebergTable,
+  md: TableMetadata = table.metadata,
+  location: string = table.metadataLocation,
+): Set<string> {
   const out = filesOf(table, md, md.snapshots);
-  out.add(uriToPath(table.metadataLocation));
+  out.add(uriToPath(location));
   for (const e of md['metadata-log']) out.add(uriToPath(e['metadata-file']));
   return out;
 }
@@ -117,8 +120,12 @@ export interface OrphanOptions {
 export async function removeOrphans(table: IcebergTable, options: OrphanOptions): Promise<string[]> {
   const cutoff = Date.now() - (options.olderThanMs ?? 3_600_000);
   table.refresh();
+  // Files a running build has staged (Write-Audit-Publish) are not orphans either.
+  const staged = table.catalog
+    .liveStagedLocations(table.namespace, table.name)
+    .flatMap((location) => [...referencedFiles(table, table.catalog.readMetadata(location), location)]);
   // compared as real paths: a warehouse reached through a symlink must not make live files look orphaned
-  const referenced = new Set([...referencedFiles(table)].map(realPath));
+  const referenced = new Set([...referencedFiles(table), ...staged].map(realPath));
   const removed: string[] = [];
   const walk = (dir: string): void => {
     let names: string[];
