@@ -83,6 +83,17 @@ describe('daily pipeline: 120 days, then 10 added one at a time', () => {
       );
       const fact = runResults(run).find((r) => r.unique_id === 'model.mdw.mdw_cur_ft_sales')!;
       assert.equal(fact.adapter_response.rows_affected, dayRows!.n, `day ${day}: sales merged`);
+      // The daily aggregates recompute only the day the fact's run changed.
+      const daily = runResults(run).find((r) => r.unique_id === 'model.mdw.mdw_cur_daily_revenue')!;
+      assert.equal(daily.adapter_response.rows_affected, 1, `day ${day}: daily revenue rows written`);
+      // Tests of the cur models (meta mdw_test_scope) check the changed day only.
+      for (const compiled of [
+        'models/cur/unique_mdw_cur_ft_sales_sales_id.sql',
+        'tests/assert_cur_daily_revenue_reconciles.sql',
+      ]) {
+        const text = readFileSync(join(run.projectDir, 'target', 'compiled', 'mdw', compiled), 'utf8');
+        assert.match(text, new RegExp(`where "partition" in \\('${day}'\\)`), `${compiled} on day ${day}`);
+      }
     }
 
     const tables = (
@@ -97,6 +108,11 @@ describe('daily pipeline: 120 days, then 10 added one at a time', () => {
 
     const full = mdw(run, ['build', '--full-refresh', ...DAILY]);
     assert.equal(full.code, 0, full.stdout.slice(-3000) + full.stderr);
+    const unique = readFileSync(
+      join(run.projectDir, 'target', 'compiled', 'mdw', 'models/cur/unique_mdw_cur_ft_sales_sales_id.sql'),
+      'utf8',
+    );
+    assert.doesNotMatch(unique, /"partition" in/, '--full-refresh tests every partition');
     for (const table of tables) {
       assert.deepEqual(
         await tableChecksum(run, table),
