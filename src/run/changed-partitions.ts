@@ -28,11 +28,11 @@ export function changedPartitionsQuery(
   const [entry] = plan.partitionSpec;
   if (!entry || entry.granularity || !PLAIN_NAME.test(entry.field)) return null;
   const column = quote(entry.field);
-  const newRows = `select ${column} as changed_partition from (${sql}) as mdw_new_rows`;
+  const newRows = `select ${column} as changed_partition from (\n${sql}\n) as mdw_new_rows`;
   const keys = plan.incremental.uniqueKey;
   const replaced =
     plan.incremental.strategy !== 'append' && keys.length === 1 && PLAIN_NAME.test(keys[0] ?? '')
-      ? `\nunion all\nselect ${column} from ${relation.render()} where ${quote(keys[0]!)} in (select ${quote(keys[0]!)} from (${sql}) as mdw_new_keys)`
+      ? `\nunion all\nselect ${column} from ${relation.render()} where ${quote(keys[0]!)} in (select ${quote(keys[0]!)} from (\n${sql}\n) as mdw_new_keys)`
       : '';
   return `select distinct cast(changed_partition as varchar) from (${newRows}${replaced}) as mdw_changed order by 1`;
 }

@@ -35,11 +35,16 @@ describe('changed partitions of an incremental run', () => {
   it('lists the new rows’ partitions and those of the rows they replace', () => {
     const query = changedPartitionsQuery(incremental(), 'select 1', relation, quote);
     assert.ok(query);
-    assert.match(query, /select "partition" as changed_partition from \(select 1\)/);
+    assert.match(query, /select "partition" as changed_partition from \(\nselect 1\n\)/);
     assert.match(
       query,
-      /select "partition" from "db"\."s"\."fact" where "sales_id" in \(select "sales_id" from \(select 1\)/,
+      /select "partition" from "db"\."s"\."fact" where "sales_id" in \(select "sales_id" from \(\nselect 1\n\)/,
     );
+  });
+
+  it('keeps a trailing line comment of the model inside its parentheses', () => {
+    const query = changedPartitionsQuery(incremental(), 'select 1 -- the end', relation, quote);
+    assert.match(query ?? '', /-- the end\n\) as mdw_new_rows/);
   });
 
   it('cannot tell for a full refresh, a transform or several partition columns', () => {
