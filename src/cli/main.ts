@@ -32,6 +32,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   test: { summary: 'Run data tests', load: runner('test') },
   snapshot: { summary: 'Run snapshots (SCD type 2)', load: runner('snapshot') },
   build: { summary: 'Seeds, snapshots, models and tests in DAG order', load: runner('build') },
+  retry: {
+    summary: 'Re-run what failed, errored or was skipped in the last target/run_results.json',
+    load: async () => (await import('./retry.js')).retryCommand,
+  },
   generate: {
     summary:
       'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
