@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { Graph } from '../../src/graph/dag.js';
 import { type SelectionOptions, selectNodes } from '../../src/graph/selector.js';
@@ -823,37 +822,3 @@ describe('result shape', () => {
     assert.ok(selected.has(M('rpt_daily')) && selected.has(T('assert_positive_sales')));
   });
 });
-
-describe('performance', () => {
-  it('selects from a 400-node project quickly', () => {
-    const big = largeManifest(400);
-    const bigGraph = Graph.fromManifest(big);
-    let best = Number.POSITIVE_INFINITY;
-    for (let run = 0; run < 5; run++) {
-      const start = performance.now();
-      selectNodes(big, bigGraph, { select: ['+m_0399', 'tag:t1+', 'stg.*,m_1*'], exclude: ['m_0005+'] });
-      best = Math.min(best, performance.now() - start);
-    }
-    assert.ok(best < 25, `took ${best.toFixed(2)} ms`);
-  });
-});
-
-const pad = (i: number) => `m_${String(i).padStart(4, '0')}`;
-
-function largeManifest(size: number): Manifest {
-  const nodes: ManifestNode[] = [];
-  for (let i = 0; i < size; i++) {
-    const name = pad(i);
-    const deps = i === 0 ? [] : [M(pad(Math.floor(i / 2))), M(pad(i - 1))];
-    const folder = i % 3 === 0 ? 'stg' : 'marts';
-    nodes.push(node(name, { file: `models/${folder}/${name}.sql`, deps, tags: [`t${i % 5}`] }));
-    nodes.push(
-      node(`not_null_${name}`, { type: 'test', file: `models/${folder}/_schema.yml`, deps: [M(name)] }),
-    );
-  }
-  return {
-    metadata: { project_name: 'shop' },
-    nodes: Object.fromEntries(nodes.map((n) => [n.unique_id, n])),
-    sources: {},
-  } as unknown as Manifest;
-}
