@@ -29,6 +29,7 @@ const aws = new AwsBackends({
   glue: required(args, 'glue-endpoint'),
   region: args.get('region') ?? 'us-east-1',
 });
+await aws.ensureDatabase('default');
 const throttle = new Throttle();
 if (process.env.MDW_ATHENA_THROTTLE) throttle.configure(process.env.MDW_ATHENA_THROTTLE);
 const server = createAthenaServer({

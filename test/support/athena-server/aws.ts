@@ -4,6 +4,7 @@
  */
 import {
   AlreadyExistsException,
+  CreateDatabaseCommand,
   CreateTableCommand,
   EntityNotFoundException,
   GetTableCommand,
@@ -43,6 +44,15 @@ export class AwsBackends {
     await this.s3.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
     );
+  }
+
+  /** Athena's catalog always has a `default` database. */
+  async ensureDatabase(name: string): Promise<void> {
+    try {
+      await this.glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: name } }));
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsException)) throw error;
+    }
   }
 
   async tableKind(database: string, table: string): Promise<TableKind | undefined> {
