@@ -170,6 +170,8 @@ write_catalogs() {
     echo "hive.iceberg-catalog-name=awsdatacatalog_iceberg"
     echo "hive.partition-projection-enabled=true"
     echo "hive.non-managed-table-writes-enabled=true"
+    # ALTER TABLE … ADD PARTITION … LOCATION
+    echo "hive.allow-register-partition-procedure=true"
     s3_properties "$moto_port"
   } >"$dir/awsdatacatalog.properties"
   {

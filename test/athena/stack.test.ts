@@ -13,6 +13,7 @@ import {
   GetQueryResultsCommand,
   GetWorkGroupCommand,
   InvalidRequestException,
+  ListTableMetadataCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
@@ -165,6 +166,13 @@ tblproperties (
     );
     assert.equal(table.StorageDescriptor?.SerdeInfo?.Parameters?.escapeChar, '\\');
     assert.equal(table.Parameters?.['skip.header.line.count'], '1');
+    const listed = await client.send(
+      new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: db, Expression: 'sal*' }),
+    );
+    assert.deepEqual(
+      listed.TableMetadataList?.map((t) => [t.Name, t.PartitionKeys?.map((k) => k.Name)]),
+      [['sales', ['partition']]],
+    );
 
     const { rows, execution } = await run(
       client,

@@ -33,6 +33,7 @@ await aws.ensureDatabase('default');
 const throttle = new Throttle();
 if (process.env.MDW_ATHENA_THROTTLE) throttle.configure(process.env.MDW_ATHENA_THROTTLE);
 const server = createAthenaServer({
+  aws,
   executions: new Executions(required(args, 'trino'), aws, SESSION_PROPERTIES),
   workGroups: new WorkGroups((args.get('work-group') ?? '').split(',').filter(Boolean)),
   throttle,

@@ -8,7 +8,9 @@ import {
   CreateTableCommand,
   EntityNotFoundException,
   GetTableCommand,
+  GetTablesCommand,
   GlueClient,
+  type Table,
   type TableInput,
 } from '@aws-sdk/client-glue';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -84,7 +86,24 @@ export class AwsBackends {
     }
   }
 
-  private async getTable(database: string, table: string) {
+  /** Every table of a database (Glue pages followed); undefined when the database is missing. */
+  async listTables(database: string): Promise<Table[] | undefined> {
+    const tables: Table[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.glue.send(new GetTablesCommand({ DatabaseName: database, NextToken: token }));
+        tables.push(...(page.TableList ?? []));
+        token = page.NextToken;
+      } while (token);
+    } catch (error) {
+      if (error instanceof EntityNotFoundException) return undefined;
+      throw error;
+    }
+    return tables;
+  }
+
+  async getTable(database: string, table: string) {
     try {
       return (await this.glue.send(new GetTableCommand({ DatabaseName: database, Name: table }))).Table;
     } catch (error) {

@@ -167,7 +167,10 @@ export class Executions {
       { catalog: HIVE_CATALOG, schema: execution.database, properties: this.sessionProperties },
       execution.controller.signal,
     );
-    execution.scannedBytes += outcome.physicalInputBytes;
+    // Athena bills (and reports) bytes read by queries, DML and CTAS; DDL and SHOW read none
+    const plan = execution.plan;
+    if (plan && (plan.statementType === 'DML' || plan.substatementType === 'CREATE_TABLE_AS_SELECT'))
+      execution.scannedBytes += outcome.physicalInputBytes;
     execution.engineMs += outcome.elapsedMs;
     execution.queuedMs += outcome.queuedMs;
     return outcome;

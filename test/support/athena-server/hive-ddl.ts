@@ -69,7 +69,8 @@ export function parseHiveCreateTable(tokens: Token[]): HiveTable {
   return table;
 }
 
-function columnList(c: Cursor): HiveColumn[] {
+/** `(name type [COMMENT '…'], …)` */
+export function columnList(c: Cursor): HiveColumn[] {
   const columns: HiveColumn[] = [];
   c.expectPunct('(');
   do {

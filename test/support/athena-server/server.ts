@@ -3,6 +3,7 @@
  * operations below. POST /_mdw/throttle (body `Op:count,…`) injects throttling at run time.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AwsBackends } from './aws.js';
 import type { Execution, Executions } from './executions.js';
 import {
   AthenaApiError,
@@ -15,6 +16,7 @@ import {
   TARGET_PREFIX,
 } from './protocol.js';
 import { athenaRow, decodeToken, encodeToken } from './results.js';
+import { getTableMetadata, listTableMetadata } from './table-metadata.js';
 import type { Throttle } from './throttle.js';
 import { ENGINE_VERSION, type WorkGroups } from './workgroups.js';
 
@@ -22,6 +24,7 @@ type Body = Record<string, unknown>;
 type Operation = (body: Body) => unknown | Promise<unknown>;
 
 export interface AthenaServerDeps {
+  aws: AwsBackends;
   executions: Executions;
   workGroups: WorkGroups;
   throttle: Throttle;
@@ -76,7 +79,7 @@ async function handle(
   }
 }
 
-function athenaOperations({ executions, workGroups }: AthenaServerDeps): Record<string, Operation> {
+function athenaOperations({ aws, executions, workGroups }: AthenaServerDeps): Record<string, Operation> {
   const byToken = new Map<string, string>();
   const find = (body: Body): Execution => {
     const id = stringField(body, 'QueryExecutionId', true);
@@ -175,6 +178,9 @@ function athenaOperations({ executions, workGroups }: AthenaServerDeps): Record<
     ListWorkGroups() {
       return { WorkGroups: workGroups.summaries() };
     },
+
+    ListTableMetadata: (body) => listTableMetadata(aws, body),
+    GetTableMetadata: (body) => getTableMetadata(aws, body),
   };
 }
 

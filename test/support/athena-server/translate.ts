@@ -9,11 +9,13 @@
 import type { QualifiedName } from './cursor.js';
 import { Cursor } from './cursor.js';
 import {
+  columnList,
   glueTableInput,
   icebergCreateTable,
   isCreateTableAs,
   isIcebergDdl,
   parseHiveCreateTable,
+  trinoType,
 } from './hive-ddl.js';
 import {
   backticksToQuotes,
@@ -283,6 +285,15 @@ async function alterTable(sig: Token[], ctx: TranslateContext): Promise<Plan> {
       `ALTER TABLE ${fullName(catalog, schema, name.table)} RENAME TO ${fullName(catalog, to.schema ?? schema, to.table)}`,
     );
   }
+  if (c.accept('ADD', 'COLUMNS')) {
+    const steps: Step[] = columnList(c).map((col) => ({
+      kind: 'trino',
+      sql:
+        `ALTER TABLE ${fullName(catalog, schema, name.table)} ADD COLUMN ${quoteIdent(col.name)} ${trinoType(col.type)}` +
+        (col.comment ? ` COMMENT ${quoteString(col.comment)}` : ''),
+    }));
+    return { statementType: 'DDL', substatementType: 'ALTER_TABLE_ADD_COLUMNS', header: false, steps };
+  }
   if (c.accept('ADD')) {
     c.accept('IF', 'NOT', 'EXISTS');
     const steps: Step[] = [];
@@ -323,7 +334,7 @@ async function optimize(sig: Token[], tokens: Token[], ctx: TranslateContext): P
   const name = c.qualifiedName();
   c.expect('REWRITE', 'DATA', 'USING', 'BIN_PACK');
   await requireIceberg(ctx, name, 'OPTIMIZE');
-  const whereToken = c.accept('WHERE') ? sig[c.pos - 1] : undefined;
+  const whereToken = c.accept('WHERE') ? c.tokens[c.pos - 1] : undefined;
   const where = whereToken
     ? tokens
         .slice(tokens.indexOf(whereToken))
