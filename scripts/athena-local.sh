@@ -290,7 +290,11 @@ with)
   [[ $# -gt 0 ]] || die "usage: scripts/athena-local.sh with COMMAND [ARGS…]"
   with_stack "$@"
   ;;
-start) start ;;
+start)
+  # a start that fails half-way stops what it had started
+  trap 'rc=$?; [[ $rc -eq 0 ]] || stop_all; exit $rc' EXIT
+  start
+  ;;
 stop) stop ;;
 status) status ;;
 *)
