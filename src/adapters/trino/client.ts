@@ -259,7 +259,7 @@ export class TrinoQuery {
       // the server went away while the query ran: say which query, so it can be looked up
       if (this.id && error instanceof TrinoConnectionError)
         throw new TrinoConnectionError(
-          `Trino query ${this.id} did not finish: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`,
+          `Trino query ${this.id} did not finish: ${error.message.replace(/^(Cannot|The) /, (word) => word.toLowerCase())}`,
           error.status,
         );
       throw error;
