@@ -54,7 +54,7 @@ for (const target of selectedTargets()) {
     it('reads an external CSV source through an ephemeral model', {
       skip: missing(target, ['external-csv']),
     }, () => {
-      const spent = run.rows(`select id, spent::varchar as spent from ${S}.buyer_totals order by id`);
+      const spent = run.rows(`select id, cast(spent as varchar) as spent from ${S}.buyer_totals order by id`);
       assert.deepEqual(
         spent.map((r) => [r.id, Number(r.spent)]),
         [
@@ -68,7 +68,7 @@ for (const target of selectedTargets()) {
 
     it('loads seeds with inferred types and with declared column_types', () => {
       const types = run.rows(
-        `select table_name, column_name, data_type from information_schema.columns
+        `select table_name, column_name, upper(data_type) as data_type from information_schema.columns
          where table_schema = '${S}' and table_name in ('inferred_people', 'typed_people') order by 1, ordinal_position`,
       );
       const of = (table: string) =>
@@ -91,7 +91,7 @@ for (const target of selectedTargets()) {
       });
       const values = run.scalars({
         nulls: `select count(*) from ${S}.inferred_people where score is null`,
-        sum: `select sum(score)::varchar from ${S}.typed_people`,
+        sum: `select cast(sum(score) as varchar) from ${S}.typed_people`,
       });
       assert.deepEqual(values, { nulls: 1, sum: '256.75' });
     });
@@ -137,10 +137,14 @@ for (const target of selectedTargets()) {
       const rows = run.rows(
         `select id, "First Name", "order", "select", "CamelCase" from ${S}."Weird Table Name" order by "order"`,
       );
-      assert.deepEqual(rows, [
+      const expected = [
         { id: 2, 'First Name': 'Grace', order: 1, select: 'y', CamelCase: 'B' },
         { id: 1, 'First Name': 'Ada', order: 3, select: 'x', CamelCase: 'A' },
-      ]);
+      ];
+      // Trino folds every identifier to lower case, quoted ones too: the names come back folded
+      const fold = (row: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(row).map(([name, value]) => [name.toLowerCase(), value]));
+      assert.deepEqual(rows, target.foldsIdentifierCase ? expected.map(fold) : expected);
     });
 
     it('snapshots track changes by timestamp and by check columns, and invalidate hard deletes', () => {
@@ -148,7 +152,7 @@ for (const target of selectedTargets()) {
       assert.equal(second.code, 0, tail(second));
       const versions = (table: string) =>
         run.rows(
-          `select id, count(*)::int as versions, count(*) filter (where dbt_valid_to is null)::int as current
+          `select id, cast(count(*) as integer) as versions, cast(count(*) filter (where dbt_valid_to is null) as integer) as current
            from ${S}.${table} group by id order by id`,
         );
       const expectedKeepingDeletes = [

@@ -60,7 +60,7 @@ for (const target of selectedTargets()) {
 
       it('insert_overwrite replaces exactly the partitions of the new rows', () => {
         const byPartition = run.rows(
-          `select partition, count(*)::int as n, count(*) filter (where v = 'new')::int as new
+          `select "partition", cast(count(*) as integer) as n, cast(count(*) filter (where v = 'new') as integer) as new
            from ${S}.inc_overwrite group by 1 order by 1`,
         );
         assert.deepEqual(byPartition, [
@@ -68,7 +68,7 @@ for (const target of selectedTargets()) {
           { partition: 'p2', n: 10, new: 0 },
         ]);
         const byMonth = run.rows(
-          `select month(sales_at)::int as month, count(*)::int as n, min(id)::int as first_id
+          `select cast(month(sales_at) as integer) as month, cast(count(*) as integer) as n, cast(min(id) as integer) as first_id
            from ${S}.inc_overwrite_month group by 1 order by 1`,
         );
         assert.deepEqual(byMonth, [
@@ -81,7 +81,7 @@ for (const target of selectedTargets()) {
 
       it('on_schema_change: ignore keeps the columns, append_new_columns adds, sync_all_columns mirrors', () => {
         const columns = run.rows(
-          `select table_name, string_agg(column_name, ',' order by ordinal_position) as columns
+          `select table_name, ${target.stringAgg('column_name', ',', 'ordinal_position')} as columns
            from information_schema.columns where table_schema = '${S}' and table_name like 'osc_%' group by 1 order by 1`,
         );
         assert.deepEqual(columns, [
@@ -90,10 +90,11 @@ for (const target of selectedTargets()) {
           { table_name: 'osc_ignore', columns: 'id,a,b' },
           { table_name: 'osc_sync_all_columns', columns: 'id,a,c' },
         ]);
+        const agg = (expr: string) => target.stringAgg(expr, ' ', 'id');
         const values = run.scalars({
-          ignore: `select string_agg(id || ':' || coalesce(b, '-'), ' ' order by id) from ${S}.osc_ignore`,
-          append: `select string_agg(id || ':' || coalesce(b, '-') || coalesce(c, '-'), ' ' order by id) from ${S}.osc_append_new_columns`,
-          sync: `select string_agg(id || ':' || coalesce(c, '-'), ' ' order by id) from ${S}.osc_sync_all_columns`,
+          ignore: `select ${agg("cast(id as varchar) || ':' || coalesce(b, '-')")} from ${S}.osc_ignore`,
+          append: `select ${agg("cast(id as varchar) || ':' || coalesce(b, '-') || coalesce(c, '-')")} from ${S}.osc_append_new_columns`,
+          sync: `select ${agg("cast(id as varchar) || ':' || coalesce(c, '-')")} from ${S}.osc_sync_all_columns`,
           fail: `select count(*) from ${S}.osc_fail`,
         });
         assert.deepEqual(values, {

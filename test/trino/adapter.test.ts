@@ -5,52 +5,19 @@
  * local Trino, the second time after a new day landed and a row changed.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { client, trinoUrl, uniqueSchema } from './helpers.js';
+import { rows, scalar, TrinoProject, trinoProfile, uniqueSchema } from './helpers.js';
 
-const repo = resolve(import.meta.dirname, '..', '..', '..');
 const schema = uniqueSchema('mdw_adapter');
-let project: string;
-
-function write(path: string, text: string): void {
-  mkdirSync(dirname(join(project, path)), { recursive: true });
-  writeFileSync(join(project, path), text);
-}
-
-function mdw(...args: string[]): { status: number | null; output: string } {
-  const run = spawnSync(
-    process.execPath,
-    [join(repo, 'bin', 'mdw.js'), ...args, '--project-dir', project, '--profiles-dir', project],
-    { encoding: 'utf8', timeout: 600_000 },
-  );
-  return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-}
-
-async function scalar(sql: string): Promise<unknown> {
-  const result = await client().execute(sql);
-  return result.rows[0]?.[0];
-}
-
-async function rows(sql: string): Promise<unknown[][]> {
-  return (await client().execute(sql)).rows;
-}
+let project: TrinoProject;
+const write = (path: string, text: string) => project.write(path, text);
+const mdw = (...args: string[]) => project.mdw(...args);
 
 const ORDERS_HEADER = 'order_id,customer_id,amount,ordered_at\n';
 
 before(() => {
-  project = mkdtempSync(join(tmpdir(), 'mdw-trino-adapter-'));
-  const url = new URL(trinoUrl());
-  write('dbt_project.yml', 'name: shop\nversion: "1.0"\nprofile: shop\n');
-  write(
-    'profiles.yml',
-    `shop:\n  target: trino\n  outputs:\n    trino:\n      type: trino\n      method: none\n` +
-      `      host: ${url.hostname}\n      port: ${url.port}\n      user: mdw-test\n` +
-      `      catalog: iceberg\n      schema: ${schema}\n      threads: 2\n`,
-  );
+  project = new TrinoProject('mdw-trino-adapter');
+  write('profiles.yml', trinoProfile({ schema, catalogKey: 'catalog' }));
   write(
     'seeds/customers.csv',
     'id,name,signup_date,score\n1,Ann,2024-01-02,1.5\n2,"Bob, Jr",2024-01-03,\n3,Cy,2024-02-01,3\n',
@@ -109,23 +76,7 @@ before(() => {
   );
 });
 
-after(async () => {
-  for (const s of [schema, `${schema}_raw`, `${schema}_dbt_test__audit`]) {
-    for (const catalog of ['iceberg', 'hive']) {
-      const objects = await rows(
-        `select table_name, table_type from ${catalog}.information_schema.tables where table_schema = '${s}'`,
-      ).catch(() => []);
-      for (const [name, type] of objects)
-        await client()
-          .execute(`drop ${type === 'VIEW' ? 'view' : 'table'} ${catalog}."${s}"."${String(name)}"`)
-          .catch(() => {});
-      await client()
-        .execute(`drop schema if exists ${catalog}."${s}"`)
-        .catch(() => {});
-    }
-  }
-  rmSync(project, { recursive: true, force: true });
-});
+after(() => project.remove([schema, `${schema}_raw`, `${schema}_dbt_test__audit`]));
 
 describe('the trino target', () => {
   test('builds seeds, sources, views, tables, incrementals and tests', async () => {

@@ -3,43 +3,20 @@
  * `awsdatacatalog`) builds unchanged on the local Trino through the profile's catalog_map.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { client, trinoUrl, uniqueSchema } from './helpers.js';
+import { client, TrinoProject, trinoProfile, uniqueSchema } from './helpers.js';
 
-const repo = resolve(import.meta.dirname, '..', '..', '..');
 const schema = uniqueSchema('mdw_catalog_map');
-let project: string;
-
-function write(path: string, text: string): void {
-  mkdirSync(dirname(join(project, path)), { recursive: true });
-  writeFileSync(join(project, path), text);
-}
-
-function mdw(...args: string[]): { status: number | null; output: string } {
-  const run = spawnSync(
-    process.execPath,
-    [join(repo, 'bin', 'mdw.js'), ...args, '--project-dir', project, '--profiles-dir', project],
-    { encoding: 'utf8', timeout: 600_000 },
-  );
-  return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-}
+let project: TrinoProject;
+const write = (path: string, text: string) => project.write(path, text);
+const mdw = (...args: string[]) => project.mdw(...args);
 
 function profile(catalogMap: string): string {
-  const url = new URL(trinoUrl());
-  return (
-    `shop:\n  target: trino\n  outputs:\n    trino:\n      type: trino\n      method: none\n` +
-    `      host: ${url.hostname}\n      port: ${url.port}\n      user: mdw-test\n` +
-    `      database: awsdatacatalog\n      schema: ${schema}\n      threads: 2\n${catalogMap}`
-  );
+  return trinoProfile({ schema, database: 'awsdatacatalog', extra: catalogMap });
 }
 
 before(() => {
-  project = mkdtempSync(join(tmpdir(), 'mdw-trino-catalog-map-'));
-  write('dbt_project.yml', 'name: shop\nversion: "1.0"\nprofile: shop\n');
+  project = new TrinoProject('mdw-trino-catalog-map');
   write('landing/orders.csv', 'order_id,amount\n1,10.50\n2,7.25\n3,3.10\n');
   write(
     'models/sources.yml',
@@ -55,26 +32,7 @@ before(() => {
   write('models/order_total.sql', `select sum(amount) as total from {{ ref('orders') }}`);
 });
 
-after(async () => {
-  for (const s of [schema, `${schema}_raw`]) {
-    for (const catalog of ['iceberg', 'hive']) {
-      const objects = await client()
-        .execute(
-          `select table_name, table_type from ${catalog}.information_schema.tables where table_schema = '${s}'`,
-        )
-        .then((r) => r.rows)
-        .catch(() => []);
-      for (const [name, type] of objects)
-        await client()
-          .execute(`drop ${type === 'VIEW' ? 'view' : 'table'} ${catalog}."${s}"."${String(name)}"`)
-          .catch(() => {});
-      await client()
-        .execute(`drop schema if exists ${catalog}."${s}"`)
-        .catch(() => {});
-    }
-  }
-  rmSync(project, { recursive: true, force: true });
-});
+after(() => project.remove([schema, `${schema}_raw`]));
 
 describe('catalog_map on the trino target', () => {
   test('without a mapping, awsdatacatalog is one sentence naming the missing catalog', () => {

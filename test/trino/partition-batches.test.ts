@@ -1,83 +1,65 @@
 /**
- * A full build of a table with 130 daily partitions on the local Trino, whose writers keep at
- * most 100 partitions open (the server keeps the default max-partitions-per-writer, and one
- * writer takes every row, as on Athena): the adapter writes it in batches of at most 100
- * partitions, as a table and as an incremental full refresh.
+ * Writes of 130 daily partitions on the local Trino, whose writers keep at most 100 partitions
+ * open (the server keeps the default max-partitions-per-writer, and one writer takes every
+ * row, as on Athena): full builds and incremental runs of every strategy write in batches of
+ * at most 100 partitions.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { client, trinoUrl, uniqueSchema } from './helpers.js';
+import { client, ONE_WRITER, rows, TrinoProject, trinoProfile, uniqueSchema } from './helpers.js';
 
-const repo = resolve(import.meta.dirname, '..', '..', '..');
 const schema = uniqueSchema('mdw_partition_batches');
-let project: string;
-
-function write(path: string, text: string): void {
-  mkdirSync(dirname(join(project, path)), { recursive: true });
-  writeFileSync(join(project, path), text);
-}
-
-function mdw(...args: string[]): { status: number | null; output: string } {
-  const run = spawnSync(
-    process.execPath,
-    [join(repo, 'bin', 'mdw.js'), ...args, '--project-dir', project, '--profiles-dir', project],
-    { encoding: 'utf8', timeout: 600_000 },
-  );
-  return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-}
+let project: TrinoProject;
 
 /** 130 days from 2024-01-01, three rows a day (390 rows). */
-const DAYS = `select cast(d as timestamp(6)) + r * interval '1' hour as sold_at, r as n
+const DAYS = `select cast(d as timestamp(6)) + r * interval '1' hour as sold_at, r as n, 'new' as state
   from unnest(sequence(date '2024-01-01', date '2024-05-09')) as t(d)
   cross join unnest(sequence(1, 3)) as u(r)`;
 
+/** First run: one row on the first day; later runs: all 130 days (the first day's row changed). */
+const GROWING = `{% if is_incremental() %} ${DAYS} {% else %}
+  select timestamp '2024-01-01 01:00:00.000000' as sold_at, 1 as n, 'old' as state {% endif %}`;
+
+const STRATEGIES = {
+  merge: ", unique_key=['sold_at', 'n']",
+  'delete+insert': ", unique_key=['sold_at', 'n']",
+  insert_overwrite: '',
+  append: '',
+} as const;
+
+const modelName = (strategy: string) => `grow_${strategy.replace('+', '_')}`;
+
 before(() => {
-  project = mkdtempSync(join(tmpdir(), 'mdw-trino-batches-'));
-  const url = new URL(trinoUrl());
-  write('dbt_project.yml', 'name: shop\nversion: "1.0"\nprofile: shop\n');
-  write(
-    'profiles.yml',
-    `shop:\n  target: trino\n  outputs:\n    trino:\n      type: trino\n      method: none\n` +
-      `      host: ${url.hostname}\n      port: ${url.port}\n      user: mdw-test\n` +
-      `      database: iceberg\n      schema: ${schema}\n      threads: 1\n` +
-      // One writer sees every partition (as on Athena), so 130 partitions exceed its limit of 100
-      // (max-partitions-per-writer stays at its default); with Trino's default write
-      // partitioning the rows would be spread over writers and one statement could succeed.
-      `      session_properties:\n        use_preferred_write_partitioning: false\n        scale_writers: false\n` +
-      `        task_min_writer_count: 1\n        task_max_writer_count: 1\n`,
-  );
-  write(
+  project = new TrinoProject('mdw-trino-batches');
+  project.write('profiles.yml', trinoProfile({ schema, threads: 1, extra: ONE_WRITER }));
+  project.write(
     'models/sales_by_day.sql',
     `{{ config(materialized='table', partition_by=['day(sold_at)']) }}\n${DAYS}`,
   );
-  write(
+  project.write(
     'models/sales_incremental.sql',
     `{{ config(materialized='incremental', incremental_strategy='append', partitioned_by=['day(sold_at)']) }}\n${DAYS}`,
   );
+  for (const [strategy, key] of Object.entries(STRATEGIES))
+    project.write(
+      `models/${modelName(strategy)}.sql`,
+      `{{ config(materialized='incremental', incremental_strategy='${strategy}'${key}, partitioned_by=['day(sold_at)']) }}\n${GROWING}`,
+    );
 });
 
-after(async () => {
-  const objects = await client()
-    .execute(`select table_name from iceberg.information_schema.tables where table_schema = '${schema}'`)
-    .then((r) => r.rows)
-    .catch(() => []);
-  for (const [name] of objects)
-    await client()
-      .execute(`drop table iceberg."${schema}"."${String(name)}"`)
-      .catch(() => {});
-  await client()
-    .execute(`drop schema if exists iceberg."${schema}"`)
-    .catch(() => {});
-  rmSync(project, { recursive: true, force: true });
-});
+after(() => project.remove([schema]));
+
+async function tableCounts(table: string): Promise<unknown[][]> {
+  return rows(
+    `select (select cast(count(*) as integer) from iceberg."${schema}"."${table}"),
+            (select cast(count(*) as integer) from iceberg."${schema}"."${table}$partitions"),
+            (select cast(count(*) as integer) from iceberg."${schema}"."${table}" where state = 'old')`,
+  );
+}
 
 describe('writes of more than 100 partitions on the trino target', () => {
   test('a table and an incremental full refresh of 130 daily partitions build at the default limits', async () => {
-    const run = mdw('run', '--full-refresh');
+    const run = project.mdw('run', '--full-refresh', '--select', 'sales_by_day', 'sales_incremental');
     assert.equal(run.status, 0, run.output);
     for (const table of ['sales_by_day', 'sales_incremental']) {
       const result = await client().execute(
@@ -92,5 +74,24 @@ describe('writes of more than 100 partitions on the trino target', () => {
       `select cast(count(*) as integer) from iceberg.information_schema.tables where table_schema = '${schema}' and table_name like '%__mdw_batches'`,
     );
     assert.deepEqual(leftovers.rows, [[0]], 'the staging table is dropped');
+  });
+
+  test('incremental runs of 130 new daily partitions write in batches with every strategy', async () => {
+    const models = Object.keys(STRATEGIES).map(modelName);
+    const first = project.mdw('run', '--select', ...models);
+    assert.equal(first.status, 0, first.output);
+    for (const model of models) assert.deepEqual(await tableCounts(model), [[1, 1, 1]], model);
+    // not a full refresh: 130 partitions into an existing table in one run
+    const second = project.mdw('run', '--select', ...models);
+    assert.equal(second.status, 0, second.output);
+    // merge and delete+insert replace the changed row; insert_overwrite replaces its day
+    for (const strategy of ['merge', 'delete+insert', 'insert_overwrite'])
+      assert.deepEqual(await tableCounts(modelName(strategy)), [[390, 130, 0]], strategy);
+    // append keeps the first run's row beside the 390 new ones
+    assert.deepEqual(await tableCounts(modelName('append')), [[391, 130, 1]], 'append');
+    const staged = await rows(
+      `select table_name from iceberg.information_schema.tables where table_schema = '${schema}' and table_name like '%__mdw_tmp'`,
+    );
+    assert.deepEqual(staged, [], 'the staged rows are dropped');
   });
 });

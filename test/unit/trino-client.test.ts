@@ -172,6 +172,24 @@ describe('Trino retry rules', () => {
     });
   });
 
+  test('a query whose server goes away names the query id', async () => {
+    reset((req, res) => {
+      if (req.method === 'POST')
+        json(res, { id: 'q9', nextUri: `${base}/v1/statement/executing/q9/t/1`, stats: {} });
+      else {
+        // every GET answers 502 (what is left of a server behind a proxy), past the retries
+        res.writeHead(502);
+        res.end('gone');
+      }
+    });
+    await assert.rejects(
+      () => newClient().execute('create table t as select 1 as n'),
+      (e: unknown) =>
+        e instanceof TrinoConnectionError &&
+        new RegExp(`^Trino query q9 did not finish: Trino at ${base} answered HTTP 502`).test(e.message),
+    );
+  });
+
   test('a lost GET of nextUri is retried (the page token makes it idempotent)', async () => {
     reset((req, res) => {
       if (req.method === 'POST')

@@ -4,6 +4,7 @@
  * and the build plan comes from shared code (src/materialize) like on every engine.
  */
 import { join } from 'node:path';
+import type { QuarantineLimits } from '../../landing/limits.js';
 import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import type { IncrementalRules } from '../../materialize/incremental.js';
@@ -106,18 +107,19 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
     return listColumns(conn, relation);
   }
 
-  /** No landing report yet: the independent line count and quarantine run on the local target only. */
-  async createExternalSource(
+  /** Landing CSVs are counted independently and damaged lines quarantined, as on the local target. */
+  createExternalSource(
     conn: TrinoConnection,
     source: SourceDefinition,
     projectRoot: string,
+    limits: QuarantineLimits = { maxRows: null, maxPercent: null },
   ): Promise<LandingReport | null> {
-    await createExternalSource(conn, this.schemas, source, projectRoot, {
+    return createExternalSource(conn, this.schemas, source, projectRoot, {
       hiveCatalog: this.profile.hiveCatalog,
       targetCatalog: this.target.database,
       linkRoot: join(projectRoot, 'target', 'trino-sources'),
+      landing: { catalog: this.target.database, quarantineSchema: `${this.target.schema}_dqm`, limits },
     });
-    return null;
   }
 
   async materialize(conn: TrinoConnection, request: MaterializeRequest): Promise<MaterializeResult> {

@@ -256,6 +256,12 @@ export class TrinoQuery {
       return await request();
     } catch (error) {
       if (this.signal?.aborted) await this.cancelled();
+      // the server went away while the query ran: say which query, so it can be looked up
+      if (this.id && error instanceof TrinoConnectionError)
+        throw new TrinoConnectionError(
+          `Trino query ${this.id} did not finish: ${error.message.replace(/^(Cannot|The) /, (word) => word.toLowerCase())}`,
+          error.status,
+        );
       throw error;
     }
   }

@@ -3,16 +3,19 @@
  * column varchar, header skipped, quoted fields), exposed in the target catalog by a view.
  * Hive reads whole folders, so a source that names one file gets a folder of its own holding
  * a link to it; `key=value/` folders become partition columns, registered before each build.
- * Trino's local file system reads rows only from `local://` locations.
+ * Trino's local file system reads rows only from `local://` locations. Every landing file is
+ * counted and its damaged lines quarantined first (landing-check.ts).
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { checkSourceHeaders, readHeader } from '../../csv/source-header.js';
+import type { LandingReport } from '../../landing/report.js';
 import type { SourceDefinition } from '../../manifest/types.js';
 import { ExecutionError } from '../../util/errors.js';
 import { quoteIdentifier, sqlString } from '../sql-helpers.js';
 import type { SchemaRegistry } from './catalog.js';
 import type { TrinoConnection } from './connection.js';
+import { type LandingTarget, linkOrCopy, scanLanding, verifyLanding } from './landing-check.js';
 import { buildView } from './materialize.js';
 import { TrinoRelation } from './relation.js';
 
@@ -24,8 +27,10 @@ export interface ExternalSourceOptions {
   hiveCatalog: string;
   /** the catalog models read from (the view over the Hive table goes there) */
   targetCatalog: string;
-  /** where single-file sources get their own folder */
+  /** where single-file sources get their own folder, and damaged folders their mirror */
   linkRoot: string;
+  /** the quarantine table's catalog and schema, and the limits of damage */
+  landing: LandingTarget;
 }
 
 export async function createExternalSource(
@@ -34,7 +39,7 @@ export async function createExternalSource(
   source: SourceDefinition,
   projectRoot: string,
   options: ExternalSourceOptions,
-): Promise<void> {
+): Promise<LandingReport> {
   const label = `${source.source_name}.${source.name}`;
   const configured = source.external?.location;
   if (typeof configured !== 'string' || configured.trim() === '')
@@ -44,7 +49,7 @@ export async function createExternalSource(
     .replaceAll('{identifier}', source.identifier)
     .trim();
   const path = isAbsolute(location) ? location : resolve(projectRoot, location);
-  const folder = tableFolder(path, label, source, options.linkRoot);
+  const { folder, original } = tableFolder(path, label, source, options.linkRoot);
   const files = csvFiles(folder);
   if (files.length === 0) throw new ExecutionError(`Source ${label}: no CSV files under ${folder}.`);
   const csvOptions = source.external?.options ?? {};
@@ -54,9 +59,11 @@ export async function createExternalSource(
   const header = files.map((file) => readHeader(file, delimiter)).find((found) => found !== null);
   if (!header) throw new ExecutionError(`Source ${label}: every file under ${folder} is empty.`);
   const partitionKeys = hiveKeys(files[0]!, folder);
+  const landing = { label, folder, files, original, csvOptions, projectRoot };
+  const read = scanLanding(landing, join(options.linkRoot, source.schema, source.identifier));
   const columns = [...header, ...partitionKeys].map((name) => `${quoteIdentifier(name)} varchar`).join(', ');
   const properties = [
-    `external_location = ${sqlString(`local://${folder}`)}`,
+    `external_location = ${sqlString(`local://${read.folder}`)}`,
     "format = 'CSV'",
     'skip_header_line_count = 1',
     `csv_separator = ${sqlString(delimiter)}`,
@@ -82,10 +89,19 @@ export async function createExternalSource(
     'view',
   );
   if (view.database !== hive.database) await buildView(conn, schemas, view, `select * from ${hive.render()}`);
+  return verifyLanding(conn, schemas, hive, landing, read, options.landing);
 }
 
-/** The folder the Hive table reads: the location's folder, or a folder holding one file's link or copy. */
-function tableFolder(path: string, label: string, source: SourceDefinition, linkRoot: string): string {
+/**
+ * The folder the Hive table reads: the location's folder, or a folder holding one file's link
+ * or copy; and the landing file each file under it stands for.
+ */
+function tableFolder(
+  path: string,
+  label: string,
+  source: SourceDefinition,
+  linkRoot: string,
+): { folder: string; original: (file: string) => string } {
   const segments = path.split(sep);
   const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
   if (firstGlob !== -1) {
@@ -93,22 +109,17 @@ function tableFolder(path: string, label: string, source: SourceDefinition, link
     const base = segments.slice(0, firstGlob).join(sep) || sep;
     const folder = segments[firstGlob - 1] && HIVE_KEY.test(segments[firstGlob - 1]!) ? dirname(base) : base;
     if (!existsSync(folder)) throw new ExecutionError(`Source ${label}: folder ${folder} does not exist.`);
-    return folder;
+    return { folder, original: (file) => file };
   }
   if (!existsSync(path)) throw new ExecutionError(`Source ${label}: ${path} does not exist.`);
-  if (statSync(path).isDirectory()) return path;
+  if (statSync(path).isDirectory()) return { folder: path, original: (file) => file };
   const own = join(linkRoot, source.schema, source.identifier);
   rmSync(own, { recursive: true, force: true });
   mkdirSync(own, { recursive: true });
   // Trino's local file system lists a symbolic link as no file (0 rows, no error): hard-link the
   // file, or copy it when the landing folder is on another file system.
-  const target = join(own, basename(path));
-  try {
-    linkSync(path, target);
-  } catch {
-    copyFileSync(path, target);
-  }
-  return own;
+  linkOrCopy(path, join(own, basename(path)));
+  return { folder: own, original: () => path };
 }
 
 function csvFiles(folder: string): string[] {

@@ -13,13 +13,15 @@ import { ExecutionError } from '../../util/errors.js';
 import { asSubquery, qualifiedColumn, quoteIdentifier } from '../sql-helpers.js';
 import type { MaterializeResult, Relation } from '../types.js';
 import { dropRelation, findRelation, listColumns, type SchemaRegistry } from './catalog.js';
-import type { TrinoConnection } from './connection.js';
+import { type TrinoConnection, toCount } from './connection.js';
 import { MAX_PARTITIONS_PER_WRITE, partitionKeyExpressions } from './partition-batches.js';
 import { TrinoRelation } from './relation.js';
 import { partitioning, tableLayout } from './table-properties.js';
 
 const DEST = 'DBT_INTERNAL_DEST';
 const SOURCE = 'DBT_INTERNAL_SOURCE';
+/** the staged rows' partition number (1, 2, …) in the order of their partition key */
+const PARTITION_RANK = '__mdw_partition_rank';
 
 export async function buildView(
   conn: TrinoConnection,
@@ -77,7 +79,6 @@ async function writeInBatches(
   sql: string,
   keys: string[],
 ): Promise<number> {
-  const RANK = '__mdw_partition_rank';
   const staged = new TrinoRelation(
     relation.database,
     relation.schema,
@@ -86,20 +87,20 @@ async function writeInBatches(
   );
   await dropRelation(conn, staged);
   await conn.query(
-    `create table ${staged.render()} as select rows_to_write.*, dense_rank() over (order by ${keys.join(', ')}) as ${RANK}
+    `create table ${staged.render()} as select rows_to_write.*, dense_rank() over (order by ${keys.join(', ')}) as ${PARTITION_RANK}
      from ${asSubquery(sql)} as rows_to_write`,
   );
   try {
     const columns = (await listColumns(conn, staged))
       .map((c) => c.name)
-      .filter((name) => name !== RANK)
+      .filter((name) => name !== PARTITION_RANK)
       .map(quoteIdentifier)
       .join(', ');
     const partitions = Number(
-      (await conn.query(`select max(${RANK}) from ${staged.render()}`)).rows[0]?.[0] ?? 0,
+      (await conn.query(`select max(${PARTITION_RANK}) from ${staged.render()}`)).rows[0]?.[0] ?? 0,
     );
     const batch = (first: number) =>
-      `select ${columns} from ${staged.render()} where ${RANK} between ${first} and ${first + MAX_PARTITIONS_PER_WRITE - 1}`;
+      `select ${columns} from ${staged.render()} where ${PARTITION_RANK} between ${first} and ${first + MAX_PARTITIONS_PER_WRITE - 1}`;
     let rows =
       (await conn.query(`create or replace table ${relation.render()}${withClause} as ${batch(1)}`))
         .rowsAffected ?? 0;
@@ -124,15 +125,48 @@ export async function buildIncremental(
     return buildTable(conn, schemas, node, relation, sql, plan.partitionSpec);
   }
   const staged = relation.sibling(`${relation.identifier}__mdw_tmp`);
+  const keys = partitionKeyExpressions(partitioning(plan.partitionSpec, node.config));
   await dropRelation(conn, staged);
-  await conn.query(`create table ${staged.render()} as ${asSubquery(sql)}`);
+  // The new rows are staged once, with the rank of their partition when the table is
+  // partitioned, so the writes below can take at most 100 partitions each without running
+  // the model's query again.
+  await conn.query(
+    keys
+      ? `create table ${staged.render()} as select rows_to_write.*, dense_rank() over (order by ${keys.join(', ')}) as ${PARTITION_RANK}
+         from ${asSubquery(sql)} as rows_to_write`
+      : `create table ${staged.render()} as ${asSubquery(sql)}`,
+  );
   try {
     const columns = await reconcileColumns(conn, node, relation, staged, plan.incremental);
-    const rows = await applyStrategy(conn, node, relation, staged, columns, plan);
+    const batches = await stagedBatches(conn, staged, columns, keys !== null);
+    const rows = await applyStrategy(conn, node, relation, batches, columns, plan);
     return { rowsAffected: rows, message: `${plan.incremental.strategy.toUpperCase()} ${rows}` };
   } finally {
     await conn.query(`drop table if exists ${staged.render()}`).catch(() => {});
   }
+}
+
+/**
+ * The staged rows as subqueries of at most 100 partitions each (Trino's writers keep at most
+ * 100 partitions open, so one MERGE or INSERT of more fails), or one subquery of them all.
+ */
+async function stagedBatches(
+  conn: TrinoConnection,
+  staged: Relation,
+  columns: readonly string[],
+  ranked: boolean,
+): Promise<string[]> {
+  const list = columns.map(quoteIdentifier).join(', ');
+  if (!ranked) return [`(select ${list} from ${staged.render()})`];
+  const partitions = toCount(
+    (await conn.query(`select max(${PARTITION_RANK}) from ${staged.render()}`)).rows[0]?.[0],
+  );
+  const batches: string[] = [];
+  for (let first = 1; first <= Math.max(partitions, 1); first += MAX_PARTITIONS_PER_WRITE)
+    batches.push(
+      `(select ${list} from ${staged.render()} where ${PARTITION_RANK} between ${first} and ${first + MAX_PARTITIONS_PER_WRITE - 1})`,
+    );
+  return batches;
 }
 
 /** on_schema_change on the target, then the columns both sides have (the ones to write). */
@@ -145,7 +179,7 @@ async function reconcileColumns(
 ): Promise<string[]> {
   const change = planSchemaChange(
     plan.onSchemaChange,
-    await listColumns(conn, staged),
+    (await listColumns(conn, staged)).filter((column) => column.name !== PARTITION_RANK),
     await listColumns(conn, target),
     node.name,
   );
@@ -162,50 +196,65 @@ async function reconcileColumns(
   return change.columns;
 }
 
+/**
+ * Writes the staged batches with the model's strategy. Deletes of delete+insert and
+ * insert_overwrite all run before the first insert, so a key or partition spread over two
+ * batches is never deleted after its new rows went in.
+ */
 async function applyStrategy(
   conn: TrinoConnection,
   node: ManifestNode,
   target: Relation,
-  staged: Relation,
+  batches: readonly string[],
   columns: string[],
   plan: { partitionSpec: PartitionEntry[]; incremental: IncrementalPlan },
 ): Promise<number> {
   const { strategy, uniqueKey, predicates } = plan.incremental;
   const list = columns.map(quoteIdentifier).join(', ');
   const insert = async () => {
-    const result = await conn.query(
-      `insert into ${target.render()} (${list}) select ${list} from ${staged.render()}`,
-    );
-    return result.rowsAffected ?? 0;
+    let rows = 0;
+    for (const batch of batches) {
+      const result = await conn.query(
+        `insert into ${target.render()} (${list}) select ${list} from ${batch}`,
+      );
+      rows += result.rowsAffected ?? 0;
+    }
+    return rows;
   };
   if (strategy === 'append' || (uniqueKey.length === 0 && strategy !== 'insert_overwrite')) return insert();
 
   if (strategy === 'merge') {
     const updates = mergeUpdateColumns(columns, plan.incremental);
     const set = updates.map((c) => `${quoteIdentifier(c)} = ${SOURCE}.${quoteIdentifier(c)}`).join(', ');
-    const result = await conn.query(
-      `merge into ${target.render()} as ${DEST} using ${staged.render()} as ${SOURCE}
-       on ${matchCondition(uniqueKey, predicates)}
-       ${updates.length > 0 ? `when matched then update set ${set}` : ''}
-       when not matched then insert (${list}) values (${columns.map((c) => `${SOURCE}.${quoteIdentifier(c)}`).join(', ')})`,
-    );
-    return result.rowsAffected ?? 0;
+    let rows = 0;
+    for (const batch of batches) {
+      const result = await conn.query(
+        `merge into ${target.render()} as ${DEST} using ${batch} as ${SOURCE}
+         on ${matchCondition(uniqueKey, predicates)}
+         ${updates.length > 0 ? `when matched then update set ${set}` : ''}
+         when not matched then insert (${list}) values (${columns.map((c) => `${SOURCE}.${quoteIdentifier(c)}`).join(', ')})`,
+      );
+      rows += result.rowsAffected ?? 0;
+    }
+    return rows;
   }
   if (strategy === 'delete+insert') {
     // MERGE … WHEN MATCHED THEN DELETE handles composite keys, which `(a, b) IN (select …)` does not
     const keys = uniqueKey.map((key) => qualifiedColumn(SOURCE, key)).join(', ');
-    await conn.query(
-      `merge into ${target.render()} as ${DEST}
-       using (select distinct ${keys.replaceAll(`${SOURCE}.`, '')} from ${staged.render()}) as ${SOURCE}
-       on ${matchCondition(uniqueKey, predicates)}
-       when matched then delete`,
-    );
+    for (const batch of batches)
+      await conn.query(
+        `merge into ${target.render()} as ${DEST}
+         using (select distinct ${keys.replaceAll(`${SOURCE}.`, '')} from ${batch}) as ${SOURCE}
+         on ${matchCondition(uniqueKey, predicates)}
+         when matched then delete`,
+      );
     return insert();
   }
   // insert_overwrite: the partitions the new rows fall in are replaced whole
-  await conn.query(
-    `delete from ${target.render()} where ${overwrittenPartitions(node, plan.partitionSpec, staged)}`,
-  );
+  for (const batch of batches)
+    await conn.query(
+      `delete from ${target.render()} where ${overwrittenPartitions(node, plan.partitionSpec, batch)}`,
+    );
   return insert();
 }
 
@@ -215,17 +264,13 @@ function matchCondition(uniqueKey: readonly string[], predicates: readonly strin
 }
 
 /**
- * The rows of the partitions the staged rows fall in. Each partition entry becomes the value
+ * The rows of the partitions the new rows (a subquery) fall in. Each partition entry becomes the value
  * its transform keys on (day(ts) → the date); without a partition spec the whole table goes.
  */
-function overwrittenPartitions(
-  node: ManifestNode,
-  spec: readonly PartitionEntry[],
-  staged: Relation,
-): string {
+function overwrittenPartitions(node: ManifestNode, spec: readonly PartitionEntry[], rows: string): string {
   const keys = partitioning(spec, node.config).map((entry) => partitionKeyExpression(entry, node.name));
   if (keys.length === 0) return 'true';
-  return keys.map((key) => `${key} in (select distinct ${key} from ${staged.render()})`).join(' and ');
+  return keys.map((key) => `${key} in (select distinct ${key} from ${rows} as new_rows)`).join(' and ');
 }
 
 const TRANSFORM = /^(year|month|day|hour)\s*\(\s*([^)]+?)\s*\)$/i;
