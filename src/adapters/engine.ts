@@ -18,6 +18,8 @@ export interface ProfileKeySpec {
 export interface AdapterOptions {
   /** a reader (mdw show): it must not wait for, or block, a build holding the warehouse */
   reader?: boolean;
+  /** `--dry-run`: nothing runs and no credentials are needed; each statement is printed with this */
+  dryRun?: (text: string) => void;
 }
 
 /** Creates the adapter for one target of a project. */

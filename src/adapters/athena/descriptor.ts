@@ -1,5 +1,4 @@
-/** The Athena target (dbt-athena's profile). Only its macros exist so far; the adapter comes later. */
-import { ConfigError } from '../../util/errors.js';
+/** The Athena target (dbt-athena's profile): Iceberg tables and views in Glue, raw CSV tables on S3. */
 import type { EngineDescriptor } from '../engine.js';
 import { quoteIdentifier } from '../sql-helpers.js';
 
@@ -13,9 +12,15 @@ export const athena: EngineDescriptor = {
     work_group: { kinds: ['string'] },
     aws_profile_name: { kinds: ['string'] },
     num_retries: { kinds: ['number'] },
+    num_boto3_retries: { kinds: ['number'] },
+    poll_interval: { kinds: ['number'] },
+    database: { kinds: ['string'] },
+    // mdw's own: seconds before a running query is stopped, and USD per TB for the cost estimate
+    query_timeout: { kinds: ['number'] },
+    bytes_scanned_price: { kinds: ['number'] },
   },
   quoteIdentifier,
-  defaultDatabase: () => '',
+  defaultDatabase: (output) => String(output.database ?? 'awsdatacatalog'),
   configKeys: [
     'table_type',
     'external_location',
@@ -40,6 +45,7 @@ export const athena: EngineDescriptor = {
   // Athena speaks Trino's SQL: its macros delegate to trino__ ones.
   macrosOf: ['trino'],
   async load() {
-    throw new ConfigError('The athena target is not built yet; use a duckdb target for now.');
+    const { createAthenaAdapter } = await import('./adapter.js');
+    return createAthenaAdapter;
   },
 };
