@@ -49,6 +49,8 @@ export interface EngineDescriptor {
   /** its `<type>__x` macros, relative to the package root; engines named in macrosOf load theirs too */
   readonly macrosDir: string;
   readonly macrosOf?: readonly string[];
+  /** the adapter honours AdapterOptions.dryRun (prints statements, calls nothing) */
+  readonly dryRun?: boolean;
   /** lazy: `mdw ls` and `mdw parse` never load an engine */
   load(): Promise<AdapterFactory>;
 }

@@ -82,6 +82,7 @@ const FLAGS_HELP = `Flags (dbt's):
   --store-failures       keep failing test rows in audit tables
   --no-partial-parse     ignore target/partial_parse.json and parse every file
   --no-view-reuse        re-run a view's query for each reader (default: evaluate once per run)
+  --dry-run              build/run on athena: print every statement in order, run nothing (no credentials)
   -o, --output FORMAT    ls: name|path|json|selector; show: json; lint: text|json|sarif
   --fix                  lint: rewrite files for the fixable rules; with --check, only report them
   --warehouse            lint: also check the built Iceberg tables' partitions and file sizes

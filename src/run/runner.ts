@@ -35,6 +35,8 @@ export interface RunRequest {
   storeFailures?: boolean;
   /** evaluate a view read by several nodes once (default true; see view-reuse.ts) */
   viewReuse?: boolean;
+  /** `--dry-run`: the target prints each statement with this instead of running it (one thread) */
+  dryRun?: (text: string) => void;
   print: Print;
 }
 
@@ -69,7 +71,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     .topologicalOrder(selected)
     .filter((id) => manifest.nodes[id] && manifest.nodes[id]!.config.materialized !== 'ephemeral');
   const compiler = new Compiler(loaded);
-  const threads = Math.max(1, request.threads ?? loaded.target.threads);
+  const threads = request.dryRun ? 1 : Math.max(1, request.threads ?? loaded.target.threads);
   print(
     `${timestamp()}  Running with mdw=${loaded.manifest.metadata.mdw_version} on ${loaded.target.type} target '${loaded.target.name}'`,
   );
@@ -84,7 +86,11 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   print(`${timestamp()}  Concurrency: ${threads} threads (target='${loaded.target.name}')`);
   print('');
 
-  const adapter = await createAdapter(loaded.target, loaded.project.root);
+  const adapter = await createAdapter(
+    loaded.target,
+    loaded.project.root,
+    request.dryRun ? { dryRun: request.dryRun } : {},
+  );
   const connections: (Connection | undefined)[] = [];
   const connectionFor = async (worker: number): Promise<Connection> => {
     connections[worker] ??= await adapter.connect();

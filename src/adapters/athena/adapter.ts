@@ -8,7 +8,6 @@ import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import type { IncrementalRules } from '../../materialize/incremental.js';
 import { planMaterialization } from '../../materialize/plan.js';
-import { ExecutionError } from '../../util/errors.js';
 import type { AdapterOptions } from '../engine.js';
 import type {
   Adapter,
@@ -37,6 +36,7 @@ import { type AthenaProfile, resolveAthenaProfile } from './profile.js';
 import { AthenaRelation } from './relation.js';
 import { awsContext, createClients } from './sdk.js';
 import { loadSeed } from './seed.js';
+import { buildSnapshot } from './snapshot.js';
 import { runDataTest } from './tests.js';
 import { type AthenaWarehouse, DryRunWarehouse, LiveWarehouse } from './warehouse.js';
 
@@ -172,9 +172,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
         case 'ephemeral':
           return { rowsAffected: null, message: 'EPHEMERAL' };
         case 'snapshot':
-          throw new ExecutionError(
-            `Snapshot ${node.name}: snapshots are not built on the athena target yet.`,
-          );
+          return buildSnapshot(ctx, node, relation, sql, plan.snapshot);
       }
     })();
     return { ...result, bytesScanned: conn.takeScannedBytes() };

@@ -44,6 +44,7 @@ export const athena: EngineDescriptor = {
   macrosDir: 'src/adapters/athena/macros',
   // Athena speaks Trino's SQL: its macros delegate to trino__ ones.
   macrosOf: ['trino'],
+  dryRun: true,
   async load() {
     const { createAthenaAdapter } = await import('./adapter.js');
     return createAthenaAdapter;

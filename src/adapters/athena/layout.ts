@@ -80,3 +80,11 @@ export function icebergWith(
   }
   return ` WITH (${properties.join(', ')})`;
 }
+
+/** Athena's query type names → Hive DDL's (ALTER TABLE takes Hive types). */
+export function hiveType(type: string): string {
+  const lower = type.toLowerCase();
+  if (lower.startsWith('varchar')) return 'string';
+  if (lower === 'integer') return 'int';
+  return lower.replace(/^timestamp\(\d+\)/, 'timestamp');
+}

@@ -21,7 +21,7 @@ import { MAX_PARTITIONS_PER_WRITE, partitionKeyExpressions } from '../trino/part
 import { partitioning as trinoPartitioning } from '../trino/table-properties.js';
 import type { ColumnDescription, MaterializeResult } from '../types.js';
 import { type AthenaConnection, toCount } from './connection.js';
-import { athenaPartitioning, dataLocation, icebergWith, isInside } from './layout.js';
+import { athenaPartitioning, dataLocation, hiveType, icebergWith, isInside } from './layout.js';
 import type { AthenaProfile } from './profile.js';
 import { type AthenaRelation, hiveIdentifier } from './relation.js';
 import type { TableInfo } from './warehouse.js';
@@ -167,13 +167,14 @@ async function stage(
   staged: AthenaRelation,
   sql: string,
   keys: string[] | null,
-): Promise<void> {
+): Promise<TableInfo> {
   await dropIfExists(ctx, staged);
   const location = newLocation(ctx, staged, null);
   const rank = keys ? `, dense_rank() over (order by ${keys.join(', ')}) as ${RANK_COLUMN}` : '';
   await ctx.conn.query(
     `create table ${staged.render()}${icebergWith(location, [], {}, staged.identifier)} as select rows_to_write.*${rank} from ${asSubquery(sql)} as rows_to_write`,
   );
+  return { kind: 'iceberg', location };
 }
 
 /** How many partitions the staged rows fall in (at least one batch, even in a dry run). */
@@ -201,7 +202,7 @@ async function writeInBatches(
   keys: string[],
 ): Promise<number> {
   const staged = temp.sibling(`${temp.identifier.replace(/__mdw_tmp$/, '')}__mdw_stage`);
-  await stage(ctx, staged, sql, keys);
+  const stagedInfo = await stage(ctx, staged, sql, keys);
   try {
     let rows = 0;
     for (const first of batchStarts(await partitionCount(ctx, staged))) {
@@ -215,7 +216,7 @@ async function writeInBatches(
     await ctx.conn.query(`alter table ${temp.renderHive()} drop column ${hiveIdentifier(RANK_COLUMN)}`);
     return rows;
   } finally {
-    await dropIfExists(ctx, staged).catch(() => {});
+    await dropRelation(ctx, staged, stagedInfo).catch(() => {});
   }
 }
 
@@ -235,7 +236,7 @@ export async function buildIncremental(
     );
   const keys = partitionKeyExpressions(trinoPartitioning(plan.partitionSpec, node.config));
   const staged = relation.sibling(`${relation.identifier}__mdw_incr`);
-  await stage(ctx, staged, sql, keys);
+  const stagedInfo = await stage(ctx, staged, sql, keys);
   try {
     const columns = await reconcileColumns(ctx, node, relation, staged, plan.incremental);
     const batches = keys ? batchStarts(await partitionCount(ctx, staged)) : [0];
@@ -246,7 +247,7 @@ export async function buildIncremental(
     }
     return { rowsAffected: rows, message: `${plan.incremental.strategy.toUpperCase()} ${rows}` };
   } finally {
-    await dropIfExists(ctx, staged).catch(() => {});
+    await dropRelation(ctx, staged, stagedInfo).catch(() => {});
   }
 }
 
@@ -278,14 +279,6 @@ async function reconcileColumns(
       `alter table ${table} change column ${hiveIdentifier(column.name)} ${hiveIdentifier(column.name)} ${hiveType(column.to)}`,
     );
   return change.columns;
-}
-
-/** Athena's query type names → Hive DDL's (ALTER TABLE takes Hive types). */
-function hiveType(type: string): string {
-  const lower = type.toLowerCase();
-  if (lower.startsWith('varchar')) return 'string';
-  if (lower === 'integer') return 'int';
-  return lower.replace(/^timestamp\(\d+\)/, 'timestamp');
 }
 
 async function applyStrategy(
