@@ -3,6 +3,7 @@
  * (one connection each), run each node's task, print dbt-style progress, and write
  * target/run_results.json and target/manifest.json.
  */
+
 import { createAdapter } from '../adapters/index.js';
 import type { Adapter, Connection } from '../adapters/types.js';
 import { Graph } from '../graph/dag.js';
@@ -18,6 +19,7 @@ import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt }
 import { InterruptNotice } from './interrupt.js';
 import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
+import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
 import { ViewReuse } from './view-reuse.js';
@@ -181,7 +183,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const ordered = plan.map((id) => results.get(id)!).filter(Boolean);
   const elapsedSeconds = (performance.now() - started) / 1000;
   printLanding(print, landing);
-  printSummary(print, manifest.nodes, ordered, elapsedSeconds);
+  printSummary(print, manifest.nodes, ordered, elapsedSeconds, pricePerTb(loaded.target));
   writeRunResults(
     compiler.targetDir,
     loaded.invocationId,
@@ -352,7 +354,9 @@ function endDescription(node: ManifestNode, result: NodeResult): string {
 }
 
 function endStatus(result: NodeResult): string {
-  const seconds = `in ${result.execution_time.toFixed(2)}s`;
+  const bytes = result.adapter_response.data_scanned_in_bytes;
+  const scanned = bytes === undefined ? '' : `${formatBytes(bytes)} scanned `;
+  const seconds = `${scanned}in ${result.execution_time.toFixed(2)}s`;
   switch (result.status) {
     case 'pass':
       return `PASS ${seconds}`;
@@ -382,11 +386,20 @@ function describeCounts(nodes: Record<string, ManifestNode>, sources: Record<str
   return [...counts].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
 }
 
+/** The target's USD per TB scanned (`bytes_scanned_price`), for the cost estimate. */
+function pricePerTb(target: Readonly<Record<string, unknown>>): number {
+  const price = Number(target.bytes_scanned_price);
+  return Number.isFinite(price) && price >= 0 && target.bytes_scanned_price !== undefined
+    ? price
+    : DEFAULT_PRICE_PER_TB;
+}
+
 function printSummary(
   print: Print,
   nodes: Record<string, ManifestNode>,
   results: NodeResult[],
   seconds: number,
+  price: number,
 ): void {
   const kinds = new Map<string, number>();
   for (const result of results) {
@@ -402,6 +415,11 @@ function printSummary(
   const what = [...kinds].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
   print('');
   print(`${timestamp()}  Finished running ${what} in ${formatElapsed(seconds)}.`);
+  const cost = scanSummary(
+    results.map((r) => r.adapter_response.data_scanned_in_bytes),
+    price,
+  );
+  if (cost) print(`${timestamp()}  ${cost}`);
   const counts = countStatuses(results);
   const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
   print('');

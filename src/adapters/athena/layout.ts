@@ -16,14 +16,14 @@ export function dataLocation(
   table: string,
   uniqueId: () => string,
 ): string {
-  const parts: Record<DataNaming, string[]> = {
-    unique: [uniqueId()],
-    table: [table],
-    table_unique: [table, uniqueId()],
-    schema_table: [schema, table],
-    schema_table_unique: [schema, table, uniqueId()],
+  const parts: Record<DataNaming, () => string[]> = {
+    unique: () => [uniqueId()],
+    table: () => [table],
+    table_unique: () => [table, uniqueId()],
+    schema_table: () => [schema, table],
+    schema_table_unique: () => [schema, table, uniqueId()],
   };
-  return `${dataDir}${parts[naming].join('/')}/`;
+  return `${dataDir}${parts[naming]().join('/')}/`;
 }
 
 /** Is `uri` inside `folder` (both s3:// folders)? Only data under s3_data_dir is ever deleted. */
