@@ -18,7 +18,9 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     failFast: args.flags['fail-fast'] === true,
     storeFailures: args.flags['store-failures'] === true,
     viewReuse: args.flags['no-view-reuse'] !== true && args.flags['dry-run'] !== true,
-    ...(args.flags['dry-run'] === true ? { dryRun: (text: string) => process.stdout.write(redact(text)) } : {}),
+    ...(args.flags['dry-run'] === true
+      ? { dryRun: (text: string) => process.stdout.write(redact(text)) }
+      : {}),
     print: (line) => console.log(redact(line)),
   });
   return outcome.exitCode;
