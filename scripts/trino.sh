@@ -22,6 +22,8 @@
 #   MDW_TRINO_PORT       HTTP port (default: a free one)
 #   MDW_TRINO_RUN_DIR    state folder (default: <cache>/trino/run)
 #   MDW_TRINO_JAVA_HOME  a Java 24+ home (default: the Temurin 25 JDK under /usr/lib/jvm)
+#   MDW_TRINO_CATALOG_DIR  a folder of catalog .properties files served INSTEAD of the catalogs
+#                        below (scripts/athena-local.sh uses it for its Glue catalogs)
 # Catalogs: iceberg (JDBC catalog above), hive (external CSV tables over local folders: use
 # local:// locations, file:// ones read as empty), memory.
 set -euo pipefail
@@ -168,6 +170,10 @@ EOF
   cat >"$etc/log.properties" <<EOF
 io.trino=WARN
 EOF
+  if [[ -n "${MDW_TRINO_CATALOG_DIR:-}" ]]; then
+    cp "$MDW_TRINO_CATALOG_DIR"/*.properties "$etc/catalog/"
+    return 0
+  fi
   cat >"$etc/catalog/iceberg.properties" <<EOF
 connector.name=iceberg
 iceberg.catalog.type=jdbc
@@ -218,14 +224,14 @@ start() {
     return 0
   fi
   download
-  ensure_catalog
+  [[ -n "${MDW_TRINO_CATALOG_DIR:-}" ]] || ensure_catalog
   local java_home port url pid
   java_home="$(find_java_home)"
   port="${MDW_TRINO_PORT:-$(free_port)}"
   url="http://127.0.0.1:$port"
   write_config "$port"
   mkdir -p "$run_dir/hive-metastore"
-  log "starting Trino $TRINO_VERSION on $url (heap $heap, lakehouse $warehouse)"
+  log "starting Trino $TRINO_VERSION on $url (heap $heap, catalogs ${MDW_TRINO_CATALOG_DIR:-lakehouse $warehouse})"
   JAVA_HOME="$java_home" PATH="$java_home/bin:$PATH" \
     "$server_dir/bin/launcher" run --etc-dir "$run_dir/etc" --data-dir "$run_dir/data" \
     >"$run_dir/server.log" 2>&1 &
