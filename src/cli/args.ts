@@ -45,6 +45,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   // generate
   scale: { value: true },
   out: { value: true },
+  from: { value: true },
   seed: { value: true },
   daily: {},
   dirty: {},

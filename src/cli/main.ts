@@ -37,6 +37,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
     load: async () => (await import('./generate.js')).generateCommand,
   },
+  upload: {
+    summary:
+      'Copy the landing folder to the raw S3 prefix (athena): [--from data/raw] [--to s3://…] (skips unchanged files, resumes)',
+    load: async () => (await import('./upload.js')).uploadCommand,
+  },
   iceberg: {
     summary:
       'Iceberg tables: history|files [--where "col >= v"]|partitions <schema.table>, rollback --to <id>, optimize, expire-snapshots, remove-orphans',
