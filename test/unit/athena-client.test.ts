@@ -169,6 +169,18 @@ describe('athena query runner', () => {
     assert.deepEqual(sleeps.slice(0, 2), [150, 300], 'backoff doubles, half of it random');
   });
 
+  it('sends a poll lost on the way (connection reset) again', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+    athena
+      .on(GetQueryExecutionCommand)
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }))
+      .resolves(state('SUCCEEDED'));
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [] } });
+    await runner().execute('create table t as select 1 as x');
+    assert.equal(athena.commandCalls(GetQueryExecutionCommand).length, 2);
+    assert.equal(athena.commandCalls(StartQueryExecutionCommand).length, 1);
+  });
+
   it('gives up after num_retries throttled calls', async () => {
     athena
       .on(StartQueryExecutionCommand)

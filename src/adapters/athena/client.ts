@@ -6,7 +6,9 @@
  * Retries: a throttled API call never reached Athena's queue, so it is sent again after a
  * jittered backoff. StartQueryExecution carries a ClientRequestToken, so even a repeated start
  * whose first answer was lost names the same execution instead of running the statement twice.
- * A query that itself failed is re-run only when it is a read and Athena says it was throttled.
+ * The same holds for a call lost on the way (reset, timeout, 5xx): every call the runner makes
+ * is idempotent. A query that itself failed is re-run only when it is a read and Athena says it
+ * was throttled.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -24,6 +26,7 @@ import {
   type AwsContext,
   explainAwsError,
   isThrottling,
+  isTransient,
   QueryInterruptedError,
 } from './errors.js';
 import { type AthenaValue, decodeValue } from './values.js';
@@ -197,8 +200,8 @@ export class AthenaQueryRunner {
       try {
         return await send();
       } catch (error) {
-        if (!isThrottling(error) || attempt >= this.options.numRetries)
-          throw explainAwsError(error, this.options.context);
+        const retry = isThrottling(error) || isTransient(error);
+        if (!retry || attempt >= this.options.numRetries) throw explainAwsError(error, this.options.context);
         await this.sleep(this.backoff(attempt));
       }
     }

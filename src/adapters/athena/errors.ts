@@ -45,6 +45,26 @@ const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
 ]);
 
+/**
+ * A call that failed on the way (connection reset, timeout, a 5xx answer). The runner sends
+ * only idempotent calls again: reads of an execution, and starts carrying a request token.
+ */
+export function isTransient(error: unknown): boolean {
+  const err = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const status = err.$metadata?.httpStatusCode ?? 0;
+  return (
+    status >= 500 ||
+    err.name === 'TimeoutError' ||
+    err.name === 'InternalServerException' ||
+    /ECONNRESET|EPIPE|socket hang up|ETIMEDOUT/.test(`${err.code ?? ''} ${err.message ?? ''}`)
+  );
+}
+
 export function isThrottling(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name ?? '';
   const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
