@@ -59,7 +59,10 @@ describe('engine registry', () => {
     // trino loads its adapter, whose profile check names what is missing before any connection
     await assert.rejects(createAdapter(target('trino'), '.'), /Profile shop, target dev: 'host' is required/);
     // athena too: its profile check names the missing setting before any AWS call
-    await assert.rejects(createAdapter(target('athena'), '.'), /Profile shop, target dev needs 'region_name'/);
+    await assert.rejects(
+      createAdapter(target('athena'), '.'),
+      /Profile shop, target dev needs 'region_name'/,
+    );
     await assert.rejects(
       createAdapter(target('oracle'), '.'),
       /type 'oracle', which mdw does not support \(supported: duckdb, trino, athena\)/,
