@@ -203,6 +203,16 @@ describe('athena materializations', () => {
   });
 });
 
+describe('athena profile', () => {
+  it('names every missing setting, one sentence each', () => {
+    const { region_name: _r, s3_staging_dir: _s, ...bare } = target;
+    assert.throws(
+      () => resolveAthenaProfile(bare as TargetConfig, {}),
+      /^ConfigError: Profile mdw, target dev needs 'region_name' \(the AWS region of the Athena workgroup\)\. Profile mdw, target dev needs 's3_staging_dir' \(the s3:\/\/ folder Athena writes query results to\)\.$/,
+    );
+  });
+});
+
 describe('bytes scanned', () => {
   it('estimates the cost at the per-TB price', () => {
     assert.equal(scanCostUsd(2 ** 40, 5), 5);

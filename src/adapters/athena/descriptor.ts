@@ -5,10 +5,11 @@ import { quoteIdentifier } from '../sql-helpers.js';
 export const athena: EngineDescriptor = {
   type: 'athena',
   profileKeys: {
-    s3_staging_dir: { kinds: ['string'], required: true },
+    // required, but checked by the adapter so that every missing setting is named at once
+    s3_staging_dir: { kinds: ['string'] },
     s3_data_dir: { kinds: ['string'] },
     s3_data_naming: { kinds: ['string'] },
-    region_name: { kinds: ['string'], required: true },
+    region_name: { kinds: ['string'] },
     work_group: { kinds: ['string'] },
     aws_profile_name: { kinds: ['string'] },
     num_retries: { kinds: ['number'] },

@@ -63,14 +63,14 @@ export function resolveAthenaProfile(
       throw new ConfigError(`${where}: '${key}' must be a non-negative number (got '${String(value)}').`);
     return parsed;
   };
+  // every missing setting at once, one sentence each (mdw debug shows them all)
   const region = text('region_name');
-  if (!region)
-    throw new ConfigError(`${where} needs 'region_name' (the AWS region of the Athena workgroup).`);
   const stagingDir = text('s3_staging_dir');
-  if (!stagingDir)
-    throw new ConfigError(
-      `${where} needs 's3_staging_dir' (the s3:// folder Athena writes query results to).`,
-    );
+  const missing = [
+    region ? null : `${where} needs 'region_name' (the AWS region of the Athena workgroup).`,
+    stagingDir ? null : `${where} needs 's3_staging_dir' (the s3:// folder Athena writes query results to).`,
+  ].filter((sentence) => sentence !== null);
+  if (!region || !stagingDir || missing.length > 0) throw new ConfigError(missing.join(' '));
   checkS3Uri(stagingDir, 's3_staging_dir', where);
   const dataDir = text('s3_data_dir') ?? stagingDir;
   checkS3Uri(dataDir, 's3_data_dir', where);
