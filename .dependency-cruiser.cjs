@@ -69,8 +69,18 @@ module.exports = {
       name: 'engines-do-not-import-each-other',
       comment: 'Adding an engine is a new folder; no engine builds on another one.',
       severity: 'error',
-      from: { path: '^src/adapters/([^/]+)/' },
+      // named exception `athena may import trino`: Athena engine v3 is Trino (one SQL dialect),
+      // so athena/ reuses trino/'s partition batching, seed typing and retry rules (never the reverse);
+      // athena/ is checked by the next rule instead
+      from: { path: '^src/adapters/([^/]+)/', pathNot: '^src/adapters/athena/' },
       to: { path: '^src/adapters/[^/]+/', pathNot: '^src/adapters/$1/' },
+    },
+    {
+      name: 'athena-may-import-trino',
+      comment: 'The exception to engines-do-not-import-each-other: athena/ imports only itself and trino/.',
+      severity: 'error',
+      from: { path: '^src/adapters/athena/' },
+      to: { path: '^src/adapters/[^/]+/', pathNot: '^src/adapters/(athena|trino)/' },
     },
   ],
   options: {

@@ -18,6 +18,8 @@ export interface ProfileKeySpec {
 export interface AdapterOptions {
   /** a reader (mdw show): it must not wait for, or block, a build holding the warehouse */
   reader?: boolean;
+  /** `--dry-run`: nothing runs and no credentials are needed; each statement is printed with this */
+  dryRun?: (text: string) => void;
 }
 
 /** Creates the adapter for one target of a project. */
@@ -47,6 +49,8 @@ export interface EngineDescriptor {
   /** its `<type>__x` macros, relative to the package root; engines named in macrosOf load theirs too */
   readonly macrosDir: string;
   readonly macrosOf?: readonly string[];
+  /** the adapter honours AdapterOptions.dryRun (prints statements, calls nothing) */
+  readonly dryRun?: boolean;
   /** lazy: `mdw ls` and `mdw parse` never load an engine */
   load(): Promise<AdapterFactory>;
 }

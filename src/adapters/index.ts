@@ -16,6 +16,13 @@ export async function createAdapter(
       `Target '${target.name}' has type '${target.type}', which mdw does not support (supported: ${engineTypes().join(', ')}).`,
     );
   }
+  if (options.dryRun && !engine.dryRun) {
+    throw new ConfigError(
+      `--dry-run prints the statements of ${engineTypes()
+        .filter((type) => findEngine(type)?.dryRun)
+        .join(', ')} targets only; target '${target.name}' has type '${target.type}'.`,
+    );
+  }
   const factory = await engine.load();
   return factory(target, projectRoot, options);
 }

@@ -52,10 +52,14 @@ export interface MaterializeResult {
   rowsAffected: number | null;
   /** dbt-style short status: "OK", "CREATE TABLE (123 rows)", "INSERT 5", ... */
   message: string;
+  /** bytes the engine read to build it, when it reports them (Athena's DataScannedInBytes) */
+  bytesScanned?: number;
 }
 
 export interface TestResult {
   failures: number;
+  /** bytes the engine read to run it, when it reports them */
+  bytesScanned?: number;
   /** name of the audit table holding the failing rows when store_failures is on */
   storedIn?: string | null;
 }

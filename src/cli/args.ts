@@ -31,6 +31,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   'no-partial-parse': {},
   'no-view-reuse': {},
   'no-wap': {},
+  'dry-run': {},
   'as-of': { value: true },
   where: { value: true },
   to: { value: true },
@@ -45,6 +46,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   // generate
   scale: { value: true },
   out: { value: true },
+  from: { value: true },
   seed: { value: true },
   daily: {},
   dirty: {},

@@ -41,6 +41,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
     load: async () => (await import('./generate.js')).generateCommand,
   },
+  upload: {
+    summary:
+      'Copy the landing folder to the raw S3 prefix (athena): [--from data/raw] [--to s3://…] (skips unchanged files, resumes)',
+    load: async () => (await import('./upload.js')).uploadCommand,
+  },
   iceberg: {
     summary:
       'Iceberg tables: history|files [--where "col >= v"]|partitions <schema.table>, rollback --to <id>, optimize, expire-snapshots, remove-orphans',
@@ -88,6 +93,7 @@ const FLAGS_HELP = `Flags (dbt's):
   --no-view-reuse        re-run a view's query for each reader (default: evaluate once per run)
   --no-wap               publish each Iceberg table as it is built, not all together after the
                          tests pass (default: write-audit-publish; var mdw_publish: per_table)
+  --dry-run              build/run on athena: print every statement in order, run nothing (no credentials)
   -o, --output FORMAT    ls: name|path|json|selector; show: json; lint: text|json|sarif
   --fix                  lint: rewrite files for the fixable rules; with --check, only report them
   --warehouse            lint: also check the built Iceberg tables' partitions and file sizes

@@ -1,11 +1,15 @@
 /** `mdw run | seed | snapshot | test | build` */
 import { publishMode } from '../run/publish.js';
 import { executeRun, type RunCommand } from '../run/runner.js';
+import { ConfigError } from '../util/errors.js';
 import { redact } from '../util/secrets.js';
 import type { ParsedArgs } from './args.js';
 import { load, selectionArgs } from './project.js';
 
 export async function runCommand(command: RunCommand, args: ParsedArgs): Promise<number> {
+  if (args.flags['dry-run'] === true && command !== 'build' && command !== 'run') {
+    throw new ConfigError(`--dry-run works with mdw build and mdw run, not mdw ${command}.`);
+  }
   const loaded = load(args, (line) => console.log(line));
   const outcome = await executeRun({
     loaded,
@@ -14,8 +18,11 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     fullRefresh: args.flags['full-refresh'] === true,
     failFast: args.flags['fail-fast'] === true,
     storeFailures: args.flags['store-failures'] === true,
-    viewReuse: args.flags['no-view-reuse'] !== true,
+    viewReuse: args.flags['no-view-reuse'] !== true && args.flags['dry-run'] !== true,
     publish: publishMode(args.flags['no-wap'] === true, loaded.vars),
+    ...(args.flags['dry-run'] === true
+      ? { dryRun: (text: string) => process.stdout.write(redact(text)) }
+      : {}),
     print: (line) => console.log(redact(line)),
   });
   return outcome.exitCode;

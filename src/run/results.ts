@@ -18,7 +18,13 @@ export interface NodeResult {
   timing: TimingInfo[];
   thread_id: string;
   execution_time: number;
-  adapter_response: { _message?: string; code?: string; rows_affected?: number | null };
+  adapter_response: {
+    _message?: string;
+    code?: string;
+    rows_affected?: number | null;
+    /** bytes the engine read (Athena's DataScannedInBytes), when it reports them */
+    data_scanned_in_bytes?: number;
+  };
   message: string | null;
   failures: number | null;
   compiled: boolean;

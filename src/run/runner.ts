@@ -3,6 +3,7 @@
  * (one connection each), run each node's task, print dbt-style progress, and write
  * target/run_results.json and target/manifest.json.
  */
+
 import { createAdapter } from '../adapters/index.js';
 import type { Adapter, Connection } from '../adapters/types.js';
 import { Graph } from '../graph/dag.js';
@@ -19,6 +20,7 @@ import { InterruptNotice } from './interrupt.js';
 import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { PublishGate, type PublishMode, type PublishReport, publishLines } from './publish.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
+import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
 import { ViewReuse } from './view-reuse.js';
@@ -38,6 +40,8 @@ export interface RunRequest {
   viewReuse?: boolean;
   /** write-audit-publish (default all_or_nothing; see publish.ts) */
   publish?: PublishMode;
+  /** `--dry-run`: the target prints each statement with this instead of running it (one thread) */
+  dryRun?: (text: string) => void;
   print: Print;
 }
 
@@ -72,7 +76,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     .topologicalOrder(selected)
     .filter((id) => manifest.nodes[id] && manifest.nodes[id]!.config.materialized !== 'ephemeral');
   const compiler = new Compiler(loaded);
-  const threads = Math.max(1, request.threads ?? loaded.target.threads);
+  const threads = request.dryRun ? 1 : Math.max(1, request.threads ?? loaded.target.threads);
   print(
     `${timestamp()}  Running with mdw=${loaded.manifest.metadata.mdw_version} on ${loaded.target.type} target '${loaded.target.name}'`,
   );
@@ -87,7 +91,11 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   print(`${timestamp()}  Concurrency: ${threads} threads (target='${loaded.target.name}')`);
   print('');
 
-  const adapter = await createAdapter(loaded.target, loaded.project.root);
+  const adapter = await createAdapter(
+    loaded.target,
+    loaded.project.root,
+    request.dryRun ? { dryRun: request.dryRun } : {},
+  );
   const connections: (Connection | undefined)[] = [];
   const connectionFor = async (worker: number): Promise<Connection> => {
     connections[worker] ??= await adapter.connect();
@@ -186,7 +194,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const elapsedSeconds = (performance.now() - started) / 1000;
   printLanding(print, landing);
   const publishing = published ? publishLines(published) : [];
-  printSummary(print, manifest.nodes, ordered, elapsedSeconds, publishing);
+  printSummary(print, manifest.nodes, ordered, elapsedSeconds, pricePerTb(loaded.target), publishing);
   writeRunResults(
     compiler.targetDir,
     loaded.invocationId,
@@ -363,7 +371,9 @@ function endDescription(node: ManifestNode, result: NodeResult): string {
 }
 
 function endStatus(result: NodeResult): string {
-  const seconds = `in ${result.execution_time.toFixed(2)}s`;
+  const bytes = result.adapter_response.data_scanned_in_bytes;
+  const scanned = bytes === undefined ? '' : `${formatBytes(bytes)} scanned `;
+  const seconds = `${scanned}in ${result.execution_time.toFixed(2)}s`;
   switch (result.status) {
     case 'pass':
       return `PASS ${seconds}`;
@@ -393,11 +403,20 @@ function describeCounts(nodes: Record<string, ManifestNode>, sources: Record<str
   return [...counts].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
 }
 
+/** The target's USD per TB scanned (`bytes_scanned_price`), for the cost estimate. */
+function pricePerTb(target: Readonly<Record<string, unknown>>): number {
+  const price = Number(target.bytes_scanned_price);
+  return Number.isFinite(price) && price >= 0 && target.bytes_scanned_price !== undefined
+    ? price
+    : DEFAULT_PRICE_PER_TB;
+}
+
 function printSummary(
   print: Print,
   nodes: Record<string, ManifestNode>,
   results: NodeResult[],
   seconds: number,
+  price: number,
   publishing: readonly string[] = [],
 ): void {
   const kinds = new Map<string, number>();
@@ -414,6 +433,11 @@ function printSummary(
   const what = [...kinds].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
   print('');
   print(`${timestamp()}  Finished running ${what} in ${formatElapsed(seconds)}.`);
+  const cost = scanSummary(
+    results.map((r) => r.adapter_response.data_scanned_in_bytes),
+    price,
+  );
+  if (cost) print(`${timestamp()}  ${cost}`);
   const counts = countStatuses(results);
   const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
   print('');

@@ -135,6 +135,7 @@ async function build(
     _message: outcome.message,
     code: outcome.message.split(' ')[0],
     rows_affected: outcome.rowsAffected,
+    ...(outcome.bytesScanned === undefined ? {} : { data_scanned_in_bytes: outcome.bytesScanned }),
   };
 }
 
@@ -146,7 +147,11 @@ async function checkTest(task: NodeTask, sql: string, result: NodeResult): Promi
   const outcome = await adapter.runTest(connection, node, sql, audit);
   result.failures = outcome.failures;
   result.status = testStatus(node.config, outcome.failures);
-  result.adapter_response = { _message: `${outcome.failures} failures`, rows_affected: outcome.failures };
+  result.adapter_response = {
+    _message: `${outcome.failures} failures`,
+    rows_affected: outcome.failures,
+    ...(outcome.bytesScanned === undefined ? {} : { data_scanned_in_bytes: outcome.bytesScanned }),
+  };
   if (result.status !== 'pass') {
     const condition = result.status === 'fail' ? node.config.error_if : node.config.warn_if;
     result.message = `Got ${outcome.failures} result${outcome.failures === 1 ? '' : 's'}, configured to ${result.status === 'fail' ? 'fail' : 'warn'} if ${condition}`;

@@ -55,10 +55,14 @@ describe('engine registry', () => {
     assert.equal(loadTarget({ projectRoot: root, profileName: 'shop', profilesDir: root }).database, 'mdw');
   });
 
-  it('loads engines lazily and names targets that are not built yet or unknown', async () => {
+  it('loads engines lazily and names what a target is missing or an unknown type', async () => {
     // trino loads its adapter, whose profile check names what is missing before any connection
     await assert.rejects(createAdapter(target('trino'), '.'), /Profile shop, target dev: 'host' is required/);
-    await assert.rejects(createAdapter(target('athena'), '.'), /The athena target is not built yet/);
+    // athena too: its profile check names the missing setting before any AWS call
+    await assert.rejects(
+      createAdapter(target('athena'), '.'),
+      /Profile shop, target dev needs 'region_name'/,
+    );
     await assert.rejects(
       createAdapter(target('oracle'), '.'),
       /type 'oracle', which mdw does not support \(supported: duckdb, trino, athena\)/,

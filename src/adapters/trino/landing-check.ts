@@ -173,6 +173,8 @@ function fileReport(
     rows_read: rowsRead,
     quarantined: scan.damaged.length,
     reasons,
+    // Trino re-reads every landing file each build, so each one is counted again
+    scanned: true,
   };
 }
 

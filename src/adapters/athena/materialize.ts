@@ -1,0 +1,337 @@
+/**
+ * Views, Iceberg tables and incremental models on Athena, from the shared plan (src/materialize).
+ *
+ * Tables are never missing: a new version is built by CTAS under a temporary name, then the
+ * catalog entry of the table is pointed at it in one Glue update (a first build renames it),
+ * and only then is the old version's data deleted.
+ *
+ * Athena fails a write that opens more than 100 partitions. A partitioned write therefore
+ * stages its rows once, unpartitioned, with each row's partition rank; the table is then
+ * written from the staged rows 100 partitions per statement, so the source query runs once
+ * however many batches follow.
+ */
+import type { ManifestNode } from '../../manifest/types.js';
+import { mergeUpdateColumns, type PartitionEntry } from '../../materialize/incremental.js';
+import type { IncrementalPlan } from '../../materialize/plan.js';
+import { planSchemaChange } from '../../materialize/schema-change.js';
+import { ExecutionError } from '../../util/errors.js';
+import { asSubquery, qualifiedColumn, quoteIdentifier } from '../sql-helpers.js';
+import { partitionKeyExpression } from '../trino/materialize.js';
+import { MAX_PARTITIONS_PER_WRITE, partitionKeyExpressions } from '../trino/partition-batches.js';
+import { partitioning as trinoPartitioning } from '../trino/table-properties.js';
+import type { ColumnDescription, MaterializeResult } from '../types.js';
+import { type AthenaConnection, toCount } from './connection.js';
+import { athenaPartitioning, dataLocation, hiveType, icebergWith, isInside } from './layout.js';
+import type { AthenaProfile } from './profile.js';
+import { type AthenaRelation, hiveIdentifier } from './relation.js';
+import type { TableInfo } from './warehouse.js';
+
+const DEST = 'DBT_INTERNAL_DEST';
+const SOURCE = 'DBT_INTERNAL_SOURCE';
+export const RANK_COLUMN = '__mdw_partition_rank';
+
+/** What every build step needs: the connection, the profile and the schema registry. */
+export interface BuildContext {
+  conn: AthenaConnection;
+  profile: AthenaProfile;
+  schemas: SchemaRegistry;
+}
+
+/** Creates each schema once per adapter. */
+export class SchemaRegistry {
+  private readonly pending = new Map<string, Promise<void>>();
+
+  ensure(conn: AthenaConnection, schema: string): Promise<void> {
+    const key = schema.toLowerCase();
+    let created = this.pending.get(key);
+    if (!created) {
+      created = conn.query(`create schema if not exists ${hiveIdentifier(key)}`).then(() => {});
+      this.pending.set(key, created);
+      created.catch(() => this.pending.delete(key));
+    }
+    return created;
+  }
+}
+
+export function lookup(ctx: BuildContext, relation: AthenaRelation): Promise<TableInfo | null> {
+  return ctx.conn.warehouse.getTable(relation.schema.toLowerCase(), relation.identifier.toLowerCase());
+}
+
+/** Drops a view or table; a table's data goes too when it lies under s3_data_dir. */
+export async function dropRelation(
+  ctx: BuildContext,
+  relation: AthenaRelation,
+  info: TableInfo,
+): Promise<void> {
+  if (info.kind === 'view') {
+    await ctx.conn.query(`drop view if exists ${relation.render()}`);
+    return;
+  }
+  await ctx.conn.query(`drop table if exists ${relation.renderHive()}`);
+  if (isInside(info.location, ctx.profile.dataDir)) await ctx.conn.warehouse.deletePrefix(info.location);
+}
+
+async function dropIfExists(ctx: BuildContext, relation: AthenaRelation): Promise<void> {
+  const info = await lookup(ctx, relation);
+  if (info) await dropRelation(ctx, relation, info);
+}
+
+/** Column names and types, from a query's result metadata (Athena's own type names). */
+export async function listColumns(
+  conn: AthenaConnection,
+  relation: AthenaRelation,
+): Promise<ColumnDescription[]> {
+  const result = await conn.query(`select * from ${relation.render()} limit 0`);
+  return result.columnNames.map((name, i) => ({ name, dataType: result.columnTypes[i] ?? 'varchar' }));
+}
+
+export async function buildView(
+  ctx: BuildContext,
+  relation: AthenaRelation,
+  sql: string,
+): Promise<MaterializeResult> {
+  await ctx.schemas.ensure(ctx.conn, relation.schema);
+  const existing = await lookup(ctx, relation);
+  if (existing && existing.kind !== 'view') await dropRelation(ctx, relation, existing);
+  await ctx.conn.query(`create or replace view ${relation.render()} as ${sql}`);
+  return { rowsAffected: null, message: 'CREATE VIEW' };
+}
+
+/** A fresh data folder for `relation` that does not overlap the folder of its current version. */
+function newLocation(ctx: BuildContext, relation: AthenaRelation, current: TableInfo | null): string {
+  const { dataDir, dataNaming } = ctx.profile;
+  const unique = () => ctx.conn.warehouse.uniqueId();
+  const schema = relation.schema.toLowerCase();
+  const table = relation.identifier.toLowerCase();
+  const natural = dataLocation(dataDir, dataNaming, schema, table, unique);
+  const old = current?.location ?? '';
+  if (old === '' || !(isInside(natural, old) || natural.replace(/\/?$/, '/') === old.replace(/\/?$/, '/')))
+    return natural;
+  // a non-unique naming scheme would write over the live version: use a sibling folder
+  return dataLocation(dataDir, dataNaming, schema, `${table}__mdw_${unique().slice(0, 8)}`, unique);
+}
+
+export async function buildTable(
+  ctx: BuildContext,
+  node: ManifestNode,
+  relation: AthenaRelation,
+  sql: string,
+  partitionSpec: readonly PartitionEntry[],
+): Promise<MaterializeResult> {
+  await ctx.schemas.ensure(ctx.conn, relation.schema);
+  const existing = await lookup(ctx, relation);
+  const temp = relation.sibling(`${relation.identifier}__mdw_tmp`);
+  await dropIfExists(ctx, temp); // left by a killed build
+  const withClause = icebergWith(
+    newLocation(ctx, relation, existing),
+    athenaPartitioning(partitionSpec, node.config),
+    node.config,
+    node.name,
+  );
+  const keys = partitionKeyExpressions(trinoPartitioning(partitionSpec, node.config));
+  const rows = keys
+    ? await writeInBatches(ctx, temp, withClause, sql, keys)
+    : ((await ctx.conn.query(`create table ${temp.render()}${withClause} as ${asSubquery(sql)}`))
+        .rowsAffected ?? 0);
+  await replaceWith(ctx, relation, temp, existing);
+  return { rowsAffected: rows, message: `CREATE TABLE (${rows} rows)` };
+}
+
+/**
+ * Puts the table built as `temp` in place of `relation`. An Iceberg table is swapped in one
+ * catalog update; anything else (nothing, a view, a Hive table) is dropped and `temp` renamed.
+ */
+export async function replaceWith(
+  ctx: BuildContext,
+  relation: AthenaRelation,
+  temp: AthenaRelation,
+  existing: TableInfo | null,
+): Promise<void> {
+  if (existing?.kind === 'iceberg') {
+    await ctx.conn.warehouse.swapTable(
+      relation.schema.toLowerCase(),
+      relation.identifier.toLowerCase(),
+      temp.identifier.toLowerCase(),
+    );
+    if (isInside(existing.location, ctx.profile.dataDir))
+      await ctx.conn.warehouse.deletePrefix(existing.location);
+    return;
+  }
+  if (existing) await dropRelation(ctx, relation, existing);
+  await ctx.conn.query(`alter table ${temp.renderHive()} rename to ${relation.renderHive()}`);
+}
+
+/** Creates an unpartitioned Iceberg table holding the rows of `sql` (plus their partition rank). */
+async function stage(
+  ctx: BuildContext,
+  staged: AthenaRelation,
+  sql: string,
+  keys: string[] | null,
+): Promise<TableInfo> {
+  await dropIfExists(ctx, staged);
+  const location = newLocation(ctx, staged, null);
+  const rank = keys ? `, dense_rank() over (order by ${keys.join(', ')}) as ${RANK_COLUMN}` : '';
+  await ctx.conn.query(
+    `create table ${staged.render()}${icebergWith(location, [], {}, staged.identifier)} as select rows_to_write.*${rank} from ${asSubquery(sql)} as rows_to_write`,
+  );
+  return { kind: 'iceberg', location };
+}
+
+/** How many partitions the staged rows fall in (at least one batch, even in a dry run). */
+async function partitionCount(ctx: BuildContext, staged: AthenaRelation): Promise<number> {
+  const result = await ctx.conn.query(`select max(${RANK_COLUMN}) from ${staged.render()}`);
+  return Math.max(1, toCount(result.rows[0]?.[0]));
+}
+
+/** First ranks of the batches of at most 100 partitions. */
+function batchStarts(partitions: number): number[] {
+  const starts: number[] = [];
+  for (let first = 1; first <= partitions; first += MAX_PARTITIONS_PER_WRITE) starts.push(first);
+  return starts;
+}
+
+function inBatch(first: number): string {
+  return `${RANK_COLUMN} between ${first} and ${first + MAX_PARTITIONS_PER_WRITE - 1}`;
+}
+
+async function writeInBatches(
+  ctx: BuildContext,
+  temp: AthenaRelation,
+  withClause: string,
+  sql: string,
+  keys: string[],
+): Promise<number> {
+  const staged = temp.sibling(`${temp.identifier.replace(/__mdw_tmp$/, '')}__mdw_stage`);
+  const stagedInfo = await stage(ctx, staged, sql, keys);
+  try {
+    let rows = 0;
+    for (const first of batchStarts(await partitionCount(ctx, staged))) {
+      const batch = `select * from ${staged.render()} where ${inBatch(first)}`;
+      const statement =
+        first === 1
+          ? `create table ${temp.render()}${withClause} as ${batch}`
+          : `insert into ${temp.render()} ${batch}`;
+      rows += (await ctx.conn.query(statement)).rowsAffected ?? 0;
+    }
+    await ctx.conn.query(`alter table ${temp.renderHive()} drop column ${hiveIdentifier(RANK_COLUMN)}`);
+    return rows;
+  } finally {
+    await dropRelation(ctx, staged, stagedInfo).catch(() => {});
+  }
+}
+
+export async function buildIncremental(
+  ctx: BuildContext,
+  node: ManifestNode,
+  relation: AthenaRelation,
+  sql: string,
+  plan: { fullRefresh: boolean; partitionSpec: PartitionEntry[]; incremental: IncrementalPlan },
+): Promise<MaterializeResult> {
+  const existing = await lookup(ctx, relation);
+  if (!existing || existing.kind === 'view' || plan.fullRefresh)
+    return buildTable(ctx, node, relation, sql, plan.partitionSpec);
+  if (existing.kind !== 'iceberg')
+    throw new ExecutionError(
+      `Model ${node.name}: ${relation.schema}.${relation.identifier} is a Hive table; incremental models on Athena write Iceberg tables (run with --full-refresh once).`,
+    );
+  const keys = partitionKeyExpressions(trinoPartitioning(plan.partitionSpec, node.config));
+  const staged = relation.sibling(`${relation.identifier}__mdw_incr`);
+  const stagedInfo = await stage(ctx, staged, sql, keys);
+  try {
+    const columns = await reconcileColumns(ctx, node, relation, staged, plan.incremental);
+    const batches = keys ? batchStarts(await partitionCount(ctx, staged)) : [0];
+    let rows = 0;
+    for (const first of batches) {
+      const source = keys ? `(select * from ${staged.render()} where ${inBatch(first)})` : staged.render();
+      rows += await applyStrategy(ctx, node, relation, source, columns, plan);
+    }
+    return { rowsAffected: rows, message: `${plan.incremental.strategy.toUpperCase()} ${rows}` };
+  } finally {
+    await dropRelation(ctx, staged, stagedInfo).catch(() => {});
+  }
+}
+
+/** on_schema_change on the target, then the columns both sides have (the ones to write). */
+async function reconcileColumns(
+  ctx: BuildContext,
+  node: ManifestNode,
+  target: AthenaRelation,
+  staged: AthenaRelation,
+  plan: IncrementalPlan,
+): Promise<string[]> {
+  const stagedColumns = (await listColumns(ctx.conn, staged)).filter((c) => c.name !== RANK_COLUMN);
+  if (ctx.conn.warehouse.dryRun) return stagedColumns.map((c) => c.name);
+  const change = planSchemaChange(
+    plan.onSchemaChange,
+    stagedColumns,
+    await listColumns(ctx.conn, target),
+    node.name,
+  );
+  const table = target.renderHive();
+  if (change.addColumns.length > 0)
+    await ctx.conn.query(
+      `alter table ${table} add columns (${change.addColumns.map((c) => `${hiveIdentifier(c.name)} ${hiveType(c.dataType)}`).join(', ')})`,
+    );
+  for (const column of change.dropColumns)
+    await ctx.conn.query(`alter table ${table} drop column ${hiveIdentifier(column.name)}`);
+  for (const column of change.alterColumns)
+    await ctx.conn.query(
+      `alter table ${table} change column ${hiveIdentifier(column.name)} ${hiveIdentifier(column.name)} ${hiveType(column.to)}`,
+    );
+  return change.columns;
+}
+
+async function applyStrategy(
+  ctx: BuildContext,
+  node: ManifestNode,
+  target: AthenaRelation,
+  source: string,
+  columns: string[],
+  plan: { partitionSpec: PartitionEntry[]; incremental: IncrementalPlan },
+): Promise<number> {
+  const { conn } = ctx;
+  const { strategy, uniqueKey, predicates } = plan.incremental;
+  const list = columns.map(quoteIdentifier).join(', ');
+  const insert = async () =>
+    (await conn.query(`insert into ${target.render()} (${list}) select ${list} from ${source} as ${SOURCE}`))
+      .rowsAffected ?? 0;
+  if (strategy === 'append' || (uniqueKey.length === 0 && strategy !== 'insert_overwrite')) return insert();
+  if (strategy === 'merge') {
+    const updates = mergeUpdateColumns(columns, plan.incremental);
+    const set = updates.map((c) => `${quoteIdentifier(c)} = ${SOURCE}.${quoteIdentifier(c)}`).join(', ');
+    const result = await conn.query(
+      `merge into ${target.render()} as ${DEST} using ${source} as ${SOURCE}
+       on ${matchCondition(uniqueKey, predicates)}
+       ${updates.length > 0 ? `when matched then update set ${set}` : ''}
+       when not matched then insert (${list}) values (${columns.map((c) => `${SOURCE}.${quoteIdentifier(c)}`).join(', ')})`,
+    );
+    return result.rowsAffected ?? 0;
+  }
+  if (strategy === 'delete+insert') {
+    const keys = uniqueKey.map(quoteIdentifier).join(', ');
+    await conn.query(
+      `merge into ${target.render()} as ${DEST}
+       using (select distinct ${keys} from ${source} as rows_to_write) as ${SOURCE}
+       on ${matchCondition(uniqueKey, predicates)}
+       when matched then delete`,
+    );
+    return insert();
+  }
+  // insert_overwrite: the partitions the new rows fall in are replaced whole
+  const entries = trinoPartitioning(plan.partitionSpec, node.config).map((entry) =>
+    partitionKeyExpression(entry, node.name),
+  );
+  const where =
+    entries.length === 0
+      ? 'true'
+      : entries
+          .map((key) => `${key} in (select distinct ${key} from ${source} as rows_to_write)`)
+          .join(' and ');
+  await conn.query(`delete from ${target.render()} where ${where}`);
+  return insert();
+}
+
+function matchCondition(uniqueKey: readonly string[], predicates: readonly string[]): string {
+  const keys = uniqueKey.map((key) => `${qualifiedColumn(SOURCE, key)} = ${qualifiedColumn(DEST, key)}`);
+  return [...keys, ...predicates.map((p) => `(${p})`)].join(' and ');
+}

@@ -1,0 +1,146 @@
+/**
+ * Snapshots (dbt's type-2 SCD) on Athena's Iceberg tables, the same statements as on Trino
+ * (Athena v3 is Trino): stage the source rows and the current versions in Iceberg tables,
+ * close changed versions with MERGE, insert new keys and new versions. One run timestamp stamps
+ * every row of the run. Meta-columns as dbt: dbt_scd_id, dbt_updated_at, dbt_valid_from,
+ * dbt_valid_to (NULL while current).
+ */
+import type { ManifestNode } from '../../manifest/types.js';
+import type { SnapshotPlan } from '../../materialize/snapshot.js';
+import { ExecutionError } from '../../util/errors.js';
+import { asSubquery, columnReference, qualifiedColumn, quoteIdentifier, sqlString } from '../sql-helpers.js';
+import type { MaterializeResult } from '../types.js';
+import { dataLocation, hiveType, icebergWith } from './layout.js';
+import { type BuildContext, dropRelation, listColumns, lookup } from './materialize.js';
+import { type AthenaRelation, hiveIdentifier } from './relation.js';
+
+const keyColumn = (index: number) => quoteIdentifier(`__mdw_key_${index}`);
+const checkColumn = (index: number) => quoteIdentifier(`__mdw_check_${index}`);
+
+export async function buildSnapshot(
+  ctx: BuildContext,
+  node: ManifestNode,
+  target: AthenaRelation,
+  sql: string,
+  plan: SnapshotPlan,
+  now: Date = new Date(),
+): Promise<MaterializeResult> {
+  const { conn } = ctx;
+  if (plan.hardDeletes === 'new_record')
+    throw new ExecutionError(
+      `Snapshot ${node.name}: hard_deletes 'new_record' is not built on the athena target yet; use 'invalidate' or 'ignore'.`,
+    );
+  const runTime = `cast(${sqlString(now.toISOString().replace('T', ' ').replace('Z', ''))} as timestamp(6))`;
+  const updatedAt = plan.updatedAt === null ? runTime : columnReference(plan.updatedAt);
+  const iceberg = (relation: AthenaRelation) =>
+    icebergWith(
+      dataLocation(
+        ctx.profile.dataDir,
+        ctx.profile.dataNaming,
+        relation.schema.toLowerCase(),
+        relation.identifier.toLowerCase(),
+        () => conn.warehouse.uniqueId(),
+      ),
+      [],
+      node.config,
+      node.name,
+    );
+  await ctx.schemas.ensure(conn, target.schema);
+  const existing = await lookup(ctx, target);
+  if (existing?.kind === 'view')
+    throw new ExecutionError(`Snapshot ${node.name}: ${target.render()} is a view, not a snapshot table.`);
+  if (!existing) {
+    const result = await conn.query(`
+      create table ${target.render()}${iceberg(target)} as
+      select *, ${scdId(plan.keys.map(columnReference), updatedAt)} as dbt_scd_id,
+        ${updatedAt} as dbt_updated_at, ${updatedAt} as dbt_valid_from,
+        nullif(${updatedAt}, ${updatedAt}) as dbt_valid_to
+      from ${asSubquery(sql)} as snapshot_query`);
+    const rows = result.rowsAffected ?? 0;
+    return { rowsAffected: rows, message: `CREATE TABLE (${rows} rows)` };
+  }
+
+  const source = target.sibling(`${target.identifier}__mdw_snapshot_source`);
+  const current = target.sibling(`${target.identifier}__mdw_snapshot_current`);
+  const dropIfAny = async (relation: AthenaRelation) => {
+    const info = await lookup(ctx, relation);
+    if (info) await dropRelation(ctx, relation, info);
+  };
+  const keySelect = plan.keys.map((key, i) => `${columnReference(key)} as ${keyColumn(i)}`).join(', ');
+  await dropIfAny(source);
+  await dropIfAny(current);
+  try {
+    await conn.query(
+      `create table ${source.render()}${iceberg(source)} as select *, ${keySelect} from ${asSubquery(sql)} as snapshot_query`,
+    );
+    const targetNames = new Set((await listColumns(conn, target)).map((c) => c.name.toLowerCase()));
+    const sourceColumns = (await listColumns(conn, source)).filter((c) => !c.name.startsWith('__mdw_key_'));
+    const checkCols = plan.checkCols === 'all' ? sourceColumns.map((c) => c.name) : plan.checkCols;
+    const checkColumnAdded =
+      plan.strategy === 'check' && checkCols.some((c) => !targetNames.has(c.toLowerCase()));
+    const added = sourceColumns.filter((c) => !targetNames.has(c.name.toLowerCase()));
+    if (added.length > 0)
+      await conn.query(
+        `alter table ${target.renderHive()} add columns (${added.map((c) => `${hiveIdentifier(c.name)} ${hiveType(c.dataType)}`).join(', ')})`,
+      );
+    const checkSelect =
+      plan.strategy === 'check' && !checkColumnAdded
+        ? checkCols.map((col, i) => `, ${columnReference(col)} as ${checkColumn(i)}`).join('')
+        : '';
+    await conn.query(`create table ${current.render()}${iceberg(current)} as
+      select dbt_scd_id, dbt_valid_from, ${keySelect}${checkSelect}
+      from ${target.render()} where dbt_valid_to is null`);
+
+    const joinOn = plan.keys.map((_, i) => `src.${keyColumn(i)} = cur.${keyColumn(i)}`).join(' and ');
+    const changed =
+      plan.strategy === 'timestamp'
+        ? `cur.dbt_valid_from < ${qualifiedColumn('src', plan.updatedAt ?? '')}`
+        : checkColumnAdded
+          ? 'true'
+          : checkCols
+              .map((col, i) => `${qualifiedColumn('src', col)} is distinct from cur.${checkColumn(i)}`)
+              .join(' or ');
+    const sourceUpdatedAt = plan.updatedAt === null ? runTime : qualifiedColumn('src', plan.updatedAt);
+    const closedChanged = await conn.query(`
+      merge into ${target.render()} as snap
+      using (select cur.dbt_scd_id as scd_id, ${sourceUpdatedAt} as valid_to
+             from ${source.render()} as src join ${current.render()} as cur on ${joinOn}
+             where ${changed}) as changes
+      on snap.dbt_scd_id = changes.scd_id and snap.dbt_valid_to is null
+      when matched then update set dbt_valid_to = changes.valid_to`);
+    const names = sourceColumns.map((c) => quoteIdentifier(c.name));
+    const inserted = await conn.query(`
+      insert into ${target.render()} (${[...names, 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'].join(', ')})
+      select ${names.map((c) => `src.${c}`).join(', ')},
+        ${scdId(
+          plan.keys.map((_, i) => `src.${keyColumn(i)}`),
+          sourceUpdatedAt,
+        )}, ${sourceUpdatedAt}, ${sourceUpdatedAt}, null
+      from ${source.render()} as src left join ${current.render()} as cur on ${joinOn}
+      where cur.dbt_scd_id is null or (${changed})`);
+    let closedDeleted = 0;
+    if (plan.hardDeletes === 'invalidate') {
+      const closed = await conn.query(`
+        update ${target.render()} set dbt_valid_to = ${runTime}
+        where dbt_valid_to is null and dbt_scd_id in (
+          select cur.dbt_scd_id from ${current.render()} as cur
+          where not exists (select 1 from ${source.render()} as src where ${joinOn}))`);
+      closedDeleted = closed.rowsAffected ?? 0;
+    }
+    const insertedRows = inserted.rowsAffected ?? 0;
+    const closedRows = (closedChanged.rowsAffected ?? 0) + closedDeleted;
+    return {
+      rowsAffected: insertedRows + closedRows,
+      message: `INSERT ${insertedRows}, UPDATE ${closedRows}`,
+    };
+  } finally {
+    await dropIfAny(source).catch(() => {});
+    await dropIfAny(current).catch(() => {});
+  }
+}
+
+/** dbt's dbt_scd_id: md5 of the keys and the version's timestamp, '|'-joined, as hex. */
+function scdId(keys: string[], updatedAt: string): string {
+  const parts = [...keys, updatedAt].map((part) => `coalesce(cast(${part} as varchar), '')`);
+  return `lower(to_hex(md5(to_utf8(${parts.join(" || '|' || ")}))))`;
+}

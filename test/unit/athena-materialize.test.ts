@@ -1,0 +1,225 @@
+/**
+ * The Athena materializations against a scripted warehouse (statements recorded, tables and
+ * answers given by the test): the never-missing table replacement, old data clean-up, writes
+ * of more than 100 partitions in batches from one staged copy (CTAS and MERGE), and the cost
+ * of a node (bytes scanned) in the run summary's terms.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AthenaQueryResult } from '../../src/adapters/athena/client.js';
+import { AthenaConnection } from '../../src/adapters/athena/connection.js';
+import {
+  type BuildContext,
+  buildIncremental,
+  buildTable,
+  SchemaRegistry,
+} from '../../src/adapters/athena/materialize.js';
+import { resolveAthenaProfile } from '../../src/adapters/athena/profile.js';
+import { AthenaRelation } from '../../src/adapters/athena/relation.js';
+import type { AthenaWarehouse, TableInfo } from '../../src/adapters/athena/warehouse.js';
+import type { TargetConfig } from '../../src/manifest/types.js';
+import { planMaterialization } from '../../src/materialize/plan.js';
+import { scanCostUsd, scanSummary } from '../../src/run/scan-cost.js';
+import { testNode } from '../support/nodes.js';
+
+class ScriptedWarehouse implements AthenaWarehouse {
+  readonly dryRun = false;
+  readonly log: string[] = [];
+  readonly tables = new Map<string, TableInfo>();
+  /** answer of `select max(__mdw_partition_rank)` */
+  partitions = 1;
+  private ids = 0;
+
+  async query(sql: string): Promise<AthenaQueryResult> {
+    const text = sql.replace(/\s+/g, ' ').trim();
+    this.log.push(text);
+    const rename = /^alter table `(\w+)`\.`(\w+)` rename to `(\w+)`\.`(\w+)`$/.exec(text);
+    if (rename) {
+      this.tables.set(`${rename[3]}.${rename[4]}`, this.tables.get(`${rename[1]}.${rename[2]}`)!);
+      this.tables.delete(`${rename[1]}.${rename[2]}`);
+    }
+    const created = /^create table "\w+"\."(\w+)"\."(\w+)" WITH \(.*?location = '([^']+)'/.exec(text);
+    if (created) this.tables.set(`${created[1]}.${created[2]}`, { kind: 'iceberg', location: created[3]! });
+    const dropped = /^drop table if exists `(\w+)`\.`(\w+)`$/.exec(text);
+    if (dropped) this.tables.delete(`${dropped[1]}.${dropped[2]}`);
+    const rows = text.startsWith('select max(') ? [[BigInt(this.partitions)]] : [];
+    const columns = text.endsWith('limit 0')
+      ? [
+          { name: 'id', type: 'integer' },
+          { name: 'day', type: 'varchar' },
+          { name: 'amount', type: 'decimal(12,2)' },
+        ]
+      : [];
+    return {
+      queryExecutionId: `q-${this.log.length}`,
+      columns,
+      rows,
+      updateCount: 10,
+      dataScannedBytes: 1000,
+    };
+  }
+
+  async getTable(schema: string, name: string): Promise<TableInfo | null> {
+    return this.tables.get(`${schema}.${name}`) ?? null;
+  }
+
+  async swapTable(schema: string, target: string, replacement: string): Promise<void> {
+    this.log.push(`glue swap ${schema}.${target} <- ${replacement}`);
+    this.tables.set(`${schema}.${target}`, this.tables.get(`${schema}.${replacement}`)!);
+    this.tables.delete(`${schema}.${replacement}`);
+  }
+
+  async deletePrefix(uri: string): Promise<number> {
+    this.log.push(`s3 delete ${uri}`);
+    return 1;
+  }
+
+  async putObject(uri: string): Promise<void> {
+    this.log.push(`s3 put ${uri}`);
+  }
+
+  uniqueId(): string {
+    return `id${++this.ids}`;
+  }
+
+  note(): void {}
+}
+
+const target: TargetConfig = {
+  name: 'dev',
+  profile_name: 'mdw',
+  type: 'athena',
+  schema: 'mdw',
+  database: 'awsdatacatalog',
+  threads: 1,
+  region_name: 'eu-west-1',
+  s3_staging_dir: 's3://results/',
+  s3_data_dir: 's3://lake/',
+};
+
+function context(warehouse: ScriptedWarehouse): BuildContext {
+  return {
+    conn: new AthenaConnection(warehouse),
+    profile: resolveAthenaProfile(target, {}),
+    schemas: new SchemaRegistry(),
+  };
+}
+
+const relation = new AthenaRelation('awsdatacatalog', 'cur', 'fact');
+
+describe('athena materializations', () => {
+  it('replaces an Iceberg table by a swap in the catalog, then deletes the old data', async () => {
+    const warehouse = new ScriptedWarehouse();
+    warehouse.tables.set('cur.fact', { kind: 'iceberg', location: 's3://lake/cur/fact/old/' });
+    const node = testNode('model', 'fact', { materialized: 'table' });
+    await buildTable(context(warehouse), node, relation, 'select 1 as id', []);
+    const steps = warehouse.log.filter((line) => !line.startsWith('create schema'));
+    assert.match(
+      steps[0]!,
+      /^create table "awsdatacatalog"\."cur"\."fact__mdw_tmp" WITH \(table_type = 'ICEBERG'.*location = 's3:\/\/lake\/cur\/fact\/id1\/'.*format = 'PARQUET', write_compression = 'ZSTD'\) as/,
+    );
+    assert.deepEqual(steps.slice(1), [
+      'glue swap cur.fact <- fact__mdw_tmp',
+      's3 delete s3://lake/cur/fact/old/',
+    ]);
+    assert.equal(warehouse.tables.get('cur.fact')?.location, 's3://lake/cur/fact/id1/');
+  });
+
+  it('never deletes data outside s3_data_dir', async () => {
+    const warehouse = new ScriptedWarehouse();
+    warehouse.tables.set('cur.fact', { kind: 'iceberg', location: 's3://someone-elses/fact/' });
+    await buildTable(
+      context(warehouse),
+      testNode('model', 'fact', { materialized: 'table' }),
+      relation,
+      'select 1',
+      [],
+    );
+    assert.ok(!warehouse.log.some((line) => line.startsWith('s3 delete')), warehouse.log.join('\n'));
+  });
+
+  it('writes 250 partitions in three batches from one staged copy of the rows', async () => {
+    const warehouse = new ScriptedWarehouse();
+    warehouse.partitions = 250;
+    const node = testNode('model', 'fact', { materialized: 'table', partitioned_by: ['day'] });
+    await buildTable(context(warehouse), node, relation, 'select * from source_rows', []);
+    const reads = warehouse.log.filter((line) => line.includes('source_rows'));
+    assert.equal(reads.length, 1, 'the source query runs once');
+    assert.match(
+      reads[0]!,
+      /fact__mdw_stage.*dense_rank\(\) over \(order by "day"\) as __mdw_partition_rank/,
+    );
+    const writes = warehouse.log.filter((line) =>
+      /^(create table|insert into) "awsdatacatalog"\."cur"\."fact__mdw_tmp"/.test(line),
+    );
+    assert.equal(writes.length, 3);
+    assert.match(writes[0]!, /partitioning = ARRAY\['day'\].*where __mdw_partition_rank between 1 and 100$/);
+    assert.match(writes[1]!, /where __mdw_partition_rank between 101 and 200$/);
+    assert.match(writes[2]!, /where __mdw_partition_rank between 201 and 300$/);
+    assert.ok(warehouse.log.includes('alter table `cur`.`fact__mdw_tmp` drop column `__mdw_partition_rank`'));
+    assert.ok(warehouse.log.includes('alter table `cur`.`fact__mdw_tmp` rename to `cur`.`fact`'));
+    assert.ok(
+      warehouse.log.includes('drop table if exists `cur`.`fact__mdw_stage`'),
+      'the staged copy is dropped',
+    );
+  });
+
+  it('merges 150 new partitions in two MERGE statements', async () => {
+    const warehouse = new ScriptedWarehouse();
+    warehouse.partitions = 150;
+    warehouse.tables.set('cur.fact', { kind: 'iceberg', location: 's3://lake/cur/fact/v1/' });
+    const node = testNode('model', 'fact', {
+      materialized: 'incremental',
+      incremental_strategy: 'merge',
+      unique_key: 'id',
+      partitioned_by: ['day'],
+    });
+    const plan = planMaterialization(node, {
+      fullRefresh: false,
+      warn: () => {},
+      incremental: {
+        engine: 'Athena',
+        defaultStrategy: 'insert_overwrite',
+        strategies: ['append', 'merge', 'insert_overwrite'],
+      },
+    });
+    assert.equal(plan.kind, 'incremental');
+    if (plan.kind !== 'incremental') return;
+    const conn = context(warehouse);
+    const result = await buildIncremental(conn, node, relation, 'select * from new_rows', plan);
+    const merges = warehouse.log.filter((line) => line.startsWith('merge into'));
+    assert.equal(merges.length, 2);
+    assert.match(
+      merges[0]!,
+      /using \(select \* from "awsdatacatalog"\."cur"\."fact__mdw_incr" where __mdw_partition_rank between 1 and 100\)/,
+    );
+    assert.match(merges[1]!, /between 101 and 200/);
+    assert.equal(warehouse.log.filter((line) => line.includes('new_rows')).length, 1);
+    assert.equal(result.rowsAffected, 20);
+    assert.equal(
+      conn.conn.takeScannedBytes(),
+      warehouse.log.filter((l) => !/^(glue|s3) /.test(l)).length * 1000,
+    );
+  });
+});
+
+describe('athena profile', () => {
+  it('names every missing setting, one sentence each', () => {
+    const { region_name: _r, s3_staging_dir: _s, ...bare } = target;
+    assert.throws(
+      () => resolveAthenaProfile(bare as TargetConfig, {}),
+      /^ConfigError: Profile mdw, target dev needs 'region_name' \(the AWS region of the Athena workgroup\)\. Profile mdw, target dev needs 's3_staging_dir' \(the s3:\/\/ folder Athena writes query results to\)\.$/,
+    );
+  });
+});
+
+describe('bytes scanned', () => {
+  it('estimates the cost at the per-TB price', () => {
+    assert.equal(scanCostUsd(2 ** 40, 5), 5);
+    assert.equal(
+      scanSummary([2 ** 31, undefined, 2 ** 31], 5),
+      'Scanned 4.0 GB in total: estimated cost $0.02 at $5 per TB.',
+    );
+    assert.equal(scanSummary([undefined], 5), null);
+  });
+});
