@@ -16,6 +16,8 @@ export interface DbtFunctionsHost {
   readonly registry: MacroRegistry;
   readonly rootPackage: string;
   readonly adapterType: string;
+  /** the project's `dispatch:` search order for a macro namespace, if it sets one */
+  dispatchOrder(namespace: string): string[] | undefined;
   state(): RenderState;
 }
 
@@ -152,8 +154,9 @@ export class DbtFunctions {
   }
 
   /**
-   * adapter.dispatch(name, macro_namespace): `<adapter>__name`, then `default__name`, in the
-   * root project first, then in the namespace package (dbt's built-ins when none is given).
+   * adapter.dispatch(name, macro_namespace): for each package in the search order (the
+   * project's `dispatch:` config for that namespace, else the root project then the namespace
+   * package; dbt's built-ins when no namespace is given), `<adapter>__name` then `default__name`.
    */
   dispatch(args: unknown[]): MacroFunction {
     const { macro_name, macro_namespace } = bindArgs(args, ['macro_name', 'macro_namespace']);
@@ -164,7 +167,7 @@ export class DbtFunctions {
       );
     const namespace =
       macro_namespace === undefined || macro_namespace === null ? 'dbt' : pyStr(macro_namespace);
-    const packages = [...new Set([this.host.rootPackage, namespace])];
+    const packages = this.host.dispatchOrder(namespace) ?? [...new Set([this.host.rootPackage, namespace])];
     const prefixes = [...new Set([this.host.adapterType, 'default'])];
     const searched: string[] = [];
     for (const pkg of packages) {
