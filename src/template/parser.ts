@@ -232,8 +232,9 @@ class DbtParser extends ParserBase {
       if (!this.skip(lexer.TOKEN_COMMA)) break;
     }
     if (!this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
-      if (!this.skip(lexer.TOKEN_BLOCK_END))
+      if (this.peekToken()?.type !== lexer.TOKEN_BLOCK_END)
         this.fail('expected = or the end of the set tag', tag.lineno, tag.colno);
+      this.advanceAfterBlockEnd(tag.value); // keeps `-%}` whitespace control for the body
       node.body = new nodes.Capture(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
       node.value = null;
       this.advanceAfterBlockEnd();

@@ -32,6 +32,11 @@ const CASES: [string, string][] = [
   ['{% for x in range(3) %}{{ loop.index }}{{ loop.depth }}{% endfor %}', '112131'],
   ['{% with x = 5, y = 2 %}{{ x * y }}{% endwith %}[{{ x }}]', '10[]'],
   ['{% for x in [] %}a{% else %}empty{% endfor %}', 'empty'],
+  ['{%- set info -%}\n  x\n{%- endset %}[{{ info }}]{% set y %}\n z {% endset %}[{{ y }}]', '[x][\n z ]'],
+  ['{% for a, b in modules.itertools.product([1, 2], ["x"]) %}{{ a }}{{ b }}{% endfor %}', '1x2x'],
+  ["{% for p in modules.itertools.combinations('abc', 2) %}{{ p | join('') }}{% endfor %}", 'abacbc'],
+  ['{{ modules.itertools.chain([1], [2, 3]) | list }}', '[1, 2, 3]'],
+  ["{{ dbt_version.split('.') | length }}", '3'],
 ];
 
 describe('Jinja syntax as dbt renders it', () => {
