@@ -4,7 +4,7 @@
  * and the tarballs it points to. Never the internet.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,7 +87,10 @@ export class HubServer {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       const meta = /^\/api\/v1\/([\w.-]+\/[\w.-]+)\.json$/.exec(path);
       const tar = /^\/tarballs\/([\w.-]+\/[\w.-]+)\/([\w.-]+)\.tar\.gz$/.exec(path);
-      if (meta && this.index.has(meta[1]!)) {
+      if (path === '/api/v1/index.json') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify([...this.index.keys()]));
+      } else if (meta && this.index.has(meta[1]!)) {
         const name = meta[1]!;
         const versions = Object.fromEntries(
           [...this.index.get(name)!.keys()].map((v) => [
@@ -141,4 +144,47 @@ export function runMdwAsync(
     });
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** Every file below `dir`, by path relative to it, with `from` replaced by `to` in each. */
+function readTree(dir: string, from: string, to: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else files[rel] = readFileSync(join(dir, rel), 'utf8').replaceAll(from, to);
+    }
+  };
+  walk('');
+  return files;
+}
+
+/**
+ * The git and hub sides of the `packages` parity fixture: its sources/pkg_git as a git
+ * repository with tags v1 and v2 (REVISION in the files becomes the tag), and its
+ * sources/pkg_hub served by a hub as versions 1.0.0, 1.1.0 and 2.0.0. Returns the environment
+ * that packages.yml and both dbt and mdw read.
+ */
+export async function packageFixtureSources(
+  fixtureDir: string,
+): Promise<{ env: Record<string, string>; stop: () => Promise<void> }> {
+  const gitSource = join(fixtureDir, 'sources', 'pkg_git');
+  const repo = gitRepo(
+    ['v1', 'v2'].map((tag) => ({
+      tag,
+      files: Object.fromEntries(
+        Object.entries(readTree(gitSource, 'REVISION', tag)).map(([p, c]) => [`pkg_git/${p}`, c]),
+      ),
+    })),
+  );
+  const hub = new HubServer();
+  for (const version of ['1.0.0', '1.1.0', '2.0.0'])
+    hub.add(
+      'mdw-test/pkg_hub',
+      version,
+      readTree(join(fixtureDir, 'sources', 'pkg_hub'), 'VERSION', version),
+    );
+  const url = await hub.start();
+  return { env: { MDW_FIXTURE_GIT_REPO: repo.dir, DBT_PACKAGE_HUB_URL: url }, stop: () => hub.stop() };
 }

@@ -93,7 +93,7 @@ class Resolver {
         origin: `local ${spec.path}`,
       };
     } else if (spec.kind === 'git') {
-      const revision = this.pins.get(`git:${spec.url}:${spec.subdirectory ?? ''}`) ?? spec.revision;
+      const revision = this.pins.get(`git:${spec.lockUrl}:${spec.subdirectory ?? ''}`) ?? spec.revision;
       const { dir, commit } = gitCheckout(spec.url, revision, where);
       const packageDir = spec.subdirectory ? join(dir, spec.subdirectory) : dir;
       staged = {
@@ -101,7 +101,7 @@ class Resolver {
         dir: packageDir,
         link: false,
         lock: {
-          git: spec.url,
+          git: spec.lockUrl,
           revision: commit,
           ...(spec.subdirectory ? { subdirectory: spec.subdirectory } : {}),
         },
@@ -200,7 +200,7 @@ export async function installPackages(root: string, installDir: string): Promise
     throw new ConfigError(`packages-install-path '${installDir}' must be a folder inside the project.`);
   const deps = readDependencyFile(root);
   if (!deps) return { installed: [], lockWritten: false, installPath };
-  const hash = specsHash(deps.raw);
+  const hash = specsHash(deps.raw, deps.rendered);
   const lock = readLock(root, hash);
   const resolver = new Resolver(pinsFrom(lock));
   let queue = deps.specs.map((spec) => ({ spec, base: root }));

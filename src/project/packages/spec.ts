@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../util/errors.js';
+import { renderEnvVarString } from '../env-render.js';
 import { isRecord, readYamlFile } from '../yaml.js';
 import { parseRange } from './semver.js';
 
@@ -15,6 +16,8 @@ export type PackageSpec =
   | {
       kind: 'git';
       url: string;
+      /** the URL as written (dbt's lock keeps {{ env_var() }} unrendered, so no token lands in it) */
+      lockUrl: string;
       revision: string | null;
       subdirectory: string | null;
       file: string;
@@ -35,6 +38,8 @@ export interface DependencyFile {
   specs: PackageSpec[];
   /** the entries as written: their hash tells whether package-lock.yml still matches */
   raw: unknown[];
+  /** the entries with {{ env_var() }} rendered */
+  rendered: unknown[];
 }
 
 const FILES = ['packages.yml', 'dependencies.yml'];
@@ -53,11 +58,27 @@ export function readDependencyFile(root: string): DependencyFile | null {
   if (!chosen) return null;
   const { file, yaml } = chosen;
   const data = yaml.data as Record<string, unknown>;
-  if (data.packages === null) return { file, specs: [], raw: [] };
+  if (data.packages === null) return { file, specs: [], raw: [], rendered: [] };
   if (!Array.isArray(data.packages))
     throw new ConfigError(`${file}:${yaml.lineOf(['packages'])}: 'packages' must be a list of packages.`);
-  const specs = data.packages.map((entry, index) => toSpec(entry, file, yaml.lineOf(['packages', index])));
-  return { file, specs, raw: data.packages };
+  const rendered = data.packages.map((entry) => renderEnv(entry, file));
+  const specs = rendered.map((entry, index) => {
+    const spec = toSpec(entry, file, yaml.lineOf(['packages', index]));
+    const raw = data.packages as unknown[];
+    if (spec.kind === 'git' && isRecord(raw[index]) && typeof raw[index].git === 'string')
+      spec.lockUrl = raw[index].git;
+    return spec;
+  });
+  return { file, specs, raw: data.packages, rendered };
+}
+
+/** dbt renders packages.yml with env_var() (e.g. a git URL with a token). */
+function renderEnv(value: unknown, file: string): unknown {
+  if (typeof value === 'string') return value.includes('{{') ? renderEnvVarString(value, file, true) : value;
+  if (Array.isArray(value)) return value.map((v) => renderEnv(v, file));
+  if (isRecord(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderEnv(v, file)]));
+  return value;
 }
 
 function toSpec(entry: unknown, file: string, line: number): PackageSpec {
@@ -75,7 +96,15 @@ function toSpec(entry: unknown, file: string, line: number): PackageSpec {
   if (entry.git !== undefined) {
     const url = text('git');
     if (!url) throw new ConfigError(`${where}: 'git' must be a repository URL.`);
-    return { kind: 'git', url, revision: text('revision'), subdirectory: text('subdirectory'), file, line };
+    return {
+      kind: 'git',
+      url,
+      lockUrl: url,
+      revision: text('revision'),
+      subdirectory: text('subdirectory'),
+      file,
+      line,
+    };
   }
   if (entry.tarball !== undefined) {
     const url = text('tarball');
@@ -106,28 +135,28 @@ function toSpec(entry: unknown, file: string, line: number): PackageSpec {
  * contract serializes it (Python's json.dumps with sorted keys), lines sorted. Matching dbt's
  * value lets a lock written by `dbt deps` be honoured by `mdw deps` and the other way round.
  */
-export function specsHash(raw: unknown[]): string {
-  const lines = raw.map((entry) => pythonJson(dbtContract(entry))).sort();
+export function specsHash(raw: unknown[], rendered: unknown[]): string {
+  const lines = rendered.map((entry, i) => pythonJson(dbtContract(entry, raw[i]))).sort();
   return createHash('sha1').update(lines.join('\n')).digest('hex');
 }
 
-function dbtContract(entry: unknown): unknown {
+function dbtContract(entry: unknown, unrendered: unknown): unknown {
   if (!isRecord(entry)) return entry;
   const get = (key: string, fallback: unknown = null) => (entry[key] === undefined ? fallback : entry[key]);
-  if (entry.local !== undefined) return { local: entry.local, unrendered: entry };
+  if (entry.local !== undefined) return { local: entry.local, unrendered };
   if (entry.git !== undefined)
     return {
       git: entry.git,
       revision: get('revision'),
       subdirectory: get('subdirectory'),
-      unrendered: entry,
+      unrendered,
       'warn-unpinned': get('warn-unpinned'),
     };
-  if (entry.tarball !== undefined) return { name: get('name'), tarball: entry.tarball, unrendered: entry };
+  if (entry.tarball !== undefined) return { name: get('name'), tarball: entry.tarball, unrendered };
   return {
     install_prerelease: get('install-prerelease', false),
     package: entry.package,
-    unrendered: entry,
+    unrendered,
     version: get('version'),
   };
 }
