@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import type { Manifest, ProjectConfig, TargetConfig } from '../manifest/types.js';
-import { createTemplateEngine } from '../template/engine.js';
-import type { TemplateEngine } from '../template/types.js';
+import { createTemplateEngine, extractBlocks } from '../template/engine.js';
+import type { MacroSourceFile, TemplateEngine } from '../template/types.js';
 import { ConfigError, TemplateError } from '../util/errors.js';
 import { MDW_VERSION } from '../version.js';
 import { installedPackages } from './packages/installed.js';
@@ -79,6 +79,7 @@ export function loadProject(options: LoadOptions): LoadedProject {
   const cache = new ParseCache(cachePath, globalKey);
   const state = new ParseState(project, target, engine, vars, cache);
   const manifest = parse(state, packages);
+  warnCustomMaterializations(macroFiles, manifest, state.warnings);
   cache.save();
   return {
     project,
@@ -114,6 +115,38 @@ function parse(state: ParseState, packages: ProjectConfig[]): Manifest {
   state.usePackage(state.root);
   resolveDependencies(state);
   return assembleManifest(state);
+}
+
+const BUILT_IN_MATERIALIZATIONS = new Set([
+  'view',
+  'table',
+  'incremental',
+  'ephemeral',
+  'seed',
+  'snapshot',
+  'test',
+]);
+
+/** `{% materialization %}` blocks are not run by mdw: name the block and the nodes that use it. */
+function warnCustomMaterializations(
+  macroFiles: MacroSourceFile[],
+  manifest: Manifest,
+  warnings: string[],
+): void {
+  const defined = new Map<string, string>();
+  for (const file of macroFiles) {
+    if (!file.contents.includes('materialization')) continue;
+    for (const block of extractBlocks(file.contents, file.path))
+      if (block.kind === 'materialization' && !BUILT_IN_MATERIALIZATIONS.has(block.name))
+        defined.set(block.name, `${file.path}:${block.line}`);
+  }
+  for (const node of Object.values(manifest.nodes)) {
+    const where = defined.get(String(node.config.materialized));
+    if (where)
+      warnings.push(
+        `${where}: {% materialization ${node.config.materialized} %} (used by ${node.resource_type} ${node.name}) is a custom materialization, which mdw does not run yet; that ${node.resource_type} will fail.`,
+      );
+  }
 }
 
 /** dbt refuses to parse when packages.yml lists packages that `deps` has not installed. */

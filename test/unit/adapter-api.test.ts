@@ -46,3 +46,21 @@ describe('adapter and relation API', () => {
     assert.equal(rows[0].info, DBT_OUTPUT);
   });
 });
+
+describe('custom materializations', () => {
+  it('name the {% materialization %} block and the model that uses it, in one sentence', () => {
+    const dir = makeProject({
+      'macros/mat.sql':
+        "\n{% materialization my_table, adapter='duckdb' %}\n{{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
+      'models/m.sql': "{{ config(materialized='my_table') }} select 1 as id",
+      'models/ok.sql': 'select 1 as id',
+    });
+    const build = runMdw(dir, ['build']);
+    assert.equal(build.code, 1);
+    assert.match(
+      build.stdout + build.stderr,
+      /macros\/mat\.sql:2: \{% materialization my_table %\} \(used by model m\) is a custom materialization, which mdw does not run yet/,
+    );
+    assert.match(build.stdout, /OK created sql view model main\.ok/);
+  });
+});
