@@ -124,6 +124,17 @@ class DbtCompiler extends CompilerBase {
     else this._compileAggregate(node, frame, '[', ']');
   }
 
+  /** Keyword arguments, then the items of each `**mapping` in the call. */
+  compileKeywordArgs(node: NjNode, frame: NjFrame): void {
+    this._emit('runtime.makeKeywordArgs(Object.assign({}, ');
+    this._compileAggregate(node, frame, '{', '}');
+    for (const splat of (node.splats as NjNode[] | undefined) ?? []) {
+      this._emit(', ');
+      this._compileExpression(splat, frame);
+    }
+    this._emit('))');
+  }
+
   compileBreak(): void {
     this._emitLine('break;');
   }

@@ -175,6 +175,12 @@ class DbtParser extends ParserBase {
         needComma = false;
         continue; // the closing parenthesis may follow the comma
       }
+      if (this.skipValue(lexer.TOKEN_OPERATOR, '**')) {
+        // `f(a, **kwargs)`: the mapping's items become keyword arguments
+        kwargs.splats = [...(kwargs.splats ?? []), this.parseExpression()];
+        needComma = true;
+        continue;
+      }
       const arg = this.parseExpression();
       if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
         kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
@@ -183,7 +189,7 @@ class DbtParser extends ParserBase {
       }
       needComma = true;
     }
-    if (kwargs.children.length > 0) args.addChild(kwargs);
+    if (kwargs.children.length > 0 || kwargs.splats) args.addChild(kwargs);
     return args;
   }
 

@@ -37,6 +37,10 @@ const CASES: [string, string][] = [
   ["{% for p in modules.itertools.combinations('abc', 2) %}{{ p | join('') }}{% endfor %}", 'abacbc'],
   ['{{ modules.itertools.chain([1], [2, 3]) | list }}', '[1, 2, 3]'],
   ["{{ dbt_version.split('.') | length }}", '3'],
+  [
+    "{% macro f(a, b=1, c=2) %}{{ a }}{{ b }}{{ c }}{{ kwargs }}{% endmacro %}{% macro g(a) %}{{ f(a, **kwargs) }}{% endmacro %}{{ g(0, c=5, d=6) }}|{{ f(9, **{'b': 7}) }}",
+    "015{'d': 6}|972{}",
+  ],
 ];
 
 describe('Jinja syntax as dbt renders it', () => {
