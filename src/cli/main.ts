@@ -65,6 +65,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'generate: target/catalog.json + the docs site in target/docs/; serve [--port 8080] [--host 127.0.0.1]',
     load: async () => (await import('./docs.js')).docsCommand,
   },
+  deps: {
+    summary: 'Install packages.yml / dependencies.yml packages into dbt_packages/ (writes package-lock.yml)',
+    load: async () => (await import('./deps.js')).depsCommand,
+  },
   clean: {
     summary: 'Delete target/ (the clean-targets)',
     load: async () => (await import('./clean.js')).cleanCommand,

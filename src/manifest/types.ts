@@ -195,6 +195,10 @@ export interface ProjectConfig {
   docs_paths: string[];
   target_path: string;
   clean_targets: string[];
+  /** `packages-install-path`: where `mdw deps` installs packages (dbt_packages) */
+  packages_install_path: string;
+  /** `dispatch:`: per macro namespace, the packages adapter.dispatch searches, in order */
+  dispatch: { macro_namespace: string; search_order: string[] }[];
   vars: Record<string, unknown>;
   /** `on-run-start` / `on-run-end` hooks (Jinja SQL, rendered when they run) */
   on_run_start?: unknown;

@@ -6,6 +6,7 @@
 
 import { identifierQuote } from '../adapters/registry.js';
 import type { ManifestNode, RefCall, TargetConfig } from '../manifest/types.js';
+import { columnApi } from '../template/adapter-api.js';
 import type { ContextValues } from '../template/types.js';
 import { ConfigError, TemplateError } from '../util/errors.js';
 import { refuseSecretEnv } from '../util/secrets.js';
@@ -154,17 +155,8 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
 }
 
 /** dbt's `api.Column` / `api.Relation` helpers that portable macros use. */
-const TYPE_LABELS: Record<string, string> = {
-  STRING: 'TEXT',
-  TIMESTAMP: 'TIMESTAMP',
-  FLOAT: 'FLOAT',
-  INTEGER: 'INT',
-  BOOLEAN: 'BOOLEAN',
-};
 const JINJA_API = {
-  Column: {
-    translate_type: (dtype: string): string => TYPE_LABELS[String(dtype).toUpperCase()] ?? String(dtype),
-  },
+  Column: columnApi,
   Relation: {
     create: (...args: unknown[]): JinjaRelation => {
       const { keywords } = splitKeywords(args);

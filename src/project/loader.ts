@@ -6,10 +6,12 @@
  */
 import { join } from 'node:path';
 import type { Manifest, ProjectConfig, TargetConfig } from '../manifest/types.js';
-import { createTemplateEngine } from '../template/engine.js';
-import type { TemplateEngine } from '../template/types.js';
+import { createTemplateEngine, extractBlocks } from '../template/engine.js';
+import type { MacroSourceFile, TemplateEngine } from '../template/types.js';
 import { ConfigError, TemplateError } from '../util/errors.js';
 import { MDW_VERSION } from '../version.js';
+import { installedPackages } from './packages/installed.js';
+import { readDependencyFile } from './packages/spec.js';
 import { readDocs } from './parse/docs.js';
 import { readMacroFiles } from './parse/macros.js';
 import { assembleManifest } from './parse/manifest.js';
@@ -54,21 +56,30 @@ export function loadProject(options: LoadOptions): LoadedProject {
     profilesDir: options.profilesDir,
     target: options.target,
   });
-  const macroFiles = readMacroFiles(project);
-  const engine = createTemplateEngine({ macroFiles, adapterType: target.type, rootPackage: project.name });
+  const packages = installedPackages(project);
+  requireInstalled(project, packages);
+  const macroFiles = [project, ...packages].flatMap(readMacroFiles);
+  const engine = createTemplateEngine({
+    macroFiles,
+    adapterType: target.type,
+    rootPackage: project.name,
+    dispatch: project.dispatch,
+  });
   const vars = { ...project.vars, ...(options.cliVars ?? {}) };
   const globalKey = checksum(
     MDW_VERSION,
     JSON.stringify(vars),
     JSON.stringify(target),
     JSON.stringify(project.config_trees),
+    JSON.stringify(packages.map((p) => [p.name, p.root, p.config_trees])),
     ...macroFiles.map((file) => `${file.path}\n${file.contents}`),
   );
   const cachePath =
     options.partialParse === false ? null : join(project.root, project.target_path, 'partial_parse.json');
   const cache = new ParseCache(cachePath, globalKey);
   const state = new ParseState(project, target, engine, vars, cache);
-  const manifest = parse(state);
+  const manifest = parse(state, packages);
+  warnCustomMaterializations(macroFiles, manifest, state.warnings);
   cache.save();
   return {
     project,
@@ -83,19 +94,69 @@ export function loadProject(options: LoadOptions): LoadedProject {
 }
 
 /** dbt's parse order: properties before the nodes they patch; generic tests once nodes are known. */
-function parse(state: ParseState): Manifest {
-  readDocs(state);
-  readProperties(state);
-  readSources(state);
-  readModels(state);
-  readSeeds(state);
-  readSnapshots(state);
-  readSingularTests(state);
-  warnUnmatchedPatches(state);
+function parse(state: ParseState, packages: ProjectConfig[]): Manifest {
+  const all = [state.root, ...packages];
+  for (const pkg of all) {
+    state.usePackage(pkg);
+    readDocs(state);
+    readProperties(state);
+    readSources(state);
+    readModels(state);
+    readSeeds(state);
+    readSnapshots(state);
+    readSingularTests(state);
+    warnUnmatchedPatches(state);
+  }
   state.dropDisabled();
-  readGenericTests(state);
+  for (const pkg of all) {
+    state.usePackage(pkg);
+    readGenericTests(state);
+  }
+  state.usePackage(state.root);
   resolveDependencies(state);
   return assembleManifest(state);
+}
+
+const BUILT_IN_MATERIALIZATIONS = new Set([
+  'view',
+  'table',
+  'incremental',
+  'ephemeral',
+  'seed',
+  'snapshot',
+  'test',
+]);
+
+/** `{% materialization %}` blocks are not run by mdw: name the block and the nodes that use it. */
+function warnCustomMaterializations(
+  macroFiles: MacroSourceFile[],
+  manifest: Manifest,
+  warnings: string[],
+): void {
+  const defined = new Map<string, string>();
+  for (const file of macroFiles) {
+    if (!file.contents.includes('materialization')) continue;
+    for (const block of extractBlocks(file.contents, file.path))
+      if (block.kind === 'materialization' && !BUILT_IN_MATERIALIZATIONS.has(block.name))
+        defined.set(block.name, `${file.path}:${block.line}`);
+  }
+  for (const node of Object.values(manifest.nodes)) {
+    const where = defined.get(String(node.config.materialized));
+    if (where)
+      warnings.push(
+        `${where}: {% materialization ${node.config.materialized} %} (used by ${node.resource_type} ${node.name}) is a custom materialization, which mdw does not run yet; that ${node.resource_type} will fail.`,
+      );
+  }
+}
+
+/** dbt refuses to parse when packages.yml lists packages that `deps` has not installed. */
+function requireInstalled(project: ProjectConfig, packages: ProjectConfig[]): void {
+  const deps = readDependencyFile(project.root);
+  const wanted = deps?.specs.length ?? 0;
+  if (wanted > packages.length)
+    throw new ConfigError(
+      `${deps!.file} lists ${wanted} package(s) but only ${packages.length} are installed in ${project.packages_install_path}/: run 'mdw deps' to install them.`,
+    );
 }
 
 /** Errors from parse-time rendering already carry file:line; keep the type for the CLI. */

@@ -42,6 +42,20 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
   };
   const vars = data.vars ?? {};
   if (!isRecord(vars)) throw new ConfigError(`${FILE}:${file.lineOf(['vars'])}: 'vars' must be a mapping.`);
+  const dispatch = data.dispatch ?? [];
+  const dispatchOk =
+    Array.isArray(dispatch) &&
+    dispatch.every(
+      (d) =>
+        isRecord(d) &&
+        typeof d.macro_namespace === 'string' &&
+        Array.isArray(d.search_order) &&
+        d.search_order.every((p) => typeof p === 'string'),
+    );
+  if (!dispatchOk)
+    throw new ConfigError(
+      `${FILE}:${file.lineOf(['dispatch'])}: 'dispatch' must be a list of {macro_namespace: <package>, search_order: [<packages>]}.`,
+    );
   return {
     name,
     version: String(data.version ?? '1.0.0'),
@@ -56,6 +70,12 @@ export function loadProjectConfig(projectDir: string): ProjectConfig {
     docs_paths: paths('docs-paths', []),
     target_path: typeof data['target-path'] === 'string' ? data['target-path'] : 'target',
     clean_targets: paths('clean-targets', ['target']),
+    dispatch: (dispatch as Record<string, unknown>[]).map((d) => ({
+      macro_namespace: d.macro_namespace as string,
+      search_order: d.search_order as string[],
+    })),
+    packages_install_path:
+      typeof data['packages-install-path'] === 'string' ? data['packages-install-path'] : 'dbt_packages',
     vars,
     on_run_start: data['on-run-start'],
     on_run_end: data['on-run-end'],

@@ -47,6 +47,21 @@ export class JinjaRelation {
     );
   }
 
+  /** dbt's relation.incorporate(path={...}, type=...): a copy with some parts replaced. */
+  incorporate(options: { path?: Record<string, unknown> | null; type?: string | null } = {}): JinjaRelation {
+    const path = options.path ?? {};
+    const part = (key: string, current: string) =>
+      path[key] === undefined || path[key] === null ? current : String(path[key]);
+    return new JinjaRelation(
+      part('database', this.database),
+      part('schema', this.schema),
+      part('identifier', this.identifier),
+      options.type === undefined ? this.type : options.type,
+      this.is_cte,
+      this.quote,
+    );
+  }
+
   get is_table(): boolean {
     return this.type === 'table';
   }

@@ -9,6 +9,7 @@ import type { ManifestNode, RefCall } from '../manifest/types.js';
 import { buildNodeContext } from '../project/context.js';
 import type { LoadedProject } from '../project/loader.js';
 import { blankNode } from '../project/node-factory.js';
+import { findAcrossPackages } from '../project/packages/search.js';
 import { EngineRenderedRelation, JinjaRelation, relationsFor } from '../project/relation.js';
 import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
 import { ConfigError } from '../util/errors.js';
@@ -36,11 +37,15 @@ const NO_QUERIES: RunQuery = async () => ({ columnNames: [], rows: [] }) satisfi
 
 export class Compiler {
   private readonly byName = new Map<string, ManifestNode>();
+  /** every package with nodes or sources: ref() and source() search them in dbt's order */
+  private readonly packages = new Set<string>();
 
   constructor(private readonly loaded: LoadedProject) {
     for (const node of Object.values(loaded.manifest.nodes)) {
       if (node.resource_type !== 'test') this.byName.set(`${node.package_name}.${node.name}`, node);
+      this.packages.add(node.package_name);
     }
+    for (const source of Object.values(loaded.manifest.sources)) this.packages.add(source.package_name);
   }
 
   /** The project vars (--vars over dbt_project.yml). */
@@ -101,7 +106,13 @@ export class Compiler {
       vars,
       resolveRef: (call) => this.resolveRef(node, call, ephemerals, options),
       resolveSource: (sourceName, table) => {
-        const source = manifest.sources[`source.${this.loaded.project.name}.${sourceName}.${table}`];
+        const source = findAcrossPackages(
+          this.loaded.project.name,
+          node.package_name,
+          undefined,
+          this.packages,
+          (pkg) => manifest.sources[`source.${pkg}.${sourceName}.${table}`],
+        );
         if (!source)
           throw new ConfigError(`${node.original_file_path}: source '${sourceName}.${table}' was not found.`);
         const past = options.relationsAsOf?.get(relationKey(source.schema, source.identifier));
@@ -132,7 +143,13 @@ export class Compiler {
     ephemerals: ManifestNode[],
     options: CompileOptions,
   ): JinjaRelation {
-    const node = this.byName.get(`${call.package ?? this.loaded.project.name}.${call.name}`);
+    const node = findAcrossPackages(
+      this.loaded.project.name,
+      from.package_name,
+      call.package,
+      this.packages,
+      (pkg) => this.byName.get(`${pkg}.${call.name}`),
+    );
     if (!node) throw new ConfigError(`${from.original_file_path}: ref('${call.name}') was not found.`);
     if (node.config.materialized === 'ephemeral') {
       if (!ephemerals.includes(node)) ephemerals.push(node);

@@ -34,6 +34,8 @@ interface CompilerBase {
   _withScopedSyntax(fn: () => void): void;
   _compileExpression(node: NjNode, frame: NjFrame): void;
   _compileAggregate(node: NjNode, frame: NjFrame, start?: string, end?: string): void;
+  _emitLoopBindings(node: NjNode, arr: string, i: string, len: string): void;
+  compileFor(node: NjNode, frame: NjFrame): void;
   compile(node: NjNode, frame?: NjFrame): void;
   compileLiteral(node: NjNode, frame?: NjFrame): void;
   fail(message: string, lineno?: number, colno?: number): never;
@@ -118,8 +120,99 @@ class DbtCompiler extends CompilerBase {
 
   /** `(a, b)` is a tuple (a list here), `(a)` just grouping. */
   compileGroup(node: NjNode, frame: NjFrame): void {
-    if (node.children.length === 1) this._compileAggregate(node, frame, '(', ')');
+    if (node.children.length === 1 && !node.tuple) this._compileAggregate(node, frame, '(', ')');
     else this._compileAggregate(node, frame, '[', ']');
+  }
+
+  /** Keyword arguments, then the items of each `**mapping` in the call. */
+  compileKeywordArgs(node: NjNode, frame: NjFrame): void {
+    this._emit('runtime.makeKeywordArgs(Object.assign({}, ');
+    this._compileAggregate(node, frame, '{', '}');
+    for (const splat of (node.splats as NjNode[] | undefined) ?? []) {
+      this._emit(', ');
+      this._compileExpression(splat, frame);
+    }
+    this._emit('))');
+  }
+
+  compileBreak(): void {
+    this._emitLine('break;');
+  }
+
+  compileContinue(): void {
+    this._emitLine('continue;');
+  }
+
+  compileWith(node: NjNode, frame: NjFrame): void {
+    this.mark(node);
+    const ids = (node.values as NjNode[]).map((value) => {
+      const id = this._tmpid();
+      this._emit(`var ${id} = `);
+      this._compileExpression(value, frame);
+      this._emitLine(';');
+      return id;
+    });
+    const inner = frame.push();
+    this._emitLine('frame = frame.push();');
+    (node.targets as NjNode[]).forEach((target, i) => {
+      this._emitLine(`frame.set(${str(target.value)}, ${ids[i]});`);
+      inner.set(target.value, ids[i]!);
+    });
+    this._withScopedSyntax(() => this.compile(node.body, inner));
+    this._emitLine('frame = frame.pop();');
+  }
+
+  /** The loop being compiled, for loop.depth and the recursive `loop(items)` call. */
+  private loopInfo: { fn: string; depth: string } | null = null;
+
+  override _emitLoopBindings(node: NjNode, arr: string, i: string, len: string): void {
+    const info = this.loopInfo;
+    if (info) {
+      // loop(items) recurses; loop.length is set below, so the function's own length must be writable
+      const call = this._tmpid();
+      this._emitLine(`var ${call} = function (items) { return ${info.fn}(items, ${info.depth} + 1); };`);
+      this._emitLine(`Object.defineProperty(${call}, "length", { writable: true, value: 0 });`);
+      this._emitLine(`frame.set("loop", ${call});`);
+    }
+    super._emitLoopBindings(node, arr, i, len);
+    this._emitLine(`frame.set("loop.depth", ${info ? info.depth : 1});`);
+    this._emitLine(`frame.set("loop.depth0", ${info ? `${info.depth} - 1` : 0});`);
+  }
+
+  /**
+   * `{% for x in items recursive %}`: the loop becomes a function of its items and depth, so
+   * `loop(children)` in the body renders the same loop one level down.
+   */
+  override compileFor(node: NjNode, frame: NjFrame): void {
+    const outer = this.loopInfo;
+    try {
+      if (!node.recursive) {
+        this.loopInfo = null;
+        super.compileFor(node, frame);
+        return;
+      }
+      const fn = this._tmpid();
+      const items = this._tmpid();
+      const depth = this._tmpid();
+      const itemsName = `__loop_items_${items}`;
+      const outerFrame = this._tmpid();
+      this._emitLine(`var ${outerFrame} = frame;`);
+      this._emitLine(`var ${fn} = function (${items}, ${depth}) {`);
+      this._emitLine(`var frame = ${outerFrame};`);
+      const buffer = this._pushBuffer();
+      const inner = frame.push();
+      inner.set(itemsName, items);
+      this.loopInfo = { fn, depth };
+      super.compileFor({ ...node, arr: new nodes.Symbol(node.lineno, node.colno, itemsName) }, inner);
+      this._emitLine(`return ${buffer};`);
+      this._popBuffer();
+      this._emitLine('};');
+      this._emit(`${this.buffer} += ${fn}(`);
+      this._compileExpression(node.arr, frame);
+      this._emitLine(', 1);');
+    } finally {
+      this.loopInfo = outer;
+    }
   }
 
   compileIf(node: NjNode, frame: NjFrame): void {

@@ -3,11 +3,13 @@
  * exceptions, run_query(), statement()/load_result(), adapter.dispatch(), the `dbt` and package
  * namespaces (`dbt.date_trunc(...)`, `my_package.my_macro()`) and `builtins`.
  */
+
+import { Column } from './adapter-api.js';
 import { AgateTable, emptyTable } from './agate.js';
-import { bindArgs } from './args.js';
+import { bindArgs, makeKeywordArgs } from './args.js';
 import { memberLookup } from './lookup.js';
 import type { MacroRegistry } from './macros.js';
-import { PY_GETATTR, type PyObject, pyStr, truthy } from './pyvalues.js';
+import { PY_GETATTR, type PyObject, pyStr, truthy, unwrapSafe } from './pyvalues.js';
 import { contextValue, type RenderState } from './render-state.js';
 import type { MacroFunction } from './runtime.js';
 import { ReturnSignal } from './signals.js';
@@ -16,6 +18,8 @@ export interface DbtFunctionsHost {
   readonly registry: MacroRegistry;
   readonly rootPackage: string;
   readonly adapterType: string;
+  /** the project's `dispatch:` search order for a macro namespace, if it sets one */
+  dispatchOrder(namespace: string): string[] | undefined;
   state(): RenderState;
 }
 
@@ -33,14 +37,14 @@ export class PackageNamespace implements PyObject {
   }
 }
 
-/** The template's `adapter`: the caller's adapter object plus the engine's dispatch(). */
+/** The template's `adapter`: the caller's adapter object plus the engine's own methods. */
 class AdapterFacade implements PyObject {
   constructor(
     private readonly inner: unknown,
-    private readonly dispatch: (...args: unknown[]) => MacroFunction,
+    private readonly own: Record<string, unknown>,
   ) {}
   [PY_GETATTR](key: string | number): unknown {
-    return key === 'dispatch' ? this.dispatch : memberLookup(this.inner, key);
+    return Object.hasOwn(this.own, key) ? this.own[key as string] : memberLookup(this.inner, key);
   }
   toString(): string {
     return '<adapter>';
@@ -83,6 +87,15 @@ export class DbtFunctions {
         },
       ],
       ['builtins', new BuiltinsNamespace(() => this.host.state())],
+      [
+        'load_relation',
+        (relation: unknown) =>
+          this.relationOf(
+            memberLookup(relation, 'database'),
+            memberLookup(relation, 'schema'),
+            memberLookup(relation, 'identifier'),
+          ),
+      ],
     ]);
   }
 
@@ -91,10 +104,53 @@ export class DbtFunctions {
     const state = this.host.state();
     if (name === 'execute') return state.execute;
     if (name === 'adapter') {
-      state.adapter ??= new AdapterFacade(state.ctx.adapter, (...args) => this.dispatch(args));
+      state.adapter ??= new AdapterFacade(state.ctx.adapter, {
+        dispatch: (...args: unknown[]) => this.dispatch(args),
+        get_columns_in_relation: (relation: unknown) => this.columnsIn(relation),
+        get_relation: (...args: unknown[]) => {
+          const { database, schema, identifier } = bindArgs(args, ['database', 'schema', 'identifier']);
+          return this.relationOf(database, schema, identifier);
+        },
+      });
       return state.adapter;
     }
     return this.reserved.get(name);
+  }
+
+  /** Run one of mdw's built-in SQL macros (engine-dispatched) and return its rows; [] when not executing. */
+  private builtinQuery(macro: string, args: unknown[]): unknown[][] | null {
+    const state = this.host.state();
+    if (!state.execute || !state.queries) return null;
+    const entry = this.host.registry.get('dbt', macro);
+    if (!entry) throw new Error(`mdw's built-in macro '${macro}' is missing`);
+    const sql = pyStr(unwrapSafe(entry.fn(...args))).trim();
+    return state.queries.next(sql).rows.map((row) => [...row]);
+  }
+
+  /** adapter.get_columns_in_relation(relation): dbt Columns in table order ([] at parse time). */
+  private columnsIn(relation: unknown): Column[] {
+    const rows = this.builtinQuery('mdw_columns_in_relation_sql', [relation]);
+    return (rows ?? []).map(([name, type]) => new Column(pyStr(name), pyStr(type)));
+  }
+
+  /** adapter.get_relation(database, schema, identifier): the relation with its type, or none. */
+  private relationOf(database: unknown, schema: unknown, identifier: unknown): unknown {
+    const rows = this.builtinQuery('mdw_relation_type_sql', [database, schema, identifier]);
+    const row = rows?.[0];
+    if (!row) return null;
+    const create = memberLookup(
+      memberLookup(contextValue(this.host.state().ctx, 'api'), 'Relation'),
+      'create',
+    );
+    if (typeof create !== 'function') return null;
+    return create(
+      makeKeywordArgs({
+        database: database ?? null,
+        schema: pyStr(row[0]),
+        identifier: pyStr(row[1]),
+        type: pyStr(row[2]),
+      }),
+    );
   }
 
   private log(message: unknown): string {
@@ -152,8 +208,9 @@ export class DbtFunctions {
   }
 
   /**
-   * adapter.dispatch(name, macro_namespace): `<adapter>__name`, then `default__name`, in the
-   * root project first, then in the namespace package (dbt's built-ins when none is given).
+   * adapter.dispatch(name, macro_namespace): for each package in the search order (the
+   * project's `dispatch:` config for that namespace, else the root project then the namespace
+   * package; dbt's built-ins when no namespace is given), `<adapter>__name` then `default__name`.
    */
   dispatch(args: unknown[]): MacroFunction {
     const { macro_name, macro_namespace } = bindArgs(args, ['macro_name', 'macro_namespace']);
@@ -164,7 +221,7 @@ export class DbtFunctions {
       );
     const namespace =
       macro_namespace === undefined || macro_namespace === null ? 'dbt' : pyStr(macro_namespace);
-    const packages = [...new Set([this.host.rootPackage, namespace])];
+    const packages = this.host.dispatchOrder(namespace) ?? [...new Set([this.host.rootPackage, namespace])];
     const prefixes = [...new Set([this.host.adapterType, 'default'])];
     const searched: string[] = [];
     for (const pkg of packages) {

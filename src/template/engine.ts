@@ -72,10 +72,12 @@ class Engine implements TemplateEngine {
   private readonly dbt = new DbtFunctions(this);
   private readonly namespaces = new Map<string, PackageNamespace>();
   private current = new RenderState({}, false, null);
+  private readonly dispatchConfig: Map<string, string[]>;
 
   constructor(options: TemplateEngineOptions) {
     this.rootPackage = options.rootPackage;
     this.adapterType = options.adapterType.toLowerCase();
+    this.dispatchConfig = new Map((options.dispatch ?? []).map((d) => [d.macro_namespace, d.search_order]));
     const loader = {
       compile: (source: string, file: string) => this.compile(source, file),
       env: ENV,
@@ -94,6 +96,10 @@ class Engine implements TemplateEngine {
 
   state(): RenderState {
     return this.current;
+  }
+
+  dispatchOrder(namespace: string): string[] | undefined {
+    return this.dispatchConfig.get(namespace);
   }
 
   /**
@@ -151,8 +157,15 @@ class Engine implements TemplateEngine {
     }
   }
 
+  /** The package whose node is rendered (`model.package_name`): its own macros come first. */
+  private packageOf(ctx: ContextValues): string {
+    const model = ctx.model as { package_name?: unknown } | undefined;
+    return typeof model?.package_name === 'string' ? model.package_name : this.rootPackage;
+  }
+
   private runRoot(root: RootRenderFunction): string {
-    const scope = new TemplateScope((name) => this.resolve(name, this.rootPackage));
+    const pkg = this.packageOf(this.current.ctx);
+    const scope = new TemplateScope((name) => this.resolve(name, pkg));
     const frame = new Frame();
     frame.topLevel = true;
     let output = '';

@@ -3,6 +3,7 @@
  * namespace, set, tojson/fromjson/toyaml/fromyaml, local_md5, modules.datetime / modules.re.
  */
 import { createHash } from 'node:crypto';
+import { itertoolsModule } from './adapter-api.js';
 import { bindArgs, splitArgs } from './args.js';
 import { datetimeModule } from './modules/datetime.js';
 import { reModule } from './modules/re.js';
@@ -55,6 +56,9 @@ function uniqueSet(value: unknown): unknown[] {
   return out;
 }
 
+/** What `{{ dbt_version }}` renders: the dbt-core version mdw is compatible with. */
+export const DBT_VERSION = '1.11.0';
+
 export function createStaticGlobals(): Map<string, unknown> {
   return new Map<string, unknown>([
     ['range', range],
@@ -103,7 +107,10 @@ export function createStaticGlobals(): Map<string, unknown> {
       new PyModule('modules', {
         datetime: new PyModule('datetime', datetimeModule()),
         re: new PyModule('re', reModule()),
+        itertools: new PyModule('itertools', itertoolsModule()),
       }),
     ],
+    // the dbt-core release whose behaviour mdw follows (packages read it in require checks and logs)
+    ['dbt_version', DBT_VERSION],
   ]);
 }

@@ -38,8 +38,9 @@ export function memberLookup(obj: unknown, key: unknown): unknown {
   const prop = key as PropertyKey;
   if (isPlainObject(obj)) {
     const own = hasOwn.call(obj, prop) ? obj[prop as string] : undefined;
-    // API objects passed as plain objects (config, adapter...) keep their own functions
-    if (typeof own === 'function') return own.bind(obj);
+    // API objects passed as plain objects (config, adapter...) keep their own functions; a
+    // function with attributes of its own is a Python class (api.Column): binding would hide them
+    if (typeof own === 'function') return Object.keys(own).length > 0 ? own : own.bind(obj);
     if (typeof key === 'string' && hasOwn.call(DICT_METHODS, key)) {
       const method = DICT_METHODS[key];
       return (...args: unknown[]) => method(obj, args);

@@ -11,6 +11,11 @@ const { nodes, lexer } = nj;
 export const DoNode = nodes.Node.extend('Do', { fields: ['expr'] });
 /** `for x in items if cond`: the items that pass `cond`, with `target` bound to each. */
 export const LoopFilterNode = nodes.Node.extend('LoopFilter', { fields: ['arr', 'cond', 'target'] });
+/** `{% break %}` and `{% continue %}` (Jinja's loopcontrols extension, which dbt enables). */
+export const BreakNode = nodes.Node.extend('Break', { fields: [] });
+export const ContinueNode = nodes.Node.extend('Continue', { fields: [] });
+/** `{% with a = 1, b = 2 %}…{% endwith %}`: names visible only in the body. */
+export const WithNode = nodes.Node.extend('With', { fields: ['targets', 'values', 'body'] });
 
 type Token = { type: string; value: string; lineno: number; colno: number };
 
@@ -24,6 +29,9 @@ interface ParserBase {
   parsePrimary(noPostfix?: boolean): NjNode;
   parseSignature(tolerant?: boolean, noParens?: boolean): NjNode | null;
   parseFor(): NjNode;
+  parseSet(): NjNode;
+  parseAggregate(): NjNode | null;
+  parseUntilBlocks(...names: string[]): NjNode;
   skip(type: string): boolean;
   skipValue(type: string, value: string): boolean;
   fail(message: string, lineno?: number, colno?: number): never;
@@ -114,6 +122,8 @@ class DbtParser extends ParserBase {
   /** statement tags being parsed, innermost last (to name the unclosed one at end of file) */
   private openTags: Token[] = [];
   private inForHeader = false;
+  /** for bodies being parsed: `break`/`continue` are allowed only inside one */
+  private loopDepth = 0;
 
   override parseStatement(): NjNode | null {
     const tok = this.peekToken();
@@ -124,6 +134,15 @@ class DbtParser extends ParserBase {
       this.advanceAfterBlockEnd(tok.value);
       return new DoNode(tok.lineno, tok.colno, expr);
     }
+    if ((tok.value === 'break' || tok.value === 'continue') && !this.breakOnBlocks?.includes(tok.value)) {
+      this.nextToken();
+      if (this.loopDepth === 0) this.fail(`{% ${tok.value} %} outside a for loop`, tok.lineno, tok.colno);
+      this.advanceAfterBlockEnd(tok.value);
+      return tok.value === 'break'
+        ? new BreakNode(tok.lineno, tok.colno)
+        : new ContinueNode(tok.lineno, tok.colno);
+    }
+    if (tok.value === 'with' && !this.breakOnBlocks?.includes('with')) return this.parseWith(tok);
     this.openTags.push(tok);
     try {
       return super.parseStatement();
@@ -156,6 +175,12 @@ class DbtParser extends ParserBase {
         needComma = false;
         continue; // the closing parenthesis may follow the comma
       }
+      if (this.skipValue(lexer.TOKEN_OPERATOR, '**')) {
+        // `f(a, **kwargs)`: the mapping's items become keyword arguments
+        kwargs.splats = [...(kwargs.splats ?? []), this.parseExpression()];
+        needComma = true;
+        continue;
+      }
       const arg = this.parseExpression();
       if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
         kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
@@ -164,19 +189,131 @@ class DbtParser extends ParserBase {
       }
       needComma = true;
     }
-    if (kwargs.children.length > 0) args.addChild(kwargs);
+    if (kwargs.children.length > 0 || kwargs.splats) args.addChild(kwargs);
     return args;
   }
 
   override parseFor(): NjNode {
     this.inForHeader = true;
+    this.loopDepth++;
     try {
       const node = super.parseFor();
       if (node.arr instanceof LoopFilterNode) node.arr.target = node.name;
+      if (node.arr.recursive) node.recursive = true;
       return node;
     } finally {
       this.inForHeader = false;
+      this.loopDepth--;
     }
+  }
+
+  /** `{% with a = 1, b = x %}body{% endwith %}` */
+  private parseWith(tag: Token): NjNode {
+    this.nextToken();
+    const targets: NjNode[] = [];
+    const values: NjNode[] = [];
+    while (!this.skip(lexer.TOKEN_BLOCK_END)) {
+      if (targets.length > 0 && !this.skip(lexer.TOKEN_COMMA))
+        this.fail('expected a comma between {% with %} assignments', tag.lineno, tag.colno);
+      const name = this.nextToken();
+      if (!name || name.type !== lexer.TOKEN_SYMBOL)
+        this.fail('expected a name in {% with %}', tag.lineno, tag.colno);
+      if (!this.skipValue(lexer.TOKEN_OPERATOR, '='))
+        this.fail(`expected '=' after '${name.value}' in {% with %}`, name.lineno, name.colno);
+      targets.push(new nodes.Symbol(name.lineno, name.colno, name.value));
+      values.push(this.parseExpression());
+    }
+    const body = this.parseUntilBlocks('endwith');
+    this.advanceAfterBlockEnd();
+    return new WithNode(tag.lineno, tag.colno, targets, values, body);
+  }
+
+  /** `{% set a, b = 1, 2 %}` and `{% set t = 1, 2 %}`: a bare tuple on the right. */
+  override parseSet(): NjNode {
+    const tag = this.nextToken()!;
+    const node = new nodes.Set(tag.lineno, tag.colno, []);
+    for (;;) {
+      const target = this.parsePrimary();
+      node.targets.push(target);
+      if (!this.skip(lexer.TOKEN_COMMA)) break;
+    }
+    if (!this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+      if (this.peekToken()?.type !== lexer.TOKEN_BLOCK_END)
+        this.fail('expected = or the end of the set tag', tag.lineno, tag.colno);
+      this.advanceAfterBlockEnd(tag.value); // keeps `-%}` whitespace control for the body
+      node.body = new nodes.Capture(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
+      node.value = null;
+      this.advanceAfterBlockEnd();
+      return node;
+    }
+    const first = this.parseExpression();
+    if (this.peekToken()?.type !== lexer.TOKEN_COMMA) {
+      node.value = first;
+    } else {
+      const tuple = new nodes.Group(first.lineno, first.colno, [first]);
+      tuple.tuple = true;
+      while (this.skip(lexer.TOKEN_COMMA)) {
+        if (this.peekToken()?.type === lexer.TOKEN_BLOCK_END) break;
+        tuple.addChild(this.parseExpression());
+      }
+      node.value = tuple;
+    }
+    this.advanceAfterBlockEnd(tag.value);
+    return node;
+  }
+
+  /**
+   * Lists, dicts and tuples may end with a comma; `(x,)` is a one-element tuple. What this
+   * cannot parse (a slice, `x[1:3]`) goes to nunjucks' Jinja-compat parser from the same token.
+   */
+  override parseAggregate(): NjNode | null {
+    const self = this as unknown as { tokens: Tokenizer; peeked: Token | null };
+    const saved = { index: self.tokens.index, lineno: self.tokens.lineno, colno: self.tokens.colno };
+    const peeked = self.peeked;
+    try {
+      return this.parseTrailingCommaAggregate();
+    } catch {
+      Object.assign(self.tokens, saved);
+      self.peeked = peeked;
+      return super.parseAggregate();
+    }
+  }
+
+  private parseTrailingCommaAggregate(): NjNode | null {
+    const tok = this.nextToken()!;
+    let node: NjNode;
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) node = new nodes.Group(tok.lineno, tok.colno);
+    else if (tok.type === lexer.TOKEN_LEFT_BRACKET) node = new nodes.Array(tok.lineno, tok.colno);
+    else if (tok.type === lexer.TOKEN_LEFT_CURLY) node = new nodes.Dict(tok.lineno, tok.colno);
+    else return null;
+    let needComma = false;
+    for (;;) {
+      const type = this.peekToken()!.type;
+      if (
+        type === lexer.TOKEN_RIGHT_PAREN ||
+        type === lexer.TOKEN_RIGHT_BRACKET ||
+        type === lexer.TOKEN_RIGHT_CURLY
+      ) {
+        this.nextToken();
+        break;
+      }
+      if (needComma) {
+        if (!this.skip(lexer.TOKEN_COMMA)) this.fail('expected a comma between items', tok.lineno, tok.colno);
+        if (node instanceof nodes.Group) node.tuple = true;
+        needComma = false;
+        continue; // the closing bracket may follow the comma
+      }
+      needComma = true;
+      if (node instanceof nodes.Dict) {
+        const key = this.parsePrimary();
+        if (!this.skip(lexer.TOKEN_COLON))
+          this.fail('expected a colon after a dict key', tok.lineno, tok.colno);
+        node.addChild(new nodes.Pair(key.lineno, key.colno, key, this.parseExpression()));
+      } else {
+        node.addChild(this.parseExpression());
+      }
+    }
+    return node;
   }
 
   /** In a for header the iterable has no inline-if: a trailing `if` filters the items (Jinja). */
@@ -185,11 +322,13 @@ class DbtParser extends ParserBase {
     this.inForHeader = false;
     const arr = this.parseOr();
     const tok = this.peekToken();
+    let node = arr;
     if (tok && tok.type === lexer.TOKEN_SYMBOL && tok.value === 'if') {
       this.nextToken();
-      return new LoopFilterNode(arr.lineno, arr.colno, arr, super.parseExpression(), null);
+      node = new LoopFilterNode(arr.lineno, arr.colno, arr, super.parseExpression(), null);
     }
-    return arr;
+    if (this.skipSymbol('recursive')) node.recursive = true;
+    return node;
   }
 
   /**

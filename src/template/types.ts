@@ -88,6 +88,8 @@ export interface TemplateEngineOptions {
   adapterType: string;
   /** the root project's name: its macros shadow every other package's */
   rootPackage: string;
+  /** the project's `dispatch:` config: the packages adapter.dispatch searches per namespace */
+  dispatch?: { macro_namespace: string; search_order: string[] }[];
   /** add mdw's built-in macros from include/macros (default true) */
   includeBuiltins?: boolean;
 }

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { packageFixtureSources } from '../support/packages.js';
 import {
   applyChanges,
   type CommandResult,
@@ -25,6 +26,7 @@ import {
   ensureDbtVenv,
   FIXTURES,
   type FixtureCopy,
+  fixturesRoot,
   type ManifestRelation,
   makeTempRoot,
   outputTail,
@@ -68,6 +70,7 @@ async function runRound(
       outcome.ok = false;
       return { outcome, failure: `${side} ${command} exited ${r.code}, expected 0:\n${outputTail(r)}` };
     }
+    if (command === 'deps') continue; // installs packages; writes no run_results
     const rr = path.join(copy.projectDir, 'target', 'run_results.json');
     if (!existsSync(rr)) {
       outcome.ok = false;
@@ -229,17 +232,34 @@ for (const fixture of FIXTURES) {
     const mdwCopy = copyFixture(fixture, tmp.root, 'mdw');
     const state: Record<string, RoundOutcome | undefined> = {};
 
+    // a fixture with packages.yml installs them first, its git and hub packages from local fixtures
+    const hasPackages = existsSync(path.join(fixturesRoot, fixture, 'packages.yml'));
+    let stopPackageSources = async () => {};
+
     before(
       async () => {
         venvBin = await ensureDbtVenv();
+        if (hasPackages) {
+          const sources = await packageFixtureSources(path.join(fixturesRoot, fixture));
+          Object.assign(dbtCopy.env, sources.env);
+          Object.assign(mdwCopy.env, sources.env);
+          stopPackageSources = sources.stop;
+        }
       },
       { timeout: 25 * 60_000 },
     );
 
-    after(() => tmp.cleanup());
+    after(async () => {
+      await stopPackageSources();
+      tmp.cleanup();
+    });
 
     const rounds: { round: number; commands: string[]; title: string }[] = [
-      { round: 1, commands: ['seed', 'build'], title: 'seed + build' },
+      {
+        round: 1,
+        commands: hasPackages ? ['deps', 'seed', 'build'] : ['seed', 'build'],
+        title: hasPackages ? 'deps + seed + build' : 'seed + build',
+      },
       {
         round: 2,
         commands: ['seed', 'build', 'snapshot'],

@@ -7,6 +7,7 @@ import { resolveCatalog } from '../../adapters/registry.js';
 import type { ManifestNode } from '../../manifest/types.js';
 import { ConfigError } from '../../util/errors.js';
 import { didYouMean } from '../../util/suggest.js';
+import { findAcrossPackages } from '../packages/search.js';
 import type { ParseState } from './state.js';
 
 export function resolveDependencies(state: ParseState): void {
@@ -18,7 +19,13 @@ export function resolveDependencies(state: ParseState): void {
   for (const node of Object.values(state.nodes)) {
     const parents: string[] = [];
     for (const ref of node.refs) {
-      const found = byName.get(`${ref.package ?? state.project.name}.${ref.name}`);
+      const found = findAcrossPackages(
+        state.root.name,
+        node.package_name,
+        ref.package,
+        state.packageNames,
+        (pkg) => byName.get(`${pkg}.${ref.name}`),
+      );
       if (!found) {
         throw new ConfigError(
           `${describe(node)} depends on a node named '${ref.name}' which was not found.${didYouMean(ref.name, nodeNames)}`,
@@ -27,8 +34,17 @@ export function resolveDependencies(state: ParseState): void {
       parents.push(found.unique_id);
     }
     for (const [sourceName, tableName] of node.sources) {
-      const id = `source.${state.project.name}.${sourceName}.${tableName}`;
-      if (!state.sources[id]) {
+      const id = findAcrossPackages(
+        state.root.name,
+        node.package_name,
+        undefined,
+        state.packageNames,
+        (pkg) => {
+          const candidate = `source.${pkg}.${sourceName}.${tableName}`;
+          return state.sources[candidate] ? candidate : undefined;
+        },
+      );
+      if (!id) {
         const known = Object.values(state.sources).map((s) => `${s.source_name}.${s.name}`);
         throw new ConfigError(
           `${describe(node)} depends on a source named '${sourceName}.${tableName}' which was not found.${didYouMean(`${sourceName}.${tableName}`, known)}`,

@@ -27,11 +27,10 @@ export function readSources(state: ParseState): void {
             `${source.file}:${table.line}: source table '${source.name}.${table.name}' is defined twice.`,
           );
         }
-        const treeConfig = configFromTree(state.project.config_trees.sources, [
-          state.project.name,
-          source.name,
-          table.name,
-        ]);
+        const sourceFqn = [state.project.name, source.name, table.name];
+        const treeConfig = configFromTree(state.project.config_trees.sources, sourceFqn);
+        if (state.project !== state.root)
+          Object.assign(treeConfig, configFromTree(state.root.config_trees.sources, sourceFqn));
         const externalLocation =
           table.external?.location ?? table.meta.external_location ?? source.meta.external_location;
         const external =

@@ -30,9 +30,16 @@ export class ParseState {
   readonly nodes: Record<string, ManifestNode> = {};
   readonly sources: Record<string, SourceDefinition> = {};
   readonly docs: Record<string, DocBlock> = {};
-  /** properties patches by `<kind>:<name>`, until a node takes them */
-  readonly patches = new Map<string, NodePatch>();
-  readonly properties: PropertiesFile[] = [];
+  /** properties patches by `<kind>:<name>`, until a node takes them (of the package being parsed) */
+  patches = new Map<string, NodePatch>();
+  /** the properties files of the package being parsed */
+  properties: PropertiesFile[] = [];
+  /** the properties files of each package, by package name */
+  readonly propertiesByPackage = new Map<string, PropertiesFile[]>();
+  /** the package being parsed: the root project or one of its installed packages */
+  project: ProjectConfig;
+  /** every package's name (the root project's and the installed packages') */
+  readonly packageNames = new Set<string>();
   /** node unique_id → the patch applied to it (its generic tests come later) */
   readonly appliedPatches = new Map<string, NodePatch>();
   /** generic tests whose name is 64+ characters: the short alias dbt gives them */
@@ -41,13 +48,28 @@ export class ParseState {
   readonly relation: ReturnType<typeof relationsFor>;
 
   constructor(
-    readonly project: ProjectConfig,
+    readonly root: ProjectConfig,
     readonly target: TargetConfig,
     readonly engine: TemplateEngine,
     readonly vars: Record<string, unknown>,
     readonly cache: ParseCache,
   ) {
     this.relation = relationsFor(target.type);
+    this.project = root;
+    this.packageNames.add(root.name);
+  }
+
+  /** Parse `pkg` next: its own properties files and patches. */
+  usePackage(pkg: ProjectConfig): void {
+    this.project = pkg;
+    this.packageNames.add(pkg.name);
+    let properties = this.propertiesByPackage.get(pkg.name);
+    if (!properties) {
+      properties = [];
+      this.propertiesByPackage.set(pkg.name, properties);
+    }
+    this.properties = properties;
+    this.patches = new Map();
   }
 
   renderDescription(text: string, file: string): string {
@@ -101,10 +123,13 @@ export class ParseState {
     const fqn = [this.project.name, ...folderParts(relativePath), name];
     const treeName =
       resourceType === 'test' ? 'data_tests' : resourceType === 'analysis' ? 'models' : `${resourceType}s`;
+    const tree = treeName as keyof ProjectConfig['config_trees'];
     const config = mergeConfig(
       defaultConfig(resourceType),
-      configFromTree(this.project.config_trees[treeName as keyof ProjectConfig['config_trees']], fqn),
+      configFromTree(this.project.config_trees[tree], fqn),
     );
+    // a package's own dbt_project.yml first, then the root project's, which may configure it
+    if (this.project !== this.root) mergeConfig(config, configFromTree(this.root.config_trees[tree], fqn));
     return blankNode({
       resource_type: resourceType,
       name,

@@ -28,7 +28,7 @@ export function readSingularTests(state: ParseState): void {
 export function readGenericTests(state: ParseState): void {
   for (const [nodeId, patch] of state.appliedPatches) {
     const node = state.nodes[nodeId];
-    if (!node) continue;
+    if (!node || node.package_name !== state.project.name) continue;
     const ref = `ref('${node.name}')`;
     for (const test of patch.tests) addGenericTest(state, test, node.name, ref, nodeId);
     for (const column of patch.columns)

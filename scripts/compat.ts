@@ -1,0 +1,184 @@
+/**
+ * `npm run compat -- <folder of dbt projects>`: run dbt-core + dbt-duckdb (the cached venv) and
+ * mdw side by side on each project folder in it (deps if it has packages, seed, build), then
+ * compare statuses by unique_id and every relation's row count and order-independent checksum.
+ * Prints one line per project:
+ *   <project>  OK|DIFF|DBT-FAILED  nodes=<n> same-status=<n> relations=<n> same-rows=<n>  <first difference>
+ * Exit 0 when every project matches. MDW_COMPAT_KEEP=1 keeps the temporary copies.
+ */
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import {
+  type CommandResult,
+  ensureDbtVenv,
+  type FixtureCopy,
+  readJson,
+  relationDigest,
+  relationExists,
+  relationsFromManifest,
+  runDbt,
+  runMdw,
+  withDatabase,
+  withoutTestHash,
+} from '../test/dbt/helpers.js';
+
+const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+interface Side {
+  copy: FixtureCopy;
+  statuses: Map<string, string>;
+  failure: string | null;
+}
+
+/** A copy of the project with a profile on its own DuckDB file (the project's profile name). */
+function copyProject(src: string, root: string, side: string): FixtureCopy {
+  const projectDir = path.join(root, side);
+  cpSync(src, projectDir, {
+    recursive: true,
+    dereference: true,
+    filter: (from) => !['target', 'logs', '.user.yml', '.git'].includes(path.basename(from)),
+  });
+  const project = parseYaml(
+    readFileSync(path.join(projectDir, 'dbt_project.yml'), 'utf8').replace(/\{\{[^}]*\}\}/g, 'x'),
+  ) as {
+    profile?: string;
+    name: string;
+  };
+  const dbPath = path.join(root, `${side}.duckdb`);
+  const profile = project.profile ?? project.name;
+  writeFileSync(
+    path.join(projectDir, 'profiles.yml'),
+    `${profile}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${JSON.stringify(dbPath)}\n      threads: 1\n`,
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+    DO_NOT_TRACK: '1',
+    NO_COLOR: '1',
+  };
+  delete env.DBT_PROFILES_DIR;
+  delete env.DBT_PROJECT_DIR;
+  return { projectDir, dbPath, env };
+}
+
+async function runSide(
+  which: 'dbt' | 'mdw',
+  venvBin: string,
+  copy: FixtureCopy,
+  hasPackages: boolean,
+): Promise<Side> {
+  const statuses = new Map<string, string>();
+  const commands = [...(hasPackages ? ['deps'] : []), 'seed', 'build'];
+  let failure: string | null = null;
+  for (const command of commands) {
+    rmSync(path.join(copy.projectDir, 'target', 'run_results.json'), { force: true });
+    const r: CommandResult =
+      which === 'dbt' ? await runDbt(venvBin, copy, command) : await runMdw(copy, command);
+    const rr = path.join(copy.projectDir, 'target', 'run_results.json');
+    if (command !== 'deps' && existsSync(rr)) {
+      for (const result of readJson<{ results: { unique_id: string; status: string }[] }>(rr).results)
+        statuses.set(withoutTestHash(result.unique_id), result.status);
+    }
+    if (r.code === 2 || (command === 'deps' && r.code !== 0)) {
+      const text = `${r.stdout}\n${r.stderr}`.replace(ANSI_ESCAPES, '');
+      const line = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => /error|mdw:/i.test(l))
+        .slice(0, 2)
+        .join(' ');
+      failure = `${command} exited ${r.code}: ${line.slice(0, 300)}`;
+      break;
+    }
+  }
+  return { copy, statuses, failure };
+}
+
+async function digests(copy: FixtureCopy, manifest: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!existsSync(copy.dbPath) || !existsSync(manifest)) return out;
+  const relations = relationsFromManifest(manifest);
+  await withDatabase(copy.dbPath, copy.projectDir, async (conn) => {
+    for (const rel of relations) {
+      if (!(await relationExists(conn, rel.schema, rel.identifier))) continue;
+      try {
+        const d = await relationDigest(conn, rel.schema, rel.identifier, {
+          snapshot: rel.resource_type === 'snapshot',
+        });
+        out.set(rel.unique_id, `${d.totalRows}:${d.checksum}`);
+      } catch (error) {
+        out.set(rel.unique_id, `error: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+  });
+  return out;
+}
+
+async function compareProject(dir: string, venvBin: string): Promise<{ line: string; ok: boolean }> {
+  const name = path.basename(dir);
+  const root = mkdtempSync(path.join(tmpdir(), `mdw-compat-${name}-`));
+  try {
+    const hasPackages = ['packages.yml', 'dependencies.yml'].some((f) => existsSync(path.join(dir, f)));
+    const dbt = await runSide('dbt', venvBin, copyProject(dir, root, 'dbt'), hasPackages);
+    const mdw = await runSide('mdw', venvBin, copyProject(dir, root, 'mdw'), hasPackages);
+    const ids = [...dbt.statuses.keys()];
+    const sameStatus = ids.filter((id) => mdw.statuses.get(id) === dbt.statuses.get(id));
+    const differences: string[] = [];
+    for (const id of ids)
+      if (mdw.statuses.get(id) !== dbt.statuses.get(id))
+        differences.push(`${id}: dbt ${dbt.statuses.get(id)}, mdw ${mdw.statuses.get(id) ?? 'no result'}`);
+    for (const id of mdw.statuses.keys())
+      if (!dbt.statuses.has(id)) differences.push(`${id}: only mdw (${mdw.statuses.get(id)})`);
+    const manifest = path.join(dbt.copy.projectDir, 'target', 'manifest.json');
+    const a = await digests(dbt.copy, manifest);
+    const b = await digests(mdw.copy, manifest);
+    const sameRows = [...a.keys()].filter((id) => a.get(id) === b.get(id));
+    for (const id of a.keys())
+      if (a.get(id) !== b.get(id))
+        differences.push(`${id}: rows ${a.get(id)} (dbt) vs ${b.get(id) ?? 'missing'} (mdw)`);
+    if (mdw.failure && !dbt.failure) differences.unshift(`mdw ${mdw.failure}`);
+    const verdict = dbt.failure && ids.length === 0 ? 'DBT-FAILED' : differences.length === 0 ? 'OK' : 'DIFF';
+    const counts = `nodes=${ids.length} same-status=${sameStatus.length} relations=${a.size} same-rows=${sameRows.length}`;
+    const note = verdict === 'DBT-FAILED' ? `dbt ${dbt.failure}` : (differences[0] ?? '');
+    return { line: `${name}  ${verdict}  ${counts}  ${note}`.trimEnd(), ok: verdict === 'OK' };
+  } finally {
+    if (!process.env.MDW_COMPAT_KEEP) rmSync(root, { recursive: true, force: true });
+    else console.error(`kept ${root}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const folder = process.argv[2];
+  if (!folder || !existsSync(folder)) {
+    console.error('usage: npm run compat -- <folder holding dbt projects, one per subfolder>');
+    return 2;
+  }
+  const projects = existsSync(path.join(folder, 'dbt_project.yml'))
+    ? [path.resolve(folder)]
+    : readdirSync(folder)
+        .sort()
+        .map((entry) => path.resolve(folder, entry))
+        .filter((dir) => existsSync(path.join(dir, 'dbt_project.yml')));
+  const venvBin = await ensureDbtVenv();
+  let allOk = true;
+  mkdirSync(tmpdir(), { recursive: true });
+  for (const dir of projects) {
+    const { line, ok } = await compareProject(dir, venvBin);
+    console.log(line);
+    allOk &&= ok;
+  }
+  return allOk ? 0 : 1;
+}
+
+process.exitCode = await main();
