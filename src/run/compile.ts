@@ -112,6 +112,7 @@ export class Compiler {
         return relationsFor(target.type)(source.database, source.schema, source.identifier, 'table');
       },
       docs: (name) => manifest.docs[`doc.${this.loaded.project.name}.${name}`]?.block_contents ?? '',
+      renderText: (text, ctx) => this.loaded.engine.render(text, node.original_file_path, ctx).sql,
       isIncremental: options.isIncremental,
       flags: { FULL_REFRESH: options.fullRefresh === true, WHICH: options.which ?? 'run' },
       invocationId,
