@@ -92,3 +92,19 @@ describe('mdw show values', () => {
     assert.equal(plainDecimal(1e-7), '0.0000001');
   });
 });
+
+describe('mdw ls', () => {
+  it("prints sources as dbt does: source:package.source.table, not the declaring folder's path", () => {
+    const dir = makeProject({
+      'models/staging/sources.yml':
+        'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n',
+      'models/staging/stg_orders.sql': "select * from {{ source('raw', 'orders') }}",
+    });
+    const result = runMdw(dir, ['ls']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.trim().split('\n').sort(), [
+      'shop.staging.stg_orders',
+      'source:shop.raw.orders',
+    ]);
+  });
+});
