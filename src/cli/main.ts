@@ -32,6 +32,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   test: { summary: 'Run data tests', load: runner('test') },
   snapshot: { summary: 'Run snapshots (SCD type 2)', load: runner('snapshot') },
   build: { summary: 'Seeds, snapshots, models and tests in DAG order', load: runner('build') },
+  'run-operation': {
+    summary: "Call a macro: run-operation <macro> [--args '{name: value}']",
+    load: async () => (await import('./run-operation.js')).runOperationCommand,
+  },
   generate: {
     summary:
       'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
@@ -91,7 +95,8 @@ const FLAGS_HELP = `Flags (dbt's):
   --target-file-size S   iceberg optimize: e.g. 128MB (default)
   --older-than AGE       iceberg expire-snapshots / remove-orphans: e.g. 7d, 1h, 0
   --retain-last N        iceberg expire-snapshots: always keep the N newest snapshots
-  --port N, --host H     docs serve: where to listen (default 127.0.0.1:8080)`;
+  --port N, --host H     docs serve: where to listen (default 127.0.0.1:8080)
+  --args YAML            run-operation: the macro's keyword arguments, e.g. '{role: analyst}'`;
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
