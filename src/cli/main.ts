@@ -36,6 +36,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Call a macro: run-operation <macro> [--args '{name: value}']",
     load: async () => (await import('./run-operation.js')).runOperationCommand,
   },
+  source: {
+    summary: 'source freshness: max(loaded_at_field) against warn_after/error_after → target/sources.json',
+    load: async () => (await import('./source.js')).sourceCommand,
+  },
   generate: {
     summary:
       'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
@@ -96,6 +100,7 @@ const FLAGS_HELP = `Flags (dbt's):
   --older-than AGE       iceberg expire-snapshots / remove-orphans: e.g. 7d, 1h, 0
   --retain-last N        iceberg expire-snapshots: always keep the N newest snapshots
   --port N, --host H     docs serve: where to listen (default 127.0.0.1:8080)
+  --output-path FILE     source freshness: where sources.json goes (default target/sources.json)
   --args YAML            run-operation: the macro's keyword arguments, e.g. '{role: analyst}'`;
 
 export function helpText(): string {

@@ -47,6 +47,8 @@ export interface SourceTablePatch {
   tests: TestDefinition[];
   config: Record<string, unknown>;
   loaded_at_field: string | null;
+  /** the table's `freshness:` (undefined: inherit the source's; null: none) */
+  freshness?: Record<string, unknown> | null;
   line: number;
 }
 
@@ -59,6 +61,8 @@ export interface SourcePatch {
   tags: string[];
   loader: string;
   config: Record<string, unknown>;
+  loaded_at_field?: string | null;
+  freshness?: Record<string, unknown> | null;
   tables: SourceTablePatch[];
   file: string;
   line: number;
@@ -267,7 +271,8 @@ function parseSource(file: YamlFile, entry: Record<string, unknown>, path: (stri
       columns: parseColumns(file, table, tablePath),
       tests: parseTests(file, table, tablePath, null),
       config: record(table.config),
-      loaded_at_field: typeof table.loaded_at_field === 'string' ? table.loaded_at_field : null,
+      loaded_at_field: stringOrNull(table.loaded_at_field ?? record(table.config).loaded_at_field),
+      freshness: freshnessOf(table),
       line: file.lineOf(tablePath),
     };
   });
@@ -280,8 +285,22 @@ function parseSource(file: YamlFile, entry: Record<string, unknown>, path: (stri
     tags: tagList(entry.tags),
     loader: String(entry.loader ?? ''),
     config: record(entry.config),
+    loaded_at_field: stringOrNull(entry.loaded_at_field ?? record(entry.config).loaded_at_field),
+    freshness: freshnessOf(entry),
     tables,
     file: file.path,
     line: file.lineOf(path),
   };
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** `freshness:` of a source or table, at top level or under `config:` (dbt 1.10+); null turns it off. */
+function freshnessOf(entry: Record<string, unknown>): Record<string, unknown> | null | undefined {
+  const config = record(entry.config);
+  const value = 'freshness' in entry ? entry.freshness : config.freshness;
+  if (value === undefined) return undefined;
+  return isRecord(value) ? value : null;
 }
