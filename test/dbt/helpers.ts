@@ -165,7 +165,15 @@ const MDW_TIMEOUT_MS = 5 * 60_000;
 export function runMdw(copy: FixtureCopy, command: string, extra: string[] = []): Promise<CommandResult> {
   return runCommand(
     process.execPath,
-    [mdwBin, command, '--project-dir', copy.projectDir, '--profiles-dir', copy.projectDir, ...extra],
+    [
+      mdwBin,
+      ...command.split(' '),
+      '--project-dir',
+      copy.projectDir,
+      '--profiles-dir',
+      copy.projectDir,
+      ...extra,
+    ],
     { cwd: copy.projectDir, env: copy.env, timeoutMs: MDW_TIMEOUT_MS },
   );
 }
@@ -180,7 +188,8 @@ export function runDbt(
   return runCommand(
     path.join(venvBin, 'dbt'),
     [
-      command,
+      // 'source freshness': dbt's subcommand comes before the options
+      ...command.split(' '),
       '--project-dir',
       copy.projectDir,
       '--profiles-dir',

@@ -325,7 +325,7 @@ for (const fixture of FIXTURES) {
       const problems: string[] = [];
       for (const [command, extra] of [
         ['run-operation', operation],
-        ['source', ['freshness']],
+        ['source freshness', []],
       ] as const) {
         const a = await run('dbt', command, [...extra]);
         const b = await run('mdw', command, [...extra]);
