@@ -36,13 +36,13 @@
 {% macro default__type_timestamp() -%}timestamp{%- endmacro %}
 
 
-{#- safe_cast: like cast, but none instead of an error when the value does not convert. -#}
+{#- safe_cast: dbt's default is a plain cast (dbt-duckdb keeps it); Trino and Athena use try_cast. -#}
 {% macro safe_cast(field, type) -%}
   {{ return(adapter.dispatch('safe_cast', 'dbt')(field, type)) }}
 {%- endmacro %}
 
 {% macro default__safe_cast(field, type) -%}
-  try_cast({{ field }} as {{ type }})
+  cast({{ field }} as {{ type }})
 {%- endmacro %}
 
 

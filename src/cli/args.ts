@@ -56,6 +56,10 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   fix: {},
   check: {},
   warehouse: {},
+  // run-operation
+  args: { value: true },
+  // source freshness
+  'output-path': { value: true },
   // docs serve
   port: { value: true },
   host: { value: true },

@@ -3,11 +3,11 @@ import { rmSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { loadProjectConfig } from '../project/project-config.js';
 import { ConfigError } from '../util/errors.js';
-import type { ParsedArgs } from './args.js';
-import { projectDir } from './project.js';
+import { type ParsedArgs, stringFlag } from './args.js';
+import { parseVars, projectDir } from './project.js';
 
 export async function cleanCommand(args: ParsedArgs): Promise<number> {
-  const project = loadProjectConfig(projectDir(args));
+  const project = loadProjectConfig(projectDir(args), { cliVars: parseVars(stringFlag(args, 'vars')) });
   for (const target of project.clean_targets) {
     const path = resolve(project.root, target);
     const inside = relative(project.root, path);

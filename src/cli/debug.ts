@@ -1,26 +1,25 @@
 /** `mdw debug` — show versions, the project, the profile target, and test the connection. */
 import { join } from 'node:path';
 import { createAdapter } from '../adapters/index.js';
-import { loadTarget, profileSearchPath } from '../project/profiles.js';
-import { loadProjectConfig } from '../project/project-config.js';
+import { profileSearchPath } from '../project/profiles.js';
+import { loadProjectAndTarget } from '../project/project-config.js';
 import { errorMessage } from '../util/errors.js';
 import { MDW_VERSION } from '../version.js';
 import { type ParsedArgs, stringFlag } from './args.js';
-import { projectDir } from './project.js';
+import { parseVars, projectDir } from './project.js';
 
 export async function debugCommand(args: ParsedArgs): Promise<number> {
   console.log(`mdw version: ${MDW_VERSION}`);
   console.log(`node version: ${process.version}`);
-  const project = loadProjectConfig(projectDir(args));
-  console.log(`project: ${project.name} (${join(project.root, 'dbt_project.yml')}) [OK found and valid]`);
   const profilesDir = stringFlag(args, 'profiles-dir');
-  console.log(`profiles.yml searched in: ${profileSearchPath(project.root, profilesDir).join(', ')}`);
-  const target = loadTarget({
-    projectRoot: project.root,
-    profileName: project.profile,
+  const { project, target } = loadProjectAndTarget({
+    projectDir: projectDir(args),
     profilesDir,
     target: stringFlag(args, 'target'),
+    cliVars: parseVars(stringFlag(args, 'vars')),
   });
+  console.log(`project: ${project.name} (${join(project.root, 'dbt_project.yml')}) [OK found and valid]`);
+  console.log(`profiles.yml searched in: ${profileSearchPath(project.root, profilesDir).join(', ')}`);
   console.log(`profile: ${target.profile_name}, target: ${target.name} [OK found and valid]`);
   console.log(`  type: ${target.type}`);
   console.log(`  database: ${target.database}`);

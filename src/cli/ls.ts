@@ -52,7 +52,12 @@ export async function lsCommand(args: ParsedArgs): Promise<number> {
         }),
       );
     } else {
-      lines.push(node.resource_type === 'source' ? `source:${node.fqn.join('.')}` : node.fqn.join('.'));
+      // dbt selects sources by package.source.table, whatever folder declares them
+      lines.push(
+        node.resource_type === 'source'
+          ? `source:${node.package_name}.${node.source_name}.${node.name}`
+          : node.fqn.join('.'),
+      );
     }
   }
   process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');

@@ -36,6 +36,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Re-run what failed, errored or was skipped in the last target/run_results.json',
     load: async () => (await import('./retry.js')).retryCommand,
   },
+  'run-operation': {
+    summary: "Call a macro: run-operation <macro> [--args '{name: value}']",
+    load: async () => (await import('./run-operation.js')).runOperationCommand,
+  },
+  source: {
+    summary: 'source freshness: max(loaded_at_field) against warn_after/error_after → target/sources.json',
+    load: async () => (await import('./source.js')).sourceCommand,
+  },
   generate: {
     summary:
       'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
@@ -107,7 +115,9 @@ const FLAGS_HELP = `Flags (dbt's):
   --target-file-size S   iceberg optimize: e.g. 128MB (default)
   --older-than AGE       iceberg expire-snapshots / remove-orphans: e.g. 7d, 1h, 0
   --retain-last N        iceberg expire-snapshots: always keep the N newest snapshots
-  --port N, --host H     docs serve: where to listen (default 127.0.0.1:8080)`;
+  --port N, --host H     docs serve: where to listen (default 127.0.0.1:8080)
+  --output-path FILE     source freshness: where sources.json goes (default target/sources.json)
+  --args YAML            run-operation: the macro's keyword arguments, e.g. '{role: analyst}'`;
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -3,11 +3,12 @@ import { createAdapter } from '../adapters/index.js';
 import type { AsOf, Relation } from '../adapters/types.js';
 import { Compiler, inlineNode, relationKey } from '../run/compile.js';
 import { ConfigError } from '../util/errors.js';
+import { stringifyJson } from '../util/exact-json.js';
 import { didYouMean } from '../util/suggest.js';
 import { numberFlag, type ParsedArgs, stringFlag } from './args.js';
 import { icebergOf } from './iceberg.js';
+import { formatPreview, jsonValue, previewKind } from './preview-table.js';
 import { load, selectionArgs } from './project.js';
-import { formatTable } from './table-output.js';
 
 export async function showCommand(args: ParsedArgs): Promise<number> {
   const loaded = load(args, (line) => console.error(line));
@@ -50,31 +51,27 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
     const body = sql.trim().replace(/;\s*$/, '');
     const query = limit >= 0 ? `select * from (\n${body}\n) as mdw_show limit ${Math.floor(limit)}` : body;
     const result = await connection.query(query);
-    const rows = result.rows.map((row) =>
-      Object.fromEntries(result.columnNames.map((c, i) => [c, toJson(row[i])])),
-    );
+    const types = result.columnNames.map((_, i) => result.columnTypes[i] ?? '');
     if (json) {
-      process.stdout.write(`${JSON.stringify(rows)}\n`);
+      const kinds = types.map((type, i) =>
+        previewKind(
+          type,
+          result.rows.map((r) => r[i]),
+        ),
+      );
+      const rows = result.rows.map((row) =>
+        Object.fromEntries(result.columnNames.map((c, i) => [c, jsonValue(row[i], kinds[i]!, types[i]!)])),
+      );
+      process.stdout.write(`${stringifyJson(rows, 0)}\n`);
     } else {
       console.log(`Previewing ${inline !== undefined ? 'inline node' : `node '${node.name}'`}:`);
-      console.log(formatTable(result.columnNames, rows));
+      console.log(formatPreview(result.columnNames, types, result.rows));
     }
     return 0;
   } finally {
     await connection.close();
     await adapter.close();
   }
-}
-
-function toJson(value: unknown): unknown {
-  if (typeof value === 'bigint')
-    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(toJson);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
-  }
-  return value;
 }
 
 /** A snapshot id (a long number), epoch milliseconds (13 digits), or a date-time (UTC unless it says). */

@@ -128,6 +128,8 @@ export interface SourceDefinition {
   external: { location?: string; options?: Record<string, unknown>; [key: string]: unknown } | null;
   loader: string;
   loaded_at_field?: string | null;
+  /** merged source + table `freshness:` (warn_after, error_after, filter); null when none */
+  freshness?: Record<string, unknown> | null;
   config: { enabled: boolean; [key: string]: unknown };
 }
 

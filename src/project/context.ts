@@ -39,6 +39,8 @@ export interface NodeContextOptions {
   graph?: unknown;
   /** extra adapter methods (quote, get_relation, ...) merged into `adapter` */
   adapter?: Record<string, unknown>;
+  /** renders a var's string value with this context (dbt renders `vars:` values when read) */
+  renderText?: (text: string, ctx: ContextValues) => string;
 }
 
 /** Strip nunjucks' keyword-argument marker object from a JS call's arguments. */
@@ -108,10 +110,14 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
     },
   );
 
+  const rendered = (value: unknown): unknown =>
+    typeof value === 'string' && options.renderText && /\{\{|\{%/.test(value)
+      ? options.renderText(value, context)
+      : value;
   const variable = (name: string, fallback?: unknown): unknown => {
     const packageVars = options.vars[node.package_name];
-    if (isRecord(packageVars) && name in packageVars) return packageVars[name];
-    if (name in options.vars) return options.vars[name];
+    if (isRecord(packageVars) && name in packageVars) return rendered(packageVars[name]);
+    if (name in options.vars) return rendered(options.vars[name]);
     if (fallback !== undefined) return fallback;
     throw new ConfigError(`required var '${name}' is not defined in dbt_project.yml or --vars.`);
   };
@@ -128,7 +134,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
 
   const self = relationsFor(target.type)(node.database, node.schema, node.alias, materializationType(node));
 
-  return {
+  const context: ContextValues = {
     ref,
     source,
     config,
@@ -152,6 +158,7 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
       ...(options.adapter ?? {}),
     },
   };
+  return context;
 }
 
 /** dbt's `api.Column` / `api.Relation` helpers that portable macros use. */

@@ -24,8 +24,7 @@ import { readSources } from './parse/sources.js';
 import { ParseState } from './parse/state.js';
 import { readGenericTests, readSingularTests } from './parse/tests.js';
 import { checksum, ParseCache } from './parse-cache.js';
-import { loadTarget } from './profiles.js';
-import { loadProjectConfig } from './project-config.js';
+import { loadProjectAndTarget } from './project-config.js';
 
 export interface LoadOptions {
   projectDir: string;
@@ -49,12 +48,13 @@ export interface LoadedProject {
 }
 
 export function loadProject(options: LoadOptions): LoadedProject {
-  const project = loadProjectConfig(options.projectDir);
-  const target = loadTarget({
-    projectRoot: project.root,
-    profileName: project.profile,
+  const projectWarnings: string[] = [];
+  const { project, target } = loadProjectAndTarget({
+    projectDir: options.projectDir,
     profilesDir: options.profilesDir,
     target: options.target,
+    cliVars: options.cliVars,
+    warnings: projectWarnings,
   });
   const packages = installedPackages(project);
   requireInstalled(project, packages);
@@ -78,6 +78,7 @@ export function loadProject(options: LoadOptions): LoadedProject {
     options.partialParse === false ? null : join(project.root, project.target_path, 'partial_parse.json');
   const cache = new ParseCache(cachePath, globalKey);
   const state = new ParseState(project, target, engine, vars, cache);
+  state.warnings.push(...projectWarnings);
   const manifest = parse(state, packages);
   warnCustomMaterializations(macroFiles, manifest, state.warnings);
   cache.save();

@@ -5,6 +5,7 @@
 
 import type { ColumnInfo } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
 import { isRecord, type YamlFile } from './yaml.js';
 
 export interface TestDefinition {
@@ -47,6 +48,8 @@ export interface SourceTablePatch {
   tests: TestDefinition[];
   config: Record<string, unknown>;
   loaded_at_field: string | null;
+  /** the table's `freshness:` (undefined: inherit the source's; null: none) */
+  freshness?: Record<string, unknown> | null;
   line: number;
 }
 
@@ -59,6 +62,8 @@ export interface SourcePatch {
   tags: string[];
   loader: string;
   config: Record<string, unknown>;
+  loaded_at_field?: string | null;
+  freshness?: Record<string, unknown> | null;
   tables: SourceTablePatch[];
   file: string;
   line: number;
@@ -68,7 +73,26 @@ export interface PropertiesFile {
   nodes: NodePatch[];
   sources: SourcePatch[];
   macroDescriptions: Record<string, string>;
+  /** warnings about this file's top-level keys (unknown, or dbt's but not run by mdw) */
+  notices?: string[];
 }
+
+/** Top-level keys dbt reads from property files that mdw reads too, or may ignore without changing results. */
+const READ_KEYS = new Set(['version', 'models', 'seeds', 'snapshots', 'sources', 'macros']);
+const IGNORED_KEYS = new Set([
+  'analyses',
+  'exposures',
+  'metrics',
+  'semantic_models',
+  'saved_queries',
+  'groups',
+  'data_tests',
+]);
+/** dbt runs these; mdw does not yet, so the results would differ: say so. */
+const NOT_RUN_KEYS: Record<string, string> = {
+  unit_tests: 'unit tests (dbt 1.8+) are not run by mdw yet; these are skipped',
+  functions: 'user-defined functions (dbt 1.11) are not created by mdw yet; these are skipped',
+};
 
 /** Keys of a test entry that are config rather than test arguments (dbt lets them sit at top level). */
 const TEST_CONFIG_KEYS = new Set([
@@ -106,6 +130,17 @@ export function parsePropertiesFile(file: YamlFile): PropertiesFile {
     const name = requireName(file, entry, ['macros', index]);
     result.macroDescriptions[name] = String(entry.description ?? '');
   }
+  const notices: string[] = [];
+  for (const key of Object.keys(data)) {
+    if (READ_KEYS.has(key) || IGNORED_KEYS.has(key)) continue;
+    const where = `${file.path}:${file.lineOf([key])}`;
+    notices.push(
+      key in NOT_RUN_KEYS
+        ? `${where}: '${key}': ${NOT_RUN_KEYS[key]}.`
+        : `${where}: unknown key '${key}' is ignored.${didYouMean(key, [...READ_KEYS, ...IGNORED_KEYS, ...Object.keys(NOT_RUN_KEYS)])}`,
+    );
+  }
+  if (notices.length > 0) result.notices = notices;
   return result;
 }
 
@@ -267,7 +302,8 @@ function parseSource(file: YamlFile, entry: Record<string, unknown>, path: (stri
       columns: parseColumns(file, table, tablePath),
       tests: parseTests(file, table, tablePath, null),
       config: record(table.config),
-      loaded_at_field: typeof table.loaded_at_field === 'string' ? table.loaded_at_field : null,
+      loaded_at_field: stringOrNull(table.loaded_at_field ?? record(table.config).loaded_at_field),
+      freshness: freshnessOf(table),
       line: file.lineOf(tablePath),
     };
   });
@@ -280,8 +316,22 @@ function parseSource(file: YamlFile, entry: Record<string, unknown>, path: (stri
     tags: tagList(entry.tags),
     loader: String(entry.loader ?? ''),
     config: record(entry.config),
+    loaded_at_field: stringOrNull(entry.loaded_at_field ?? record(entry.config).loaded_at_field),
+    freshness: freshnessOf(entry),
     tables,
     file: file.path,
     line: file.lineOf(path),
   };
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** `freshness:` of a source or table, at top level or under `config:` (dbt 1.10+); null turns it off. */
+function freshnessOf(entry: Record<string, unknown>): Record<string, unknown> | null | undefined {
+  const config = record(entry.config);
+  const value = 'freshness' in entry ? entry.freshness : config.freshness;
+  if (value === undefined) return undefined;
+  return isRecord(value) ? value : null;
 }

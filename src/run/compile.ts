@@ -98,6 +98,17 @@ export class Compiler {
     return (await this.loaded.engine.renderAsync(text, 'dbt_project.yml', context, runQuery)).sql;
   }
 
+  /** Render `text` with an empty node's context, run_query live (mdw run-operation); returns the logs too. */
+  async renderOperation(
+    text: string,
+    extra: Record<string, unknown>,
+    runQuery: RunQuery,
+  ): Promise<{ sql: string; logs: string[] }> {
+    const node = inlineNode(this.loaded, text);
+    const context = { ...this.context(node, { runQuery, which: 'run-operation' }, []), ...extra };
+    return this.loaded.engine.renderAsync(text, '(run-operation)', context, runQuery);
+  }
+
   private context(node: ManifestNode, options: CompileOptions, ephemerals: ManifestNode[]): ContextValues {
     const { manifest, target, vars, invocationId, runStartedAt } = this.loaded;
     return buildNodeContext({
@@ -128,6 +139,7 @@ export class Compiler {
         return relationsFor(target.type)(source.database, source.schema, source.identifier, 'table');
       },
       docs: (name) => manifest.docs[`doc.${this.loaded.project.name}.${name}`]?.block_contents ?? '',
+      renderText: (text, ctx) => this.loaded.engine.render(text, node.original_file_path, ctx).sql,
       isIncremental: options.isIncremental,
       flags: { FULL_REFRESH: options.fullRefresh === true, WHICH: options.which ?? 'run' },
       invocationId,

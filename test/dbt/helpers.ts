@@ -165,7 +165,15 @@ const MDW_TIMEOUT_MS = 5 * 60_000;
 export function runMdw(copy: FixtureCopy, command: string, extra: string[] = []): Promise<CommandResult> {
   return runCommand(
     process.execPath,
-    [mdwBin, command, '--project-dir', copy.projectDir, '--profiles-dir', copy.projectDir, ...extra],
+    [
+      mdwBin,
+      ...command.split(' '),
+      '--project-dir',
+      copy.projectDir,
+      '--profiles-dir',
+      copy.projectDir,
+      ...extra,
+    ],
     { cwd: copy.projectDir, env: copy.env, timeoutMs: MDW_TIMEOUT_MS },
   );
 }
@@ -180,7 +188,8 @@ export function runDbt(
   return runCommand(
     path.join(venvBin, 'dbt'),
     [
-      command,
+      // 'source freshness': dbt's subcommand comes before the options
+      ...command.split(' '),
       '--project-dir',
       copy.projectDir,
       '--profiles-dir',
@@ -352,6 +361,11 @@ export interface RelationDigest {
   checksum: string;
   /** the normalized row texts, sorted (small fixtures: used to show differences) */
   rowTexts: string[];
+  /**
+   * Snapshots: the shape of dbt_valid_from / dbt_valid_to / dbt_is_deleted / dbt_scd_id
+   * (their values depend on the run's time, their shape does not).
+   */
+  snapshotMeta?: Record<string, number | string>;
 }
 
 /** Coarse type family: the checksum tolerates differences inside a family, the suite reports them. */
@@ -442,7 +456,36 @@ export async function relationDigest(
     rows: Number(summary[0]?.n ?? 0),
     checksum: String(summary[0]?.checksum ?? ''),
     rowTexts: texts.map((r) => String(r.t)),
+    ...(opts.snapshot ? { snapshotMeta: await snapshotMetaShape(conn, rel, byName) } : {}),
   };
+}
+
+/** Counts that any correct snapshot run gives the same, whatever the clock said. */
+async function snapshotMetaShape(
+  conn: DuckDBConnection,
+  rel: string,
+  columns: Map<string, ColumnInfo>,
+): Promise<Record<string, number | string>> {
+  const shape: Record<string, number | string> = {};
+  for (const meta of SNAPSHOT_META_COLUMNS) {
+    const col = columns.get(meta);
+    shape[`${meta} type`] = col ? typeFamily(col.type) : 'missing';
+  }
+  if (!columns.has('dbt_valid_from') || !columns.has('dbt_valid_to')) return shape;
+  const deleted = columns.has('dbt_is_deleted')
+    ? `, count(*) filter (where dbt_is_deleted::varchar in ('True', 'true')) as deleted_rows`
+    : '';
+  const [row] = await queryRows(
+    conn,
+    `select count(*) filter (where dbt_valid_to is null) as current_rows,
+            count(*) filter (where dbt_valid_to is not null) as closed_rows,
+            count(*) filter (where dbt_valid_from is null) as rows_without_valid_from,
+            count(*) filter (where dbt_valid_to < dbt_valid_from) as rows_ending_before_start,
+            count(*) - count(distinct dbt_scd_id) as repeated_scd_ids${deleted}
+     from ${rel}`,
+  );
+  for (const [k, v] of Object.entries(row ?? {})) shape[k] = Number(v);
+  return shape;
 }
 
 /** Human-readable difference of two sorted multisets of row texts (first few rows of each side). */

@@ -11,6 +11,12 @@
  *
  * Round 1: seed + build. Round 2: the fixture's changes/ files are copied over seeds/ and
  * landing/ (if any), then seed + build + snapshot again: incremental merges, snapshot versions.
+ * Each round compares dbt's column list (a column dbt has and mdw lacks fails), exact column
+ * types, and the shape of the snapshot meta columns (dbt_valid_from, dbt_valid_to,
+ * dbt_is_deleted, dbt_scd_id: current and closed versions, types). Fixtures with
+ * macros/operations.sql also compare `run-operation` (exit code, the table it makes) and
+ * `source freshness` (exit code, sources.json statuses and criteria); the shop fixture's
+ * dbt_project.yml uses Jinja with `target` and `var()`.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
@@ -39,7 +45,6 @@ import {
   runDbt,
   runMdw,
   SNAPSHOT_META_COLUMNS,
-  typeFamily,
   withDatabase,
   withoutTestHash,
 } from './helpers.js';
@@ -106,11 +111,7 @@ async function digestAll(
 }
 
 /** Compare dbt's and mdw's databases relation by relation; returns the list of problems. */
-async function compareDatabases(
-  dbtCopy: FixtureCopy,
-  mdwCopy: FixtureCopy,
-  diagnostic: (msg: string) => void,
-): Promise<string[]> {
+async function compareDatabases(dbtCopy: FixtureCopy, mdwCopy: FixtureCopy): Promise<string[]> {
   const relations = relationsFromManifest(path.join(dbtCopy.projectDir, 'target', 'manifest.json'));
   assert.ok(relations.length > 0, 'dbt manifest lists no relation');
   // One database open at a time: both files have the same catalog name (the file stem).
@@ -166,16 +167,22 @@ async function compareDatabases(
     if (namesA.join(',') !== namesB.join(',')) {
       problems.push(`${name}: columns differ\n    dbt: ${namesA.join(', ')}\n    mdw: ${namesB.join(', ')}`);
     }
+    // dbt's column list is the reference: a column dbt has and mdw lacks fails, whatever the order
+    for (const missing of namesA.filter((n) => !namesB.includes(n))) {
+      problems.push(`${name}: column ${missing} is in dbt's relation, not in mdw's`);
+    }
     for (const ca of da.columns) {
       const cb = db.columns.find((c) => c.name.toLowerCase() === ca.name.toLowerCase());
       if (!cb) continue;
-      if (typeFamily(ca.type) !== typeFamily(cb.type)) {
+      // exact types: DECIMAL(18,3) and DECIMAL(38,3) differ, so do INTEGER and BIGINT
+      if (ca.type !== cb.type) {
         problems.push(`${name}: column ${ca.name} is ${ca.type} in dbt, ${cb.type} in mdw`);
-      } else if (ca.type !== cb.type) {
-        diagnostic(
-          `${name}: column ${ca.name} is ${ca.type} in dbt, ${cb.type} in mdw (same family, tolerated)`,
-        );
       }
+    }
+    if (JSON.stringify(da.snapshotMeta) !== JSON.stringify(db.snapshotMeta)) {
+      problems.push(
+        `${name}: snapshot meta columns differ\n    dbt: ${JSON.stringify(da.snapshotMeta)}\n    mdw: ${JSON.stringify(db.snapshotMeta)}`,
+      );
     }
     if (da.totalRows !== db.totalRows) {
       problems.push(`${name}: ${da.totalRows} rows in dbt, ${db.totalRows} in mdw`);
@@ -289,7 +296,7 @@ for (const fixture of FIXTURES) {
       }, async (t) => {
         if (!state[`dbt${round}`]?.ok) return t.skip(`dbt round ${round} failed`);
         if (!state[`mdw${round}`]?.ok) return t.skip(`mdw round ${round} failed`);
-        const problems = await compareDatabases(dbtCopy, mdwCopy, (m) => t.diagnostic(m));
+        const problems = await compareDatabases(dbtCopy, mdwCopy);
         t.diagnostic(
           `compared ${relationsFromManifest(path.join(dbtCopy.projectDir, 'target', 'manifest.json')).length} relations`,
         );
@@ -319,5 +326,46 @@ for (const fixture of FIXTURES) {
         assert.deepEqual(problems, [], `round ${round}: run_results differ:\n${problems.join('\n')}`);
       });
     }
+
+    // run-operation and source freshness, after the rounds (fixtures with macros/operations.sql)
+    it("run-operation and source freshness give dbt's exit codes, statuses and relations", {
+      timeout: 5 * 60_000,
+    }, async (t) => {
+      if (!existsSync(path.join(dbtCopy.projectDir, 'macros', 'operations.sql')))
+        return t.skip('no operations in this fixture');
+      if (!state.dbt1?.ok || !state.mdw1?.ok) return t.skip('round 1 failed');
+      const operation = ['make_counter_table', '--args', '{name: op_counter, n: 3}'];
+      const selftest = process.env.MDW_PARITY_SELFTEST === '1';
+      const run = (side: Side, command: string, extra: string[]) => {
+        const copy = side === 'dbt' ? dbtCopy : mdwCopy;
+        return side === 'dbt' || selftest
+          ? runDbt(venvBin, copy, command, extra)
+          : runMdw(copy, command, extra);
+      };
+      const problems: string[] = [];
+      for (const [command, extra] of [
+        ['run-operation', operation],
+        ['source freshness', []],
+      ] as const) {
+        const a = await run('dbt', command, [...extra]);
+        const b = await run('mdw', command, [...extra]);
+        if (a.code !== b.code)
+          problems.push(`${command}: exit ${b.code} in mdw, ${a.code} in dbt\n${outputTail(b, 1500)}`);
+      }
+      const freshness = (copy: FixtureCopy) =>
+        readJson<{ results: { unique_id: string; status: string; criteria: unknown }[] }>(
+          path.join(copy.projectDir, 'target', 'sources.json'),
+        ).results.map((r) => `${r.unique_id}: ${r.status} ${JSON.stringify(r.criteria)}`);
+      assert.ok(freshness(dbtCopy).length > 0, 'dbt checked no source: fixture bug');
+      assert.deepEqual(freshness(mdwCopy), freshness(dbtCopy), 'sources.json statuses differ');
+      const counter = async (copy: FixtureCopy) =>
+        withDatabase(copy.dbPath, copy.projectDir, (conn) => relationDigest(conn, 'main', 'op_counter'));
+      const [da, db] = [await counter(dbtCopy), await counter(mdwCopy)];
+      if (da.checksum !== db.checksum)
+        problems.push(
+          `op_counter differs:\n${describeRowDifference(da.rowTexts, db.rowTexts, ['dbt', 'mdw'])}`,
+        );
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
   });
 }

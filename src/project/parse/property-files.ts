@@ -25,6 +25,7 @@ export function readProperties(state: ParseState): void {
       state.cache.storeYaml(key, parsed);
     }
     state.properties.push(parsed);
+    state.warnings.push(...(parsed.notices ?? []));
     for (const patch of parsed.nodes) {
       const key = `${patch.kind}:${patch.name}`;
       const earlier = state.patches.get(key);

@@ -67,7 +67,8 @@ export function readSources(state: ParseState): void {
           tags: [...new Set([...source.tags, ...table.tags])],
           external,
           loader: source.loader,
-          loaded_at_field: table.loaded_at_field,
+          loaded_at_field: table.loaded_at_field ?? source.loaded_at_field ?? null,
+          freshness: mergeFreshness(source.freshness, table.freshness),
           config: { enabled: true, ...treeConfig, ...source.config, ...table.config },
         };
       }
@@ -104,4 +105,14 @@ function renderYamlValue<T>(state: ParseState, value: T, file: string): T {
     ) as T;
   }
   return value;
+}
+
+/** dbt merges a table's freshness over its source's key by key; `freshness: null` turns it off. */
+function mergeFreshness(
+  source: Record<string, unknown> | null | undefined,
+  table: Record<string, unknown> | null | undefined,
+): Record<string, unknown> | null {
+  if (table === null) return null;
+  if (table === undefined) return source ?? null;
+  return { ...(source ?? {}), ...table };
 }

@@ -181,6 +181,7 @@ export class ParseState {
         resolveRef: (call) => this.relation(this.target.database, this.target.schema, call.name),
         resolveSource: (sourceName, table) => this.relation(this.target.database, sourceName, table),
         docs: (name) => this.docText(name, node.original_file_path),
+        renderText: (text, ctx) => this.engine.render(text, node.original_file_path, ctx).sql,
         invocationId: this.invocationId,
         runStartedAt: this.runStartedAt,
       });

@@ -91,6 +91,7 @@ function addGenericTest(
     resolveRef: (call) => state.relation(state.target.database, state.target.schema, call.name),
     resolveSource: (s, t) => state.relation(state.target.database, s, t),
     docs: (n) => state.docText(n, test.file),
+    renderText: (text, ctx) => state.engine.render(text, test.file, ctx).sql,
     invocationId: state.invocationId,
     runStartedAt: state.runStartedAt,
   });
