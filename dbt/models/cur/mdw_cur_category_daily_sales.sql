@@ -3,11 +3,12 @@
     product version valid at sale time), partitioned by day. Incremental: a run replaces
     only the days (partitions) the fact's incremental run changed in the same invocation
     (macro changed_partitions); every day otherwise.
+    On Athena (dbt-athena has no delete+insert) insert_overwrite replaces the same day partitions.
 -#}
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=('insert_overwrite' if target.type == 'athena' else 'delete+insert'),
         unique_key='partition',
         table_type='iceberg',
         partition_by=['partition']
