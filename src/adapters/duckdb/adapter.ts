@@ -144,7 +144,7 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
       profile.path === ':memory:' ? null : `${profile.path}.view-copies`,
     );
     const warehouse = profile.icebergWarehouse;
-    this.lake = warehouse ? new LocalLakehouse(warehouse) : null;
+    this.lake = warehouse ? new LocalLakehouse(warehouse, warn) : null;
     if (this.lake) this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
   }
 

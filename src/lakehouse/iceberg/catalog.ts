@@ -13,12 +13,29 @@ import { catalogError } from '../catalog-errors.js';
 import { checkTableName } from '../table-names.js';
 import { writeFileDurably } from './avro.js';
 import {
+  CATALOG_FILE,
+  checkCatalogFileIsOwn,
+  foreignCatalogError,
+  getProperty,
+  type Marker,
+  missingCatalogError,
+  newWarehouseId,
+  PROPERTIES_DDL,
+  readMarker,
+  sameFolder,
+  setProperty,
+  strayCatalogError,
+  writeMarker,
+} from './identity.js';
+import { ownFiles } from './maintenance.js';
+import {
   newTableMetadata,
   nextMetadataFileName,
   parseTableMetadata,
   serializeTableMetadata,
 } from './metadata.js';
 import { joinUri, tableLocation, uriToPath } from './paths.js';
+import { relocateWarehouse } from './relocate.js';
 import type { Schema } from './schema.js';
 import { IcebergTable } from './table.js';
 import type { PartitionRequest } from './transforms.js';
@@ -30,6 +47,11 @@ export interface CatalogOptions {
   commitRetries?: number;
   /** How long SQLite waits for another process's lock before failing. Default 30 s. */
   busyTimeoutMs?: number;
+  /**
+   * `mdw iceberg recover` and `register`: open (creating if needed) the catalog of a
+   * warehouse whose catalog.db was lost, instead of refusing.
+   */
+  recover?: boolean;
   /** Test seam: runs after a commit's files are written, just before the pointer swap. */
   beforeSwap?: (table: IcebergTable, attempt: number) => void | Promise<void>;
 }
@@ -68,6 +90,10 @@ export class IcebergCatalog {
   readonly commitRetries: number;
   readonly beforeSwap: CatalogOptions['beforeSwap'];
   private readonly db: Database.Database;
+  /** The folder the warehouse was moved or copied from, when this open rewrote its locations. */
+  readonly relocatedFrom: string | undefined;
+  /** This warehouse's id (also in its marker file, identity.ts). */
+  readonly warehouseId: string;
   /** Whether iceberg_tables has the `iceberg_type` column (JDBC catalog schema v1). */
   private readonly typed: boolean;
 
@@ -76,17 +102,64 @@ export class IcebergCatalog {
     this.name = options.name ?? 'mdw';
     this.commitRetries = options.commitRetries ?? 5;
     this.beforeSwap = options.beforeSwap;
-    const path = join(this.warehouseDir, 'catalog.db');
+    const path = join(this.warehouseDir, CATALOG_FILE);
+    checkCatalogFileIsOwn(this.warehouseDir);
+    const marker = readMarker(this.warehouseDir);
+    if (!existsSync(path) && marker && !options.recover) throw missingCatalogError(this.warehouseDir);
     try {
       mkdirSync(this.warehouseDir, { recursive: true });
       this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 30_000 });
       this.db.exec(TABLES_DDL);
       this.db.exec(NAMESPACES_DDL);
+      this.db.exec(PROPERTIES_DDL);
       const columns = this.db.prepare('PRAGMA table_info(iceberg_tables)').all() as { name: string }[];
       this.typed = columns.some((c) => c.name === 'iceberg_type');
     } catch (error) {
       throw catalogError(path, error);
     }
+    try {
+      const { id, relocatedFrom } = this.identify(marker);
+      this.warehouseId = id;
+      this.relocatedFrom = relocatedFrom;
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** Checks the catalog belongs to this folder; records it (new catalogs); follows a move or copy. */
+  private identify(marker: Marker | undefined): { id: string; relocatedFrom?: string } {
+    const dir = this.warehouseDir;
+    const id = getProperty(this.db, 'warehouse_id');
+    const root = getProperty(this.db, 'warehouse_root');
+    if (id === undefined) {
+      // a new catalog, or one from before warehouses had ids (or rebuilt by recover)
+      const adopted = marker?.warehouse_id ?? newWarehouseId();
+      this.db.transaction(() => {
+        setProperty(this.db, 'warehouse_id', adopted);
+        setProperty(this.db, 'warehouse_root', dir);
+      })();
+      if (!marker) writeMarker(dir, adopted);
+      return { id: adopted };
+    }
+    if (!marker) {
+      if (root !== undefined && !sameFolder(root, dir)) throw strayCatalogError(dir, root);
+      writeMarker(dir, id); // the marker alone was lost: this is the catalog's own folder
+      return { id };
+    }
+    if (marker.warehouse_id !== id) throw foreignCatalogError(dir, id, marker.warehouse_id);
+    if (root === undefined || sameFolder(root, dir)) return { id };
+    // Moved or copied with its marker: rewrite the locations, holding the catalog's write lock.
+    const moved = this.db
+      .transaction(() => {
+        const recorded = getProperty(this.db, 'warehouse_root');
+        if (recorded === undefined || sameFolder(recorded, dir)) return undefined;
+        relocateWarehouse(this.db, recorded, dir);
+        setProperty(this.db, 'warehouse_root', dir);
+        return recorded;
+      })
+      .immediate();
+    return { id, relocatedFrom: moved };
   }
 
   close(): void {
@@ -225,7 +298,8 @@ export class IcebergCatalog {
       throw new ExecutionError(`Iceberg table ${namespace}.${name} does not exist in catalog ${this.name}.`);
     }
     if (!table) return;
-    for (const file of files) rmSync(file, { force: true });
+    const own = ownFiles(table);
+    for (const file of files) if (own(file)) rmSync(file, { force: true });
     const dir = table.locationPath();
     if (dir.startsWith(this.warehouseDir + '/') && existsSync(dir))
       rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type IcebergCatalog, type IcebergTable, openCatalog } from '../../../lakehouse/iceberg/index.js';
+import {
+  type IcebergCatalog,
+  type IcebergTable,
+  MARKER_FILE,
+  openCatalog,
+} from '../../../lakehouse/iceberg/index.js';
 import { sqlString } from '../../sql-helpers.js';
 import type { Connection, Relation } from '../../types.js';
 import { findRelation } from '../catalog.js';
@@ -22,16 +27,32 @@ const VIEW_MARK = 'iceberg:';
 export class LocalLakehouse {
   private opened: IcebergCatalog | undefined;
 
-  constructor(readonly warehouseDir: string) {}
+  constructor(
+    readonly warehouseDir: string,
+    private readonly notice: (message: string) => void = () => {},
+  ) {}
 
   get catalog(): IcebergCatalog {
-    this.opened ??= openCatalog(this.warehouseDir, { name: 'mdw' });
+    if (!this.opened) {
+      this.opened = openCatalog(this.warehouseDir, { name: 'mdw' });
+      if (this.opened.relocatedFrom !== undefined)
+        this.notice(
+          `The warehouse ${this.warehouseDir} was moved or copied from ${this.opened.relocatedFrom}; its Iceberg table locations now point here.`,
+        );
+    }
     return this.opened;
   }
 
-  /** True once any Iceberg table was ever written here (opening must not create catalog.db). */
+  /**
+   * True once any Iceberg table was ever written here (opening must not create catalog.db);
+   * a warehouse marker without catalog.db counts, so that opening says the catalog is lost.
+   */
   get exists(): boolean {
-    return this.opened !== undefined || existsSync(join(this.warehouseDir, 'catalog.db'));
+    return (
+      this.opened !== undefined ||
+      existsSync(join(this.warehouseDir, 'catalog.db')) ||
+      existsSync(join(this.warehouseDir, MARKER_FILE))
+    );
   }
 
   find(relation: Relation): IcebergTable | null {
