@@ -18,6 +18,8 @@ export interface ProfileKeySpec {
 export interface AdapterOptions {
   /** a reader (mdw show): it must not wait for, or block, a build holding the warehouse */
   reader?: boolean;
+  /** `mdw iceberg recover` / `register`: open a warehouse whose catalog was lost instead of refusing */
+  recoverCatalog?: boolean;
 }
 
 /** Creates the adapter for one target of a project. */

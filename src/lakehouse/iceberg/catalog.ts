@@ -35,6 +35,7 @@ import {
   serializeTableMetadata,
 } from './metadata.js';
 import { joinUri, tableLocation, uriToPath } from './paths.js';
+import { damagedFileError } from './recovery.js';
 import { relocateWarehouse } from './relocate.js';
 import type { Schema } from './schema.js';
 import { IcebergTable } from './table.js';
@@ -281,7 +282,13 @@ export class IcebergCatalog {
     if (location === undefined) {
       throw new ExecutionError(`Iceberg table ${namespace}.${name} does not exist in catalog ${this.name}.`);
     }
-    return new IcebergTable(this, namespace, name, location, this.readMetadata(location));
+    return new IcebergTable(
+      this,
+      namespace,
+      name,
+      location,
+      this.readMetadata(location, `${namespace}.${name}`),
+    );
   }
 
   /**
@@ -318,18 +325,55 @@ export class IcebergCatalog {
     return row?.location ?? undefined;
   }
 
-  /** The atomic commit: moves the pointer from `expected` to `next`; false when someone else moved it first. */
-  swapMetadataLocation(namespace: string, name: string, expected: string, next: string): boolean {
+  /**
+   * The atomic commit: moves the pointer from `expected` to `next`; false when someone else
+   * moved it first. `previous` defaults to `expected` (a rollback of the pointer names another).
+   */
+  swapMetadataLocation(
+    namespace: string,
+    name: string,
+    expected: string,
+    next: string,
+    previous: string | null = expected,
+  ): boolean {
     const result = this.db
       .prepare(
         `UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ?
          WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?`,
       )
-      .run(next, expected, this.name, namespace, name, expected);
+      .run(next, previous, this.name, namespace, name, expected);
     return result.changes === 1;
   }
 
-  readMetadata(location: string) {
-    return parseTableMetadata(readFileSync(uriToPath(location)), location);
+  /** Both pointers of a table (current and previous metadata file), or undefined. */
+  pointer(namespace: string, name: string): { current: string; previous: string | null } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT metadata_location AS current, previous_metadata_location AS previous FROM iceberg_tables
+         WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?`,
+      )
+      .get(this.name, namespace, name) as { current: string | null; previous: string | null } | undefined;
+    return row?.current ? { current: row.current, previous: row.previous } : undefined;
+  }
+
+  /** Adds a table pointing at an existing metadata file (register, recover). */
+  insertPointer(namespace: string, name: string, location: string, previous: string | null): void {
+    const typed = this.typed ? ", iceberg_type) VALUES (?, ?, ?, ?, ?, 'TABLE')" : ') VALUES (?, ?, ?, ?, ?)';
+    this.db
+      .prepare(
+        `INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location,
+           previous_metadata_location${typed}`,
+      )
+      .run(this.name, namespace, name, location, previous);
+  }
+
+  /** A table's metadata file; a damaged one is named, with what to run next (recovery.ts). */
+  readMetadata(location: string, identifier?: string) {
+    try {
+      return parseTableMetadata(readFileSync(uriToPath(location)), location);
+    } catch (error) {
+      if (identifier === undefined) throw error;
+      throw damagedFileError(identifier, uriToPath(location), error);
+    }
   }
 }

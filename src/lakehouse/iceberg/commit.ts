@@ -17,7 +17,6 @@ import {
   FileContent,
   type ManifestEntry,
   type ManifestFile,
-  readManifestList,
   type WrittenManifest,
   writeManifest,
   writeManifestList,
@@ -88,7 +87,7 @@ export async function commitWithRetry(
     if (location === undefined) {
       throw new ExecutionError(`Iceberg table ${table.identifier} was dropped while mdw was writing to it.`);
     }
-    const base = { location, metadata: catalog.readMetadata(location) };
+    const base = { location, metadata: catalog.readMetadata(location, table.identifier) };
     const next = build(base, attempt);
     const fileName = nextMetadataFileName(location, base.metadata);
     const metadataPath = join(table.locationPath(), 'metadata', fileName);
@@ -226,7 +225,7 @@ function buildSnapshot(table: IcebergTable, base: Base, change: DataChange, ctx:
   const md = base.metadata;
   const parent = currentSnapshot(md);
   const sequenceNumber = md['last-sequence-number'] + 1;
-  const parentManifests = parent ? readManifestList(uriToPath(parent['manifest-list'])) : [];
+  const parentManifests = parent ? table.manifests(parent['snapshot-id'], md) : [];
   // compared as local paths: callers pass paths or URIs, other writers spell URIs `file:/…`
   const toDelete = new Set((change.deleteFiles ?? []).map(localPath));
   // Row-level delete files (another engine's) that no data file left after this change needs

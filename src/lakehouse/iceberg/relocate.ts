@@ -70,6 +70,11 @@ export function relocateWarehouse(db: Database.Database, oldRoot: string, newRoo
   return { tables, files };
 }
 
+/** Rewrites one table's metadata folder from `oldRoot` to `newRoot` (recover of a moved warehouse). */
+export function relocateTableFolder(metadataDir: string, oldRoot: string, newRoot: string): number {
+  return rewriteMetadataFolder(metadataDir, relocator(oldRoot, newRoot));
+}
+
 function localOf(location: string): string {
   for (const scheme of ['file://', 'local://', 'file:']) {
     if (location.startsWith(scheme)) return location.slice(scheme.length);

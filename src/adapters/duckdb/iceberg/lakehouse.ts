@@ -30,11 +30,12 @@ export class LocalLakehouse {
   constructor(
     readonly warehouseDir: string,
     private readonly notice: (message: string) => void = () => {},
+    private readonly recover = false,
   ) {}
 
   get catalog(): IcebergCatalog {
     if (!this.opened) {
-      this.opened = openCatalog(this.warehouseDir, { name: 'mdw' });
+      this.opened = openCatalog(this.warehouseDir, { name: 'mdw', recover: this.recover });
       if (this.opened.relocatedFrom !== undefined)
         this.notice(
           `The warehouse ${this.warehouseDir} was moved or copied from ${this.opened.relocatedFrom}; its Iceberg table locations now point here.`,
