@@ -10,6 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExecutionError } from '../../util/errors.js';
+import { faultPoint } from '../../util/fault-pause.js';
 import { writeFileDurably } from './avro.js';
 import {
   type DataFile,
@@ -94,7 +95,9 @@ export async function commitWithRetry(
     const metadataLocation = joinUri(base.metadata.location, 'metadata', fileName);
     writeFileDurably(metadataPath, serializeTableMetadata(next.metadata));
     await catalog.beforeSwap?.(table, attempt);
+    faultPoint('before-commit', table.identifier);
     if (catalog.swapMetadataLocation(table.namespace, table.name, location, metadataLocation)) {
+      faultPoint('after-commit', table.identifier);
       table.setState(metadataLocation, next.metadata);
       removeDroppedMetadataFiles(base.metadata, next.metadata);
       return next.metadata;
