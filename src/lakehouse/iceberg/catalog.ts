@@ -135,12 +135,18 @@ export class IcebergCatalog {
     const root = getProperty(this.db, 'warehouse_root');
     if (id === undefined) {
       // a new catalog, or one from before warehouses had ids (or rebuilt by recover)
-      const adopted = marker?.warehouse_id ?? newWarehouseId();
-      this.db.transaction(() => {
-        setProperty(this.db, 'warehouse_id', adopted);
-        setProperty(this.db, 'warehouse_root', dir);
-      })();
-      if (!marker) writeMarker(dir, adopted);
+      // under the write lock, so that two processes opening a new warehouse agree on one id
+      const adopted = this.db
+        .transaction(() => {
+          const now = getProperty(this.db, 'warehouse_id');
+          if (now !== undefined) return now;
+          const chosen = readMarker(dir)?.warehouse_id ?? newWarehouseId();
+          setProperty(this.db, 'warehouse_id', chosen);
+          setProperty(this.db, 'warehouse_root', dir);
+          writeMarker(dir, chosen);
+          return chosen;
+        })
+        .immediate();
       return { id: adopted };
     }
     if (!marker) {
