@@ -1,9 +1,12 @@
 /**
- * 5. Incremental: per run, on a private copy of the landing and an empty warehouse:
+ * 5. Incremental, on the daily landing layout (`sales/partition=YYYYMMDD/`, what the daily
+ * pipeline expects; built with --vars '{sales_layout: daily}'): the landing is generated once
+ * with --daily at the bench's scale and seed (not measured), then per run, on a private copy
+ * and an empty warehouse:
  *   `mdw build` (the full build, measured: the ratio's denominator, same conditions),
- *   `mdw generate --day <last day + 1>` (one more day appended to sales.csv, measured apart),
- *   `mdw build` again (measured: the incremental build — ft_sales merges the new day only; every
- *   other node and test runs as usual).
+ *   `mdw generate --day <last day + 1>` (one more day's folder, measured apart),
+ *   `mdw build` again (measured: the added day's build — the fact reads the new folder only, the
+ *   daily aggregates replace that day, the cur tests check that day).
  * Target: incremental build ≤ 5 % of the full build.
  */
 import { cpSync, rmSync } from 'node:fs';
@@ -13,7 +16,7 @@ import { measureOk } from '../lib/measure.js';
 import { MDW_BIN } from '../lib/paths.js';
 import type { SectionResult } from '../lib/results.js';
 import { medianByKey } from '../lib/stats.js';
-import { nextDay } from '../lib/workspace.js';
+import { nextDay, SEED } from '../lib/workspace.js';
 import { nodeBreakdown } from './build.js';
 import { type BenchContext, formatRun, type Section, Series } from './context.js';
 
@@ -21,8 +24,27 @@ export const incrementalSection: Section = {
   name: 'incremental',
   async start(ctx: BenchContext) {
     const data = await ctx.data();
+    const dailyDir = join(ctx.ws.workDir, 'inc', 'daily');
     const rawDir = join(ctx.ws.workDir, 'inc', 'raw');
     const side = ctx.ws.side('inc', rawDir);
+    const daily = ['--vars', '{sales_layout: daily}'];
+    rmSync(dailyDir, { recursive: true, force: true });
+    await measureOk(
+      'mdw generate --daily',
+      process.execPath,
+      [
+        MDW_BIN,
+        'generate',
+        '--daily',
+        '--scale',
+        String(ctx.scale),
+        '--seed',
+        String(SEED),
+        '--out',
+        dailyDir,
+      ],
+      { cwd: ctx.ws.workDir, env: ctx.ws.env(side) },
+    );
     const day = nextDay(data.lastDay);
     const full = new Series();
     const append = new Series();
@@ -33,9 +55,9 @@ export const incrementalSection: Section = {
     return {
       async once(run: number) {
         rmSync(rawDir, { recursive: true, force: true });
-        cpSync(data.rawDir, rawDir, { recursive: true });
+        cpSync(dailyDir, rawDir, { recursive: true });
         ctx.ws.freshWarehouse(side);
-        const f = full.add(await ctx.ws.mdw(side, ['build']));
+        const f = full.add(await ctx.ws.mdw(side, ['build', ...daily]));
         checkAllPassed(readRunResults(side.projectDir), 'mdw build (full)');
         const a = append.add(
           await measureOk(
@@ -51,7 +73,7 @@ export const incrementalSection: Section = {
         appendedRows = Number(
           /Added sales of \d+ to .*?: ([\d,]+) rows/.exec(a.stdout)?.[1]?.replaceAll(',', '') ?? Number.NaN,
         );
-        const i = incremental.add(await ctx.ws.mdw(side, ['build']));
+        const i = incremental.add(await ctx.ws.mdw(side, ['build', ...daily]));
         const results = readRunResults(side.projectDir);
         checkAllPassed(results, 'mdw build (incremental)');
         nodes.push(nodeSeconds(results));
@@ -67,7 +89,7 @@ export const incrementalSection: Section = {
         return {
           status: 'ok',
           metrics: {
-            ...full.metrics('full', 'mdw build on an empty warehouse (full)'),
+            ...full.metrics('full', 'mdw build on an empty warehouse (full, daily layout)'),
             ...append.metrics('append', `mdw generate --day ${day} (one more day)`),
             ...incremental.metrics(
               'incremental',
@@ -75,6 +97,7 @@ export const incrementalSection: Section = {
             ),
           },
           details: {
+            layout: 'daily',
             day,
             appendedRows,
             factResult: factMessage,

@@ -50,3 +50,17 @@
 {% macro athena__try_cast_as(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
+
+{#-
+    landing_partition(): the landing folder a raw sale came from (YYYYMMDD of the Hive-style
+    `sales/partition=YYYYMMDD/` drop), as text; NULL for the single-file layout and for the
+    undated folder (__HIVE_DEFAULT_PARTITION__). A filter on it reaches the raw scan, so a
+    run that asks for one day reads only that day's folder.
+-#}
+{% macro landing_partition() -%}
+    {%- if var('sales_layout', 'file') == 'daily' -%}
+        nullif(cast(partition as varchar), '__HIVE_DEFAULT_PARTITION__')
+    {%- else -%}
+        cast(null as varchar)
+    {%- endif -%}
+{%- endmacro %}

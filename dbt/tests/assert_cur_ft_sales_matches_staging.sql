@@ -1,8 +1,15 @@
 {#-
     Reconciliation: every valid staged sale (mdw_stg_sales.reject_reason is NULL) appears
     exactly once in mdw_cur_ft_sales, and the fact holds nothing else. Returns one row per
-    sales_id in breach, with the problem.
+    sales_id in breach, with the problem. It compares with all of staging, so it reads the
+    whole fact in every run (meta mdw_test_scope: all).
 -#}
+{{
+    config(
+        meta={'mdw_test_scope': 'all'}
+    )
+}}
+
 with staged_sales as (
     select
         sales_id

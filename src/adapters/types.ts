@@ -170,6 +170,27 @@ export interface ViewCopies<C extends Connection = Connection> {
 }
 
 /**
+ * Write-Audit-Publish (run/publish.ts): between begin() and publish()/discard() the adapter's
+ * table commits are staged — written, readable by this invocation's connections (its later
+ * models and data tests), invisible to every other reader — and publish() makes all of them
+ * visible at once. An engine without a multi-table atomic commit leaves this out (its commits
+ * stay per table); docs/reliability.md describes what Trino or Athena would implement.
+ */
+export interface StagedPublishing {
+  /** Start staging. Leftovers of builds that died before publishing are discarded first. */
+  begin(): Promise<void>;
+  /** Tables staged so far, as `schema.table`. Synchronous: Ctrl-C asks it. */
+  staged(): string[];
+  /**
+   * Publish every staged table in one atomic commit and stop staging; returns the tables.
+   * Throws (nothing published) when another writer changed one of them since it was staged.
+   */
+  publish(): Promise<string[]>;
+  /** Drop everything staged (the published tables are untouched) and stop staging. */
+  discard(): Promise<string[]>;
+}
+
+/**
  * What an engine can do, so shared code asks instead of naming engines. An adapter states only
  * what differs from DEFAULT_CAPABILITIES (see withCapabilities).
  */
@@ -238,6 +259,8 @@ export interface Adapter<C extends Connection = Connection> {
   readonly viewCopies?: ViewCopies<C>;
   /** Present when the target's tables are Iceberg tables it can inspect and maintain. */
   readonly iceberg?: IcebergOperations<C>;
+  /** Present when the engine can stage a build's table commits and publish them together. */
+  readonly publishing?: StagedPublishing;
   /** Flush and release everything (database file handles). */
   close(): Promise<void>;
 }

@@ -30,6 +30,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   'store-failures': {},
   'no-partial-parse': {},
   'no-view-reuse': {},
+  'no-wap': {},
   'as-of': { value: true },
   where: { value: true },
   to: { value: true },

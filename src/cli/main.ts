@@ -32,6 +32,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   test: { summary: 'Run data tests', load: runner('test') },
   snapshot: { summary: 'Run snapshots (SCD type 2)', load: runner('snapshot') },
   build: { summary: 'Seeds, snapshots, models and tests in DAG order', load: runner('build') },
+  retry: {
+    summary: 'Re-run what failed, errored or was skipped in the last target/run_results.json',
+    load: async () => (await import('./retry.js')).retryCommand,
+  },
   generate: {
     summary:
       'Write the grocery CSVs: [--scale 1] [--out data/raw] [--seed 42] [--daily] [--dirty] [--day YYYYMMDD]',
@@ -82,6 +86,8 @@ const FLAGS_HELP = `Flags (dbt's):
   --store-failures       keep failing test rows in audit tables
   --no-partial-parse     ignore target/partial_parse.json and parse every file
   --no-view-reuse        re-run a view's query for each reader (default: evaluate once per run)
+  --no-wap               publish each Iceberg table as it is built, not all together after the
+                         tests pass (default: write-audit-publish; var mdw_publish: per_table)
   -o, --output FORMAT    ls: name|path|json|selector; show: json; lint: text|json|sarif
   --fix                  lint: rewrite files for the fixable rules; with --check, only report them
   --warehouse            lint: also check the built Iceberg tables' partitions and file sizes

@@ -7,6 +7,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { createAdapter } from '../adapters/index.js';
 import { generateDataset } from '../generate/index.js';
 import { formatCount } from '../run/progress.js';
+import { publishMode } from '../run/publish.js';
 import { countStatuses } from '../run/results.js';
 import { executeRun } from '../run/runner.js';
 import { errorMessage } from '../util/errors.js';
@@ -41,6 +42,7 @@ export async function quickstartCommand(args: ParsedArgs): Promise<number> {
     fullRefresh: args.flags['full-refresh'] === true,
     failFast: false,
     viewReuse: args.flags['no-view-reuse'] !== true,
+    publish: publishMode(args.flags['no-wap'] === true, loaded.vars),
     print: (line) => console.log(line),
   });
   const counts = countStatuses(outcome.results);

@@ -9,6 +9,8 @@ export interface LandingFileReport {
   rows_read: number;
   quarantined: number;
   reasons: Partial<Record<DamageReason, number>>;
+  /** false when an earlier build proved the unchanged file whole (src/landing/verified.ts) */
+  scanned: boolean;
 }
 
 export interface LandingReport {

@@ -48,6 +48,11 @@ export class Compiler {
     return this.loaded.vars;
   }
 
+  /** A node of the manifest by unique_id. */
+  manifestNode(uniqueId: string): ManifestNode | undefined {
+    return this.loaded.manifest.nodes[uniqueId];
+  }
+
   get targetDir(): string {
     return join(this.loaded.project.root, this.loaded.project.target_path);
   }

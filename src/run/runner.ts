@@ -18,6 +18,7 @@ import { Compiler } from './compile.js';
 import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt } from './hooks.js';
 import { InterruptNotice } from './interrupt.js';
 import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
+import { PublishGate, type PublishMode, type PublishReport, publishLines } from './publish.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
@@ -36,6 +37,8 @@ export interface RunRequest {
   storeFailures?: boolean;
   /** evaluate a view read by several nodes once (default true; see view-reuse.ts) */
   viewReuse?: boolean;
+  /** write-audit-publish (default all_or_nothing; see publish.ts) */
+  publish?: PublishMode;
   print: Print;
 }
 
@@ -103,7 +106,11 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const landing: LandingReport[] = [];
   const interrupt = new InterruptNotice();
   const uninstall = interrupt.install(print);
+  let gate: PublishGate | undefined;
+  let published: PublishReport | undefined;
   try {
+    gate = await PublishGate.start(adapter, request.publish ?? 'all_or_nothing');
+    interrupt.stagedTables = () => gate?.staged() ?? [];
     const startError = await runProjectHooks(
       'on-run-start',
       hookList(loaded.project.on_run_start, 'dbt_project.yml on-run-start'),
@@ -156,6 +163,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         print(progressLine(index, plan.length, `SKIP ${what}`, 'SKIP'));
       },
     });
+    published = await gate.finish(manifest.nodes, [...results.values()]);
     const endError = await runProjectHooks(
       'on-run-end',
       hookList(loaded.project.on_run_end, 'dbt_project.yml on-run-end'),
@@ -168,6 +176,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     for (const id of plan) if (!results.has(id)) results.set(id, skippedResult(manifest.nodes[id]!));
   } finally {
     uninstall();
+    // publish nothing after an unexpected error; a stage left behind is discarded by the next run
+    await gate?.abandon().catch(() => undefined);
     for (const connection of connections) await connection?.close().catch(() => undefined);
     await adapter.close();
   }
@@ -176,7 +186,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const ordered = plan.map((id) => results.get(id)!).filter(Boolean);
   const elapsedSeconds = (performance.now() - started) / 1000;
   printLanding(print, landing);
-  printSummary(print, manifest.nodes, ordered, elapsedSeconds);
+  const publishing = published ? publishLines(published) : [];
+  printSummary(print, manifest.nodes, ordered, elapsedSeconds, publishing);
   writeRunResults(
     compiler.targetDir,
     loaded.invocationId,
@@ -189,11 +200,17 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       full_refresh: request.fullRefresh,
       threads,
     },
-    { landing: { quarantined: quarantinedTotal(landing), sources: landing } },
+    {
+      landing: { quarantined: quarantinedTotal(landing), sources: landing },
+      ...(published ? { publish: published } : {}),
+    },
   );
   writeManifest(compiler.targetDir, manifest);
   faultPoint('after');
-  const failed = hookErrors.length > 0 || ordered.some((r) => r.status === 'error' || r.status === 'fail');
+  const failed =
+    hookErrors.length > 0 ||
+    published?.status === 'conflict' ||
+    ordered.some((r) => r.status === 'error' || r.status === 'fail');
   return { results: ordered, exitCode: failed ? 1 : 0, elapsedSeconds };
 }
 
@@ -383,6 +400,7 @@ function printSummary(
   nodes: Record<string, ManifestNode>,
   results: NodeResult[],
   seconds: number,
+  publishing: readonly string[] = [],
 ): void {
   const kinds = new Map<string, number>();
   for (const result of results) {
@@ -417,6 +435,8 @@ function printSummary(
     print(`${timestamp()}  ${label} in ${node.resource_type} ${node.name} (${node.original_file_path})`);
     if (result.message) print(`${timestamp()}    ${result.message}`);
   }
+  if (publishing.length > 0) print('');
+  for (const line of publishing) print(`${timestamp()}  ${line}`);
   print('');
   print(
     `${timestamp()}  Done. PASS=${counts.pass} WARN=${counts.warn} ERROR=${counts.error} SKIP=${counts.skip} NO-OP=0 TOTAL=${counts.total}`,

@@ -7,9 +7,11 @@ import type { ManifestNode } from '../manifest/types.js';
 import { planMaterialization } from '../materialize/plan.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
+import { changedPartitions, publishChangedPartitions } from './changed-partitions.js';
 import type { Compiler } from './compile.js';
 import { runNodeHooks } from './hooks.js';
 import { type NodeResult, newResult, type TimingInfo } from './results.js';
+import { scopedRelations } from './test-scope.js';
 import { testStatus } from './test-severity.js';
 
 export interface NodeTask {
@@ -42,8 +44,9 @@ export async function executeNode(task: NodeTask): Promise<NodeResult> {
   try {
     const relation = task.adapter.relation(node.database, node.schema, node.alias);
     let sql = '';
+    let incrementalRun = false;
     await timed(timing, 'compile', async () => {
-      if (node.resource_type !== 'seed') sql = await compileForRun(task, relation);
+      if (node.resource_type !== 'seed') ({ sql, incrementalRun } = await compileForRun(task, relation));
     });
     if (task.rewriteSql && sql !== '') sql = await task.rewriteSql(sql);
     result.compiled = true;
@@ -51,7 +54,7 @@ export async function executeNode(task: NodeTask): Promise<NodeResult> {
     phase = 'execute';
     await timed(timing, 'execute', async () => {
       if (node.resource_type === 'test') await checkTest(task, sql, result);
-      else await build(task, sql, relation, result);
+      else await build(task, sql, relation, result, incrementalRun);
     });
   } catch (error) {
     result.status = 'error';
@@ -61,7 +64,10 @@ export async function executeNode(task: NodeTask): Promise<NodeResult> {
   return result;
 }
 
-async function compileForRun(task: NodeTask, relation: Relation): Promise<string> {
+async function compileForRun(
+  task: NodeTask,
+  relation: Relation,
+): Promise<{ sql: string; incrementalRun: boolean }> {
   const { node, adapter, connection } = task;
   let isIncremental = false;
   if (node.config.materialized === 'incremental') {
@@ -74,8 +80,14 @@ async function compileForRun(task: NodeTask, relation: Relation): Promise<string
     const fullRefresh = task.fullRefresh && node.config.full_refresh !== false;
     isIncremental = existing !== null && existing.type !== 'view' && !fullRefresh;
   }
-  return task.compiler.compile(node, {
+  const sql = await task.compiler.compile(node, {
     isIncremental,
+    relationsAsOf: scopedRelations(node, {
+      nodeOf: (id) => task.compiler.manifestNode(id),
+      vars: task.compiler.vars,
+      render: (model) => adapter.relation(model.database, model.schema, model.alias).render(),
+      quote: (name) => adapter.quoteIdentifier(name),
+    }),
     fullRefresh: task.fullRefresh,
     which: task.which,
     runQuery: async (sql): Promise<QueryTable> => {
@@ -83,26 +95,41 @@ async function compileForRun(task: NodeTask, relation: Relation): Promise<string
       return { columnNames: table.columnNames, columnTypes: table.columnTypes, rows: table.rows };
     },
   });
+  return { sql, incrementalRun: isIncremental };
 }
 
-async function build(task: NodeTask, sql: string, relation: Relation, result: NodeResult): Promise<void> {
+async function build(
+  task: NodeTask,
+  sql: string,
+  relation: Relation,
+  result: NodeResult,
+  incrementalRun: boolean,
+): Promise<void> {
   const { node, adapter, connection } = task;
   await runNodeHooks('pre_hook', node, task.compiler, connection);
-  const outcome =
+  const plan =
     node.resource_type === 'seed'
+      ? null
+      : planMaterialization(node, {
+          fullRefresh: task.fullRefresh,
+          incremental: adapter.incremental,
+          warn: (message) => process.stderr.write(`Warning: ${message}\n`),
+        });
+  // Read before the merge: the rows it replaces may sit in other partitions.
+  const changed =
+    plan && incrementalRun ? await changedPartitions(adapter, connection, plan, sql, relation) : null;
+  const outcome =
+    plan === null
       ? await adapter.loadSeed(connection, node, relation)
       : await adapter.materialize(connection, {
           node,
           sql,
           relation,
           fullRefresh: task.fullRefresh,
-          plan: planMaterialization(node, {
-            fullRefresh: task.fullRefresh,
-            incremental: adapter.incremental,
-            warn: (message) => process.stderr.write(`Warning: ${message}\n`),
-          }),
+          plan,
           shrinkGuard: shrinkGuardFor(node, task.compiler.vars),
         });
+  publishChangedPartitions(task.compiler.vars, node.name, changed);
   await runNodeHooks('post_hook', node, task.compiler, connection);
   result.adapter_response = {
     _message: outcome.message,

@@ -9,7 +9,8 @@
  * - `before-files`: the table's new data files are not written yet;
  * - `during-files`: its data files are written, no manifest or metadata yet;
  * - `before-commit`: manifests, manifest list and metadata file written, the catalog pointer not moved;
- * - `after-commit`: the catalog pointer moved, nothing reported (DuckDB view, summary) yet;
+ * - `after-commit`: the table's commit made (staged under Write-Audit-Publish, else published),
+ *   nothing reported (DuckDB view, summary) yet;
  * - `after`: the command's results are printed and target/ written, just before it exits.
  */
 import { writeSync } from 'node:fs';

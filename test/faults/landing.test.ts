@@ -3,7 +3,7 @@
  * and the reader's count plus the quarantine must equal an independent count of the lines.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -119,6 +119,7 @@ describe('landing check on a small project', () => {
       rows_read: 16,
       quarantined: 2,
       reasons: { unterminated_quote: 1, too_few_fields: 1 },
+      scanned: true,
     });
 
     // Repaired files: the copies and the quarantine rows of the source go away.
@@ -128,6 +129,44 @@ describe('landing check on a small project', () => {
     assert.equal(after!.n, 18);
     const left = await queryFile(db, 'select distinct source from main_dqm.main_dqm_quarantine');
     assert.deepEqual(left, [{ source: 'shop.events' }]);
+  });
+
+  it('an unchanged whole file is not scanned again; a new or changed one is', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'data/orders.csv'), `id,name,amount\n${clean.join('\n')}\n`);
+    assert.equal(runMdw(dir, ['run']).code, 0);
+    const scannedOf = () =>
+      landingOf(dir)
+        .sources.flatMap((source) => source.files)
+        .map((file: { file: string; scanned: boolean }) => `${file.file} ${file.scanned}`)
+        .sort();
+    assert.deepEqual(scannedOf(), [
+      'data/events/partition=20240101/part-0.csv true',
+      'data/events/partition=20240102/part-0.csv true',
+      'data/orders.csv true',
+    ]);
+    // The damaged events file is checked again (its quarantine is redone); a new day's
+    // folder is scanned; the whole files of the first run are taken as read.
+    mkdirSync(join(dir, 'data/events/partition=20240103'));
+    writeFileSync(join(dir, 'data/events/partition=20240103/part-0.csv'), 'event,user_id\nbuy,4\n');
+    assert.equal(runMdw(dir, ['run']).code, 0);
+    assert.deepEqual(scannedOf(), [
+      'data/events/partition=20240101/part-0.csv false',
+      'data/events/partition=20240102/part-0.csv true',
+      'data/events/partition=20240103/part-0.csv true',
+      'data/orders.csv false',
+    ]);
+    const added = await queryFile(
+      join(dir, 'target', 'shop.duckdb'),
+      "select event, partition from main.events_copy where user_id = '4'",
+    );
+    assert.deepEqual(added, [{ event: 'buy', partition: '20240103' }]);
+    // A changed file is scanned and counted again: a damaged line added to it is caught.
+    writeFileSync(join(dir, 'data/orders.csv'), `id,name,amount\n${damaged.join('\n')}\n`);
+    assert.equal(runMdw(dir, ['run']).code, 0);
+    const orders = landingOf(dir).sources.find((s) => s.source === 'shop.orders').files[0];
+    assert.equal(orders.scanned, true);
+    assert.equal(orders.quarantined, 2);
   });
 
   it('too much damage fails naming the file and the limit', () => {

@@ -5,31 +5,16 @@
  * (test/trino/interop.test.ts does the same with delete files written by a real Trino.)
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { describe, test } from 'node:test';
 import { readLiveFilesSql, scanLiveSql } from '../../src/adapters/duckdb/iceberg/delete-scan.js';
 import { schemaForSelect, writeDataFiles } from '../../src/adapters/duckdb/iceberg/index.js';
 import { DeleteIndex, type LiveDeleteFile } from '../../src/lakehouse/iceberg/deletes.js';
 import { type DataFile, type IcebergTable, openCatalog } from '../../src/lakehouse/iceberg/index.js';
 import { FileContent } from '../../src/lakehouse/iceberg/manifest.js';
+import { scratchDuckDb } from '../support/scratch-duckdb.js';
 
-let instance: DuckDBInstance;
-let conn: DuckDBConnection;
-let root: string;
-
-before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  conn = await instance.connect();
-  root = mkdtempSync(join(tmpdir(), 'mdw-deletes-'));
-});
-after(() => {
-  conn.closeSync();
-  instance.closeSync();
-  rmSync(root, { recursive: true, force: true });
-});
+const db = scratchDuckDb('mdw-deletes-');
 
 function rowsSql(from: number, to: number): string {
   return `select i::bigint as id, (i * 1.25)::decimal(12,2) as amount, 'c' || (i % 5) as customer,
@@ -38,15 +23,15 @@ function rowsSql(from: number, to: number): string {
 }
 
 async function newTable(name: string): Promise<IcebergTable> {
-  const catalog = openCatalog(join(root, name));
-  const schema = await schemaForSelect(conn, rowsSql(0, 1));
+  const catalog = openCatalog(join(db.root, name));
+  const schema = await schemaForSelect(db.conn, rowsSql(0, 1));
   const table = catalog.createTable('ns', name, schema, { partitioned: true });
   await table.append(await writeData(table, rowsSql(0, 20)));
   return table;
 }
 
 function writeData(table: IcebergTable, sql: string): Promise<DataFile[]> {
-  return writeDataFiles(conn, {
+  return writeDataFiles(db.conn, {
     selectSql: sql,
     schema: table.schema(),
     partitioned: true,
@@ -55,7 +40,7 @@ function writeData(table: IcebergTable, sql: string): Promise<DataFile[]> {
 }
 
 async function ids(sql: string): Promise<number[]> {
-  const reader = await conn.runAndReadAll(`select id from (${sql}) order by id`);
+  const reader = await db.conn.runAndReadAll(`select id from (${sql}) order by id`);
   return reader.getRows().map((r) => Number(r[0]));
 }
 
@@ -67,7 +52,7 @@ async function positionDeleteFile(
 ): Promise<DataFile> {
   const path = join(table.dataDir(), `pos-${positions.join('-')}-${Date.now()}.parquet`);
   const values = positions.map((p) => `('${data.filePath}', ${p}::bigint)`).join(', ');
-  await conn.run(
+  await db.conn.run(
     `copy (select * from (values ${values}) v(file_path, pos)) to '${path}' (format parquet, field_ids {file_path: 2147483546, pos: 2147483545})`,
   );
   return deleteFile(path, data.partition, FileContent.POSITION_DELETES, positions.length);
@@ -81,7 +66,7 @@ async function equalityDeleteFile(
 ) {
   const path = join(table.dataDir(), `eq-${customers.join('-')}-${Date.now()}.parquet`);
   const values = customers.map((c) => `('${c}')`).join(', ');
-  await conn.run(
+  await db.conn.run(
     `copy (select * from (values ${values}) v(customer)) to '${path}' (format parquet, field_ids {customer: 3})`,
   );
   return { ...deleteFile(path, partition, FileContent.EQUALITY_DELETES, customers.length), equalityIds: [3] };
@@ -109,7 +94,7 @@ describe('row-level deletes on the local lakehouse', () => {
     const [first] = table.dataFiles().sort((a, b) => a.filePath.localeCompare(b.filePath));
     // rows 0 and 2 of the first file (its ids in write order)
     const firstIds = await ids(`select * from read_parquet('${first!.localPath}')`);
-    const inFile = (await conn.runAndReadAll(`select id from read_parquet('${first!.localPath}')`))
+    const inFile = (await db.conn.runAndReadAll(`select id from read_parquet('${first!.localPath}')`))
       .getRows()
       .map((r) => Number(r[0]));
     const removed = [inFile[0]!, inFile[2]!];
@@ -139,7 +124,7 @@ describe('row-level deletes on the local lakehouse', () => {
     const before = await ids(scanLiveSql(table));
     assert.equal(before.length, 19);
     // rewrite the file the delete applies to, as a merge does: read it with deletes, write it back
-    const rewritten = await writeDataFiles(conn, {
+    const rewritten = await writeDataFiles(db.conn, {
       selectSql: readLiveFilesSql(table, [target], table.schema()),
       schema: table.schema(),
       partitioned: true,
@@ -159,7 +144,7 @@ describe('row-level deletes on the local lakehouse', () => {
     const before = await ids(scanLiveSql(table));
     // replace an unrelated (other partition) file: the equality delete still applies to files[0]
     const other = files.find((f) => JSON.stringify(f.partition) !== JSON.stringify(files[0]!.partition))!;
-    const copy = await writeDataFiles(conn, {
+    const copy = await writeDataFiles(db.conn, {
       selectSql: readLiveFilesSql(table, [other], table.schema()),
       schema: table.schema(),
       partitioned: true,

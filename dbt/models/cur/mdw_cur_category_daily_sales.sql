@@ -1,13 +1,21 @@
 {#-
     Category daily sales: one row per sales day and product category (the category of the
-    product version valid at sale time), partitioned by day.
+    product version valid at sale time), partitioned by day. Incremental: a run replaces
+    only the days (partitions) the fact's incremental run changed in the same invocation
+    (macro changed_partitions); every day otherwise.
 -#}
 {{
     config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='partition',
         table_type='iceberg',
         partition_by=['partition']
     )
 }}
+
+{#- An incremental run recomputes only the days the fact's run changed (all when unknown). -#}
+{%- set changed_days = changed_partitions('mdw_cur_ft_sales') if is_incremental() else none %}
 
 with sales as (
     select
@@ -20,6 +28,7 @@ with sales as (
         net_amount,
         partition
     from {{ ref('mdw_cur_ft_sales') }}
+    where {{ partition_filter(changed_days) }}
 ),
 
 products as (

@@ -8,10 +8,14 @@
       gross_amount = unit_price × quantity, discount_amount = gross_amount × discount_rate
       (rounded to 4 decimals), net_amount = gross_amount − discount_amount, i.e.
       price × quantity × (1 − discount). Decimals, so sums reconcile exactly.
-    * Incremental (merge on sales_id): a run processes only the staged sales whose
-      partition (day) is not in the table yet — a new day's landing — or whose sales_id is
-      not in the table yet (a late sale for a day already loaded). Adding one day therefore
-      processes that day only. --full-refresh rebuilds everything.
+    * Incremental (merge on sales_id). Daily landing (var sales_layout = daily): a run reads
+      only the landing folders whose day is not a partition of the table yet (the loaded
+      days are compiled in as literals, so the raw scan skips their folders), and merges
+      their sales; a sales_id landing again on a later day replaces the earlier version.
+      Single-file landing: a run processes the staged sales whose partition (day) is not in
+      the table yet or whose sales_id is not in the table yet (a late sale). Either way an
+      added day processes that day only. --full-refresh rebuilds everything, keeping of
+      each sales_id the version of the latest landing folder (what the merges keep).
     * partition (YYYYMMDD of sales_at) is the last column.
 -#}
 {{
@@ -25,7 +29,48 @@
     )
 }}
 
-with staged_sales as (
+{%- set daily_landing = var('sales_layout', 'file') == 'daily' -%}
+{%- set loaded_days = loaded_partitions(this) if is_incremental() and daily_landing else [] -%}
+
+with landed_sales as (
+    select
+        sales_id,
+        transaction_number,
+        customer_id,
+        product_id,
+        employee_id,
+        quantity,
+        discount_rate,
+        sales_at,
+        partition as landing_partition
+    from {{ ref('mdw_stg_sales') }} {# noqa: L06 the fact reads staged sales: std holds dimensions only (SPEC) #}
+    where reject_reason is null
+    {%- if loaded_days | length > 0 %}
+        and partition not in ('{{ loaded_days | join("', '") }}')
+    {%- endif %}
+),
+
+{% if daily_landing %}
+-- A sales_id may land again on a later day (a correction): the latest landing wins.
+latest_sales as (
+    select
+        sales_id,
+        transaction_number,
+        customer_id,
+        product_id,
+        employee_id,
+        quantity,
+        discount_rate,
+        sales_at,
+        row_number() over (
+            partition by sales_id
+            order by landing_partition desc nulls last
+        ) as landing_rank
+    from landed_sales
+),
+{% endif %}
+
+staged_sales as (
     select
         sales_id,
         transaction_number,
@@ -37,11 +82,15 @@ with staged_sales as (
         sales_at,
         cast(sales_at as date) as sales_date,
         {{ generate_partition('sales_at') }} as partition
-    from {{ ref('mdw_stg_sales') }} {# noqa: L06 the fact reads staged sales: std holds dimensions only (SPEC) #}
-    where reject_reason is null
+    {%- if daily_landing %}
+    from latest_sales
+    where landing_rank = 1
+    {%- else %}
+    from landed_sales
+    {%- endif %}
 ),
 
-{% if is_incremental() %}
+{% if is_incremental() and not daily_landing %}
 loaded_partitions as (
     select distinct
         partition

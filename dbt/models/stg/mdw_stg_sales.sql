@@ -7,9 +7,14 @@
       missing_/invalid_quantity, negative_quantity, zero_quantity,
       missing_/invalid_discount_rate, discount_rate_out_of_range, invalid_total_price,
       missing_/invalid_sales_at, sales_at_out_of_range (outside [sales_at_min, sales_at_max)).
+    * partition is the landing folder the row came from (YYYYMMDD of the daily layout's
+      sales/partition=YYYYMMDD/; NULL for the single file and for undated rows). A filter on
+      it reaches the raw scan: the fact's incremental run reads only the new days' folders.
     * Rows without a parseable sales_id are dropped; of several rows with the same sales_id
-      the first by (valid before rejected, then every column ascending) is kept. The test
-      assert_stg_rejected_rows reports how many raw rows staging dropped or rejected.
+      in one landing folder the first by (valid before rejected, then every column ascending)
+      is kept. A sales_id landing again on a later day is a correction: the fact keeps the
+      latest (its merge on sales_id). The test assert_stg_rejected_rows reports how many raw
+      rows staging dropped or rejected.
     * total_price is 0 on every published row: typed here, never used for revenue.
 -#}
 with source as (
@@ -22,7 +27,8 @@ with source as (
         {{ clean_string('Discount') }} as discount_rate_text,
         {{ clean_string('TotalPrice') }} as total_price_text,
         {{ clean_string('SalesDate') }} as sales_at_text,
-        {{ clean_string('TransactionNumber') }} as transaction_number
+        {{ clean_string('TransactionNumber') }} as transaction_number,
+        {{ landing_partition() }} as partition
     from {{ source('grocery', 'sales') }}
 ),
 
@@ -37,6 +43,7 @@ typed as (
         {{ try_cast_as('total_price_text', 'decimal(18, 4)') }} as total_price,
         {{ try_cast_as('sales_at_text', 'timestamp') }} as sales_at,
         transaction_number,
+        partition,
         employee_id_text,
         customer_id_text,
         product_id_text,
@@ -58,6 +65,7 @@ validated as (
         total_price,
         sales_at,
         transaction_number,
+        partition,
         case
             when employee_id_text is null then 'missing_employee_id'
             when employee_id is null then 'invalid_employee_id'
@@ -89,7 +97,8 @@ validated as (
     where sales_id is not null
 ),
 
--- One window ranks every row within its sales_id. Keys are almost always unique, so the sort
+-- One window ranks every row within its landing folder and sales_id (partition first, so a
+-- filter on partition passes the window and reaches the raw scan). Keys are almost always unique, so the sort
 -- rarely compares beyond sales_id; a single pass streams better than counting keys first and
 -- ranking duplicates apart (that needs the rows twice, which DuckDB materializes).
 ranked as (
@@ -104,8 +113,9 @@ ranked as (
         sales_at,
         transaction_number,
         reject_reason,
+        partition,
         row_number() over (
-            partition by sales_id
+            partition by partition, sales_id
             order by
                 case when reject_reason is null then 0 else 1 end,
                 employee_id_text nulls last,
@@ -131,7 +141,8 @@ deduplicated as (
         total_price,
         sales_at,
         transaction_number,
-        reject_reason
+        reject_reason,
+        partition
     from ranked
     where duplicate_rank = 1
 ),
@@ -147,7 +158,8 @@ final as (
         total_price,
         sales_at,
         transaction_number,
-        reject_reason
+        reject_reason,
+        partition
     from deduplicated
 )
 
@@ -161,5 +173,6 @@ select
     total_price,
     sales_at,
     transaction_number,
-    reject_reason
+    reject_reason,
+    partition
 from final

@@ -17,6 +17,7 @@ import type {
   MaterializeRequest,
   MaterializeResult,
   Relation,
+  StagedPublishing,
   TestResult,
 } from '../types.js';
 import { withCapabilities } from '../types.js';
@@ -27,6 +28,7 @@ import { createExternalSourceView } from './external-source.js';
 import { LocalLakehouse } from './iceberg/lakehouse.js';
 import { buildIcebergIncremental, buildIcebergSnapshot, buildIcebergTable } from './iceberg/materialize.js';
 import { LocalIcebergOperations } from './iceberg/operations.js';
+import { LocalPublishing } from './iceberg/publishing.js';
 import { isLockError, lockHolder, openWaitingForLock } from './lock-wait.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildIncremental } from './materializations/incremental.js';
@@ -139,6 +141,7 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
   /** Iceberg storage; none for an in-memory database (there is no warehouse folder) */
   private readonly lake: LocalLakehouse | null;
   readonly iceberg?: IcebergOperations<DuckDbConnection>;
+  readonly publishing?: StagedPublishing;
   readonly viewCopies: DuckDbViewCopies;
 
   constructor(
@@ -155,7 +158,20 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
     );
     const warehouse = profile.icebergWarehouse;
     this.lake = warehouse ? new LocalLakehouse(warehouse, warn, recoverCatalog) : null;
-    if (this.lake) this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
+    if (this.lake) {
+      this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
+      this.publishing = new LocalPublishing(this.lake, () => this.resyncIcebergViews());
+    }
+  }
+
+  /** Views back on the published snapshots, after a stage was discarded. */
+  private async resyncIcebergViews(): Promise<void> {
+    const conn = await this.connect();
+    try {
+      await this.syncIcebergViews(conn);
+    } finally {
+      await conn.close();
+    }
   }
 
   async syncIcebergViews(conn: DuckDbConnection): Promise<void> {

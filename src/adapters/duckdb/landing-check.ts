@@ -2,7 +2,9 @@
  * The landing check of a CSV source on DuckDB: every file is scanned independently
  * (src/landing/scan.ts); damaged records go to the quarantine table and DuckDB reads a copy
  * of the file without them; then DuckDB's row count per file plus the quarantined lines
- * must equal the independent count, else the build stops naming the file.
+ * must equal the independent count, else the build stops naming the file. Files proven whole
+ * by an earlier build and unchanged since are taken as read (src/landing/verified.ts): a daily
+ * build checks the new day's folder, not the history.
  */
 import { rmSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
@@ -10,6 +12,7 @@ import { limitExceeded, type QuarantineLimits } from '../../landing/limits.js';
 import type { LandingFileReport, LandingReport } from '../../landing/report.js';
 import { writeCopyWithout } from '../../landing/sanitize.js';
 import { DEFAULT_MAX_RECORD_BYTES, type FileScan, scanCsvFile } from '../../landing/scan.js';
+import { VerifiedFiles } from '../../landing/verified.js';
 import { ExecutionError } from '../../util/errors.js';
 import { quoteIdentifier, sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';
@@ -58,15 +61,28 @@ export async function checkLanding(
   settings: LandingSettings,
 ): Promise<LandingOutcome> {
   const { label, files, rawOptions } = request;
-  const scans = files.map((file) =>
-    scanCsvFile(file, {
-      delimiter: stringOption(rawOptions.delim ?? rawOptions.sep),
-      quote: stringOption(rawOptions.quote),
-      escape: stringOption(rawOptions.escape),
-      maxRecordBytes: Number(rawOptions.max_line_size ?? DEFAULT_MAX_RECORD_BYTES),
-    }),
+  const safeLabel = label.replace(/[^A-Za-z0-9_.-]/g, '_');
+  // Files proven whole by an earlier build and unchanged since are not scanned or counted again.
+  const verified = VerifiedFiles.load(
+    join(settings.scratchDir, `${safeLabel}.verified.json`),
+    JSON.stringify([rawOptions, [...request.options]]),
   );
-  rmSync(join(settings.scratchDir, label.replace(/[^A-Za-z0-9_.-]/g, '_')), { recursive: true, force: true });
+  const known = new Map<string, number>();
+  for (const file of files) {
+    const lines = verified.dataLines(file);
+    if (lines !== null) known.set(file, lines);
+  }
+  const scans = files
+    .filter((file) => !known.has(file))
+    .map((file) =>
+      scanCsvFile(file, {
+        delimiter: stringOption(rawOptions.delim ?? rawOptions.sep),
+        quote: stringOption(rawOptions.quote),
+        escape: stringOption(rawOptions.escape),
+        maxRecordBytes: Number(rawOptions.max_line_size ?? DEFAULT_MAX_RECORD_BYTES),
+      }),
+    );
+  rmSync(join(settings.scratchDir, safeLabel), { recursive: true, force: true });
   const readFrom = new Map<string, string>();
   for (const scan of scans) {
     if (scan.damaged.length === 0) continue;
@@ -75,28 +91,50 @@ export async function checkLanding(
     readFrom.set(copy, scan.file);
   }
   // A 0-byte file has no header and no rows: DuckDB cannot read it, so it is left out.
-  const readable = scans.filter((scan) => scan.bytes > 0);
+  const readableScans = scans.filter((scan) => scan.bytes > 0);
   for (const scan of scans) {
     if (scan.bytes === 0)
       ctx.warn(
         `${shown(scan.file, request.projectRoot)} is empty (0 bytes): it adds no rows to source ${label}.`,
       );
   }
+  const readSql = (scan: FileScan) =>
+    sqlString(scan.damaged.length === 0 ? scan.file : copyPath(settings, label, request.path, scan.file));
+  const readableByFile = new Map(readableScans.map((scan) => [scan.file, scan]));
+  const readable = files.filter((file) => known.has(file) || readableByFile.has(file));
   const pathSql =
     readable.length === 0
       ? null
-      : readFrom.size === 0 && readable.length === scans.length
+      : readFrom.size === 0 && readable.length === files.length
         ? sqlString(request.path)
-        : `[${readable.map((scan) => sqlString(scan.damaged.length === 0 ? scan.file : copyPath(settings, label, request.path, scan.file))).join(', ')}]`;
+        : `[${files
+            .flatMap((file) => {
+              if (known.has(file)) return [sqlString(file)];
+              const scan = readableByFile.get(file);
+              return scan ? [readSql(scan)] : [];
+            })
+            .join(', ')}]`;
   const rowsRead =
-    pathSql === null
+    readableScans.length === 0
       ? new Map<string, number>()
-      : await countRowsPerFile(conn, pathSql, request.options, readFrom);
+      : await countRowsPerFile(conn, `[${readableScans.map(readSql).join(', ')}]`, request.options, readFrom);
   const shownFile = (file: string) => shown(file, request.projectRoot);
   const relation = `${settings.quarantineSchema}.${settings.quarantineSchema}_quarantine`;
-  const reports: LandingFileReport[] = scans.map((scan) =>
-    fileReport(scan, rowsRead.get(scan.file) ?? 0, shownFile),
-  );
+  const scanByFile = new Map(scans.map((scan) => [scan.file, scan]));
+  const reports: LandingFileReport[] = files.map((file) => {
+    const lines = known.get(file);
+    if (lines !== undefined)
+      return {
+        file: shownFile(file),
+        data_lines: lines,
+        rows_read: lines,
+        quarantined: 0,
+        reasons: {},
+        scanned: false,
+      };
+    const scan = scanByFile.get(file)!;
+    return fileReport(scan, rowsRead.get(scan.file) ?? 0, shownFile);
+  });
   await writeQuarantine(conn, ctx, settings, label, scans, shownFile);
   const report: LandingReport = {
     source: label,
@@ -113,6 +151,12 @@ export async function checkLanding(
     const exceeded = limitExceeded(file.file, file.quarantined, file.data_lines, settings.limits);
     if (exceeded) throw new ExecutionError(`${exceeded} of source ${label}; see ${relation}.`);
   }
+  verified.save([
+    ...[...known].map(([file, dataLines]) => ({ file, dataLines })),
+    ...readableScans
+      .filter((scan) => scan.damaged.length === 0)
+      .map((scan) => ({ file: scan.file, dataLines: scan.dataRecords })),
+  ]);
   return { pathSql, report };
 }
 
@@ -129,6 +173,7 @@ function fileReport(
     rows_read: rowsRead,
     quarantined: scan.damaged.length,
     reasons,
+    scanned: true,
   };
 }
 

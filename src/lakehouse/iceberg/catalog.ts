@@ -3,7 +3,9 @@
  * (`iceberg_tables`, `iceberg_namespace_properties`), so PyIceberg's
  * `SqlCatalog(name, uri='sqlite:////abs/W/catalog.db', warehouse='file:///abs/W')` and any
  * JDBC-catalog engine open the same tables. It holds one pointer per table — the current
- * metadata file — and a commit is a compare-and-set of that pointer.
+ * metadata file — and a commit is a compare-and-set of that pointer. While a build stages
+ * (Write-Audit-Publish, stage.ts) its commits move pointers of its own in `mdw_staged_tables`,
+ * which only that build reads, until it publishes them all in one transaction.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,6 +40,7 @@ import { joinUri, tableLocation, uriToPath } from './paths.js';
 import { damagedFileError } from './recovery.js';
 import { relocateWarehouse } from './relocate.js';
 import type { Schema } from './schema.js';
+import { otherStages, StagedPointers } from './staging.js';
 import { IcebergTable } from './table.js';
 import type { PartitionRequest } from './transforms.js';
 
@@ -96,7 +99,9 @@ export class IcebergCatalog {
   /** This warehouse's id (also in its marker file, identity.ts). */
   readonly warehouseId: string;
   /** Whether iceberg_tables has the `iceberg_type` column (JDBC catalog schema v1). */
-  private readonly typed: boolean;
+  readonly typed: boolean;
+  /** Set while a build stages its commits (Write-Audit-Publish, see stage.ts). */
+  private staging: StagedPointers | undefined;
 
   constructor(warehouseDir: string, options: CatalogOptions = {}) {
     this.warehouseDir = resolve(warehouseDir);
@@ -173,6 +178,34 @@ export class IcebergCatalog {
     this.db.close();
   }
 
+  /** @internal the SQLite database (stage.ts) */
+  get sqlite(): Database.Database {
+    return this.db;
+  }
+
+  /**
+   * @internal From now on this catalog's commits and new tables are staged under `buildId`:
+   * this catalog reads them back, every other reader keeps the published pointers (stage.ts).
+   */
+  startStaging(buildId: string): StagedPointers {
+    this.staging = new StagedPointers(this.db, this.name, buildId);
+    return this.staging;
+  }
+
+  /** @internal back to committing straight to the published pointers */
+  stopStaging(): void {
+    this.staging = undefined;
+  }
+
+  /** Staged metadata locations of a table in builds still running (remove-orphans keeps their files). */
+  liveStagedLocations(namespace: string, name: string): string[] {
+    const own = this.staging?.location(namespace, name);
+    const others = otherStages(this.db, this.name, this.staging?.buildId).live.filter(
+      (p) => p.namespace === namespace && p.name === name,
+    );
+    return [...(own ? [own] : []), ...others.map((p) => p.metadataLocation)];
+  }
+
   // --- namespaces ----------------------------------------------------------------------------
 
   namespaceExists(namespace: string): boolean {
@@ -215,7 +248,11 @@ export class IcebergCatalog {
          WHERE catalog_name = ? AND (? IS NULL OR table_namespace = ?)${typeFilter} ORDER BY 1, 2`,
       )
       .all(this.name, namespace ?? null, namespace ?? null) as TableIdentifier[];
-    return rows;
+    const created = this.staging?.created(namespace) ?? [];
+    if (created.length === 0) return rows;
+    return [...rows, ...created].sort((a, b) =>
+      a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace),
+    );
   }
 
   tableExists(namespace: string, name: string): boolean {
@@ -256,7 +293,9 @@ export class IcebergCatalog {
     writeFileDurably(join(metadataDir, fileName), serializeTableMetadata(metadata));
     const metadataLocation = joinUri(location, 'metadata', fileName);
     try {
-      if (this.typed) {
+      if (this.staging) {
+        this.staging.create(namespace, name, metadataLocation);
+      } else if (this.typed) {
         this.db
           .prepare(
             `INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location,
@@ -283,6 +322,24 @@ export class IcebergCatalog {
     return new IcebergTable(this, namespace, name, metadataLocation, metadata);
   }
 
+  /**
+   * Every table with its current metadata location, read in one SQLite read transaction:
+   * a reader exposing several tables never mixes two sides of a multi-table publish.
+   */
+  currentPointers(): (TableIdentifier & { location: string })[] {
+    return this.db.transaction(() =>
+      this.listTables().flatMap((table) => {
+        const location = this.currentMetadataLocation(table.namespace, table.name);
+        return location === undefined ? [] : [{ ...table, location }];
+      }),
+    )();
+  }
+
+  /** The table as of one of its metadata files (a pointer read earlier, see currentPointers). */
+  loadTableAt(namespace: string, name: string, location: string): IcebergTable {
+    return new IcebergTable(this, namespace, name, location, this.readMetadata(location));
+  }
+
   loadTable(namespace: string, name: string): IcebergTable {
     const location = this.currentMetadataLocation(namespace, name);
     if (location === undefined) {
@@ -304,10 +361,12 @@ export class IcebergCatalog {
   dropTable(namespace: string, name: string, options: { purge?: boolean } = {}): void {
     const table = options.purge ? this.loadTable(namespace, name) : undefined;
     const files = table ? table.allReferencedFiles() : [];
+    const stagedOnly = this.staging?.created(namespace).some((t) => t.name === name) === true;
+    this.staging?.forget(namespace, name);
     const dropped = this.db
       .prepare('DELETE FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?')
       .run(this.name, namespace, name);
-    if (dropped.changes === 0) {
+    if (dropped.changes === 0 && !stagedOnly) {
       throw new ExecutionError(`Iceberg table ${namespace}.${name} does not exist in catalog ${this.name}.`);
     }
     if (!table) return;
@@ -320,8 +379,16 @@ export class IcebergCatalog {
 
   // --- the pointer ---------------------------------------------------------------------------
 
-  /** The table's current metadata file location, or undefined when the table does not exist. */
+  /**
+   * The table's current metadata file location, or undefined when the table does not exist.
+   * While staging, this build's staged pointer comes first.
+   */
   currentMetadataLocation(namespace: string, name: string): string | undefined {
+    return this.staging?.location(namespace, name) ?? this.publishedMetadataLocation(namespace, name);
+  }
+
+  /** The metadata location every reader sees (iceberg_tables), staged or not. */
+  publishedMetadataLocation(namespace: string, name: string): string | undefined {
     const row = this.db
       .prepare(
         `SELECT metadata_location AS location FROM iceberg_tables
@@ -342,6 +409,11 @@ export class IcebergCatalog {
     next: string,
     previous: string | null = expected,
   ): boolean {
+    if (this.staging) {
+      return this.staging.swap(namespace, name, expected, next, () =>
+        this.publishedMetadataLocation(namespace, name),
+      );
+    }
     const result = this.db
       .prepare(
         `UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ?

@@ -35,6 +35,10 @@
  *   DuckDB adapter applies them on read (adapters/duckdb/iceberg/delete-scan.ts), and
  *   copy-on-write commits drop those they supersede.
  *
+ *   // write-audit-publish: commits move a staged pointer only this catalog reads
+ *   const stage = CatalogStage.begin(catalog)   // discards dead builds' stages first
+ *   stage.tables(); stage.publish() (one SQLite transaction; PublishConflict: none) | stage.discard()
+ *
  *   // maintenance
  *   table.rollback(snapshotId); table.expireSnapshots({ olderThanMs, retainLast })
  *   table.removeOrphans({ olderThanMs }); table.planCompaction(bytes); table.compact(rewriteGroup, bytes)
@@ -54,5 +58,6 @@ export type { PartitionSpec, Snapshot, TableMetadata } from './metadata.js';
 export { PARTITION_COLUMN } from './metadata.js';
 export { pathToUri, uriToPath } from './paths.js';
 export type { IcebergType, NestedField, Schema } from './schema.js';
+export { CatalogStage, discardDeadStages, PublishConflict } from './stage.js';
 export { type HistoryEntry, IcebergTable, type LiveDataFile, type PartitionInfo } from './table.js';
 export { type IcebergValue, valueToText } from './values.js';

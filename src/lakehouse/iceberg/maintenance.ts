@@ -97,11 +97,14 @@ function filesOf(table: IcebergTable, md: TableMetadata, snapshots: readonly Sna
   return out;
 }
 
-/** Every file the table's current metadata reaches, metadata files included. */
-export function referencedFiles(table: IcebergTable): Set<string> {
-  const md = table.metadata;
+/** Every file the table's current (or the given) metadata reaches, metadata files included. */
+export function referencedFiles(
+  table: IcebergTable,
+  md: TableMetadata = table.metadata,
+  location: string = table.metadataLocation,
+): Set<string> {
   const out = filesOf(table, md, md.snapshots);
-  out.add(uriToPath(table.metadataLocation));
+  out.add(uriToPath(location));
   for (const e of md['metadata-log']) out.add(uriToPath(e['metadata-file']));
   return out;
 }
@@ -135,8 +138,12 @@ export async function removeOrphans(table: IcebergTable, options: OrphanOptions)
         `${table.catalog.warehouseDir}; mdw removes orphan files only inside the warehouse, so nothing was deleted.`,
     );
   }
+  // Files a running build has staged (Write-Audit-Publish) are not orphans either.
+  const staged = table.catalog
+    .liveStagedLocations(table.namespace, table.name)
+    .flatMap((location) => [...referencedFiles(table, table.catalog.readMetadata(location), location)]);
   // compared as real paths: a warehouse reached through a symlink must not make live files look orphaned
-  const referenced = new Set([...referencedFiles(table)].map(realPath));
+  const referenced = new Set([...referencedFiles(table), ...staged].map(realPath));
   const own = ownFiles(table);
   const removed: string[] = [];
   const walk = (dir: string): void => {

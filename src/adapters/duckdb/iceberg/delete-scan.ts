@@ -8,7 +8,7 @@ import type { DeleteIndex, LiveDeleteFile } from '../../../lakehouse/iceberg/del
 import type { IcebergTable, LiveDataFile, NestedField, Schema } from '../../../lakehouse/iceberg/index.js';
 import { sqlString } from '../../sql-helpers.js';
 import { duckDbTypeSql, quoteIdent } from './duckdb-types.js';
-import { readFilesSql } from './scan.js';
+import { readTableFilesSql } from './scan.js';
 
 export interface LiveReadOptions {
   /** add a `filename` column naming each row's data file (local path) */
@@ -37,7 +37,7 @@ export function readLiveFilesSql(
     : files.map((file) => ({ file, applicable: deletes.applicableTo(file) }));
   const affected = plans.filter((p) => p.applicable.position.length + p.applicable.equality.length > 0);
   const paths = files.map((f) => f.localPath);
-  if (affected.length === 0) return readFilesSql(paths, schema, { filename: options.filename });
+  if (affected.length === 0) return readTableFilesSql(table, files, schema, { filename: options.filename });
 
   const base = `${parquetByFieldId(paths, schema.fields, ', filename = true, file_row_number = true')} d`;
   const conditions: string[] = [];

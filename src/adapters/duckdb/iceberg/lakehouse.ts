@@ -4,10 +4,16 @@
  * view over its current snapshot's Parquet files. The view's comment records the metadata
  * file it was built from, so views follow commits made by other writers (PyIceberg, a
  * rollback, another mdw process) the next time mdw opens the database.
+ *
+ * During a build with Write-Audit-Publish the catalog stages the build's commits: the views
+ * of this database show the staged snapshots (the build's models and tests read them), every
+ * other reader the published ones. After a discarded stage the views go back to the published
+ * snapshots (syncViews), so the database file never keeps showing data that was not published.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CatalogStage,
   type IcebergCatalog,
   type IcebergTable,
   MARKER_FILE,
@@ -26,6 +32,9 @@ const VIEW_MARK = 'iceberg:';
 
 export class LocalLakehouse {
   private opened: IcebergCatalog | undefined;
+  /** set between beginStage() and publishStage()/discardStage() */
+  private staging = false;
+  private stage: CatalogStage | undefined;
 
   constructor(
     readonly warehouseDir: string,
@@ -40,8 +49,36 @@ export class LocalLakehouse {
         this.notice(
           `The warehouse ${this.warehouseDir} was moved or copied from ${this.opened.relocatedFrom}; its Iceberg table locations now point here.`,
         );
+      if (this.staging) this.stage = CatalogStage.begin(this.opened);
     }
     return this.opened;
+  }
+
+  /** Stage every commit from now on (the catalog is opened, and the stage begun, on first use). */
+  beginStage(): void {
+    this.staging = true;
+    if (this.opened) this.stage ??= CatalogStage.begin(this.opened);
+    else if (this.exists) void this.catalog;
+  }
+
+  stagedTables(): string[] {
+    return this.stage?.tables() ?? [];
+  }
+
+  /** Publish every staged table in one catalog transaction (throws PublishConflict: none published). */
+  publishStage(): string[] {
+    this.staging = false;
+    const tables = this.stage?.publish() ?? [];
+    this.stage = undefined;
+    return tables;
+  }
+
+  /** Drop the stage and its files; the views still show it until syncViews. */
+  discardStage(): string[] {
+    this.staging = false;
+    const tables = this.stage?.discard() ?? [];
+    this.stage = undefined;
+    return tables;
   }
 
   /**
@@ -78,15 +115,28 @@ export class LocalLakehouse {
   async syncViews(conn: Connection, ctx: BuildContext, database: string): Promise<void> {
     if (!this.exists) return;
     const result = await conn.query(
-      `select schema_name, view_name, comment from duckdb_views() where not internal and comment like '${VIEW_MARK}%'`,
+      `select schema_name, view_name, comment from duckdb_views()
+        where not internal and database_name = ${sqlString(database)} and comment like '${VIEW_MARK}%'`,
     );
-    const seen = new Map(
-      result.rows.map((row) => [`${row[0]}.${row[1]}`, String(row[2]).slice(VIEW_MARK.length)]),
-    );
-    for (const { namespace, name } of this.catalog.listTables()) {
-      const location = this.catalog.currentMetadataLocation(namespace, name);
-      if (location === undefined || seen.get(`${namespace}.${name}`) === location) continue;
-      const table = this.catalog.loadTable(namespace, name);
+    const views = result.rows.map((row) => ({
+      schema: String(row[0]),
+      name: String(row[1]),
+      location: String(row[2]).slice(VIEW_MARK.length),
+    }));
+    const seen = new Map(views.map((view) => [`${view.schema}.${view.name}`, view.location]));
+    // one consistent read of every pointer: never half of another build's publish
+    const tables = this.catalog.currentPointers();
+    // A view over a table the catalog no longer has (dropped elsewhere, or a stage discarded
+    // before its new table was published) would read files that are gone.
+    const known = new Set(tables.map((t) => `${t.namespace}.${t.name}`));
+    for (const view of views) {
+      if (known.has(`${view.schema}.${view.name}`)) continue;
+      const relation = new DuckDbRelation(database, view.schema, view.name, 'view');
+      await conn.query(`drop view if exists ${relation.render()}`);
+    }
+    for (const { namespace, name, location } of tables) {
+      if (seen.get(`${namespace}.${name}`) === location) continue;
+      const table = this.catalog.loadTableAt(namespace, name, location);
       await this.expose(conn, ctx, new DuckDbRelation(database, namespace, name, 'view'), table);
     }
   }

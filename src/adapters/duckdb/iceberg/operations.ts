@@ -1,5 +1,5 @@
 /** Iceberg time travel and maintenance on the local lakehouse (the adapter's `iceberg`). */
-import type { IcebergTable, Snapshot } from '../../../lakehouse/iceberg/index.js';
+import { discardDeadStages, type IcebergTable, type Snapshot } from '../../../lakehouse/iceberg/index.js';
 import { parseColumnFilter, planFiles } from '../../../lakehouse/iceberg/prune.js';
 import {
   type RecoveredTable,
@@ -146,6 +146,8 @@ export class LocalIcebergOperations implements IcebergOperations<DuckDbConnectio
     _conn: DuckDbConnection,
     options: { schema?: string; table?: string; olderThanMs?: number },
   ): Promise<{ table: string; deletedFiles: number }[]> {
+    // What builds that died before publishing staged goes first (their files, their pointers).
+    if (this.lake.exists) discardDeadStages(this.lake.catalog);
     const results = [];
     for (const loaded of this.tables(options.schema, options.table)) {
       const deleted = await loaded.removeOrphans({ olderThanMs: options.olderThanMs });

@@ -4,15 +4,51 @@
  * renamed, added and reordered columns read right (spec "Column Projection").
  */
 
+import { type FolderColumn, identityFolderColumns } from '../../../lakehouse/iceberg/identity-folders.js';
 import type { Schema } from '../../../lakehouse/iceberg/schema.js';
-import type { IcebergTable } from '../../../lakehouse/iceberg/table.js';
+import type { IcebergTable, LiveDataFile } from '../../../lakehouse/iceberg/table.js';
 import { sqlString } from '../../sql-helpers.js';
 import { duckDbTypeSql, quoteIdent } from './duckdb-types.js';
 
 /** A SELECT over the table's data at a snapshot (default: current), in the snapshot's schema. */
 export function scanSql(table: IcebergTable, snapshotId?: bigint): string {
-  const files = table.dataFiles(snapshotId).map((f) => f.localPath);
-  return readFilesSql(files, table.schema(snapshotId));
+  return readTableFilesSql(table, table.dataFiles(snapshotId), table.schema(snapshotId));
+}
+
+/**
+ * A SELECT over some live data files of a table (no row-level deletes). When the files sit in
+ * identity-partition folders (`partition=20180101/`), they are read by name with DuckDB's hive
+ * partitioning, so a filter on a partition column skips files before opening them; otherwise
+ * by field id. Both give the same rows.
+ */
+export function readTableFilesSql(
+  table: IcebergTable,
+  files: readonly LiveDataFile[],
+  schema: Schema,
+  options: { filename?: boolean } = {},
+): string {
+  const folders = identityFolderColumns(table, files);
+  const paths = files.map((f) => f.localPath);
+  if (!folders) return readFilesSql(paths, schema, options);
+  return readFoldersSql(paths, schema, folders, options);
+}
+
+function readFoldersSql(
+  files: readonly string[],
+  schema: Schema,
+  folders: readonly FolderColumn[],
+  options: { filename?: boolean },
+): string {
+  const columns = schema.fields.map((f) => quoteIdent(f.name));
+  if (options.filename) columns.push('filename');
+  // the folder value wins over the file's column; keep its Iceberg type (never guessed)
+  const types = folders.map((c) => `${sqlString(c.name)}: ${duckDbTypeSql(c.type)}`).join(', ');
+  const list = files.map(sqlString).join(', ');
+  const filename = options.filename ? ', filename = true' : '';
+  return (
+    `SELECT ${columns.join(', ')} FROM read_parquet([${list}], hive_partitioning = true, ` +
+    `hive_types = {${types}}, hive_types_autocast = false${filename})`
+  );
 }
 
 /**

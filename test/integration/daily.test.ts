@@ -1,0 +1,124 @@
+/**
+ * The daily pipeline on the daily landing layout: build 120 days, add the next 10 days one
+ * build at a time, then every std and cur table must equal a --full-refresh build of all
+ * 130 days (row counts and order-independent checksums). Each added day's run must read
+ * only that day's landing folder: the landing check scans only its files, and the fact
+ * merges exactly its valid sales.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  generate,
+  mdw,
+  newWarehouse,
+  query,
+  removeWarehouse,
+  runResults,
+  tableChecksum,
+} from '../support/warehouse.js';
+
+const DAILY = ['--vars', '{sales_layout: daily}'];
+const ADDED_DAYS = 10;
+
+interface LandingFile {
+  file: string;
+  scanned: boolean;
+}
+
+function landingFiles(projectDir: string): LandingFile[] {
+  const results = JSON.parse(readFileSync(join(projectDir, 'target', 'run_results.json'), 'utf8')) as {
+    landing: { sources: { source: string; files: LandingFile[] }[] };
+  };
+  return results.landing.sources.filter((s) => s.source === 'grocery.sales').flatMap((s) => s.files);
+}
+
+describe('daily pipeline: 120 days, then 10 added one at a time', () => {
+  const run = newWarehouse('daily');
+  after(() => removeWarehouse(run));
+
+  it('equals a full refresh, and each added day reads only its own folder', async () => {
+    const generated = generate(run, ['--scale', '0.01', '--daily']);
+    assert.equal(generated.code, 0, generated.stderr);
+    // Hold back the last 10 days' drops (dated folder and undated file) and land them one by one.
+    const salesDir = join(run.rawDir, 'sales');
+    const held = join(run.rawDir, '..', 'held');
+    mkdirSync(held);
+    const days = readdirSync(salesDir)
+      .map((folder) => /^partition=(\d{8})$/.exec(folder)?.[1])
+      .filter((day): day is string => day !== undefined)
+      .sort()
+      .slice(-ADDED_DAYS);
+    assert.equal(days.length, ADDED_DAYS);
+    const undatedDir = join(salesDir, 'partition=__HIVE_DEFAULT_PARTITION__');
+    const undated = new Set(readdirSync(undatedDir));
+    for (const day of days) {
+      renameSync(join(salesDir, `partition=${day}`), join(held, day));
+      if (undated.has(`part-${day}.csv`))
+        renameSync(join(undatedDir, `part-${day}.csv`), join(held, `undated-${day}.csv`));
+    }
+
+    const first = mdw(run, ['build', ...DAILY]);
+    assert.equal(first.code, 0, first.stdout.slice(-3000) + first.stderr);
+
+    for (const day of days) {
+      renameSync(join(held, day), join(salesDir, `partition=${day}`));
+      const hadUndated = undated.has(`part-${day}.csv`);
+      if (hadUndated) renameSync(join(held, `undated-${day}.csv`), join(undatedDir, `part-${day}.csv`));
+      const build = mdw(run, ['build', ...DAILY]);
+      assert.equal(build.code, 0, build.stdout.slice(-3000) + build.stderr);
+
+      const scanned = landingFiles(run.projectDir)
+        .filter((file) => file.scanned)
+        .map((file) => file.file.replace(/\\/g, '/').replace(/^.*\/sales\//, ''))
+        .sort();
+      const expected = [`partition=${day}/part-00000.csv`];
+      if (hadUndated) expected.unshift(`partition=__HIVE_DEFAULT_PARTITION__/part-${day}.csv`);
+      assert.deepEqual(scanned, expected.sort(), `day ${day}: landing files checked`);
+
+      const [dayRows] = await query(
+        run,
+        `select count(*)::int as n from mdw_stg.mdw_stg_sales where partition = '${day}' and reject_reason is null`,
+      );
+      const fact = runResults(run).find((r) => r.unique_id === 'model.mdw.mdw_cur_ft_sales')!;
+      assert.equal(fact.adapter_response.rows_affected, dayRows!.n, `day ${day}: sales merged`);
+      // The daily aggregates recompute only the day the fact's run changed.
+      const daily = runResults(run).find((r) => r.unique_id === 'model.mdw.mdw_cur_daily_revenue')!;
+      assert.equal(daily.adapter_response.rows_affected, 1, `day ${day}: daily revenue rows written`);
+      // Tests of the cur models (meta mdw_test_scope) check the changed day only.
+      for (const compiled of [
+        'models/cur/unique_mdw_cur_ft_sales_sales_id.sql',
+        'tests/assert_cur_daily_revenue_reconciles.sql',
+      ]) {
+        const text = readFileSync(join(run.projectDir, 'target', 'compiled', 'mdw', compiled), 'utf8');
+        assert.match(text, new RegExp(`where "partition" in \\('${day}'\\)`), `${compiled} on day ${day}`);
+      }
+    }
+
+    const tables = (
+      await query(
+        run,
+        "select table_schema || '.' || table_name as name from information_schema.tables where table_schema in ('mdw_std', 'mdw_cur') order by 1",
+      )
+    ).map((row) => String(row.name));
+    assert.ok(tables.length >= 10, tables.join(', '));
+    const incremental = new Map<string, unknown>();
+    for (const table of tables) incremental.set(table, await tableChecksum(run, table));
+
+    const full = mdw(run, ['build', '--full-refresh', ...DAILY]);
+    assert.equal(full.code, 0, full.stdout.slice(-3000) + full.stderr);
+    const unique = readFileSync(
+      join(run.projectDir, 'target', 'compiled', 'mdw', 'models/cur/unique_mdw_cur_ft_sales_sales_id.sql'),
+      'utf8',
+    );
+    assert.doesNotMatch(unique, /"partition" in/, '--full-refresh tests every partition');
+    for (const table of tables) {
+      assert.deepEqual(
+        await tableChecksum(run, table),
+        incremental.get(table),
+        `${table} after --full-refresh`,
+      );
+    }
+  });
+});
