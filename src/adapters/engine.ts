@@ -20,6 +20,8 @@ export interface AdapterOptions {
   reader?: boolean;
   /** `--dry-run`: nothing runs and no credentials are needed; each statement is printed with this */
   dryRun?: (text: string) => void;
+  /** `mdw iceberg recover` / `register`: open a warehouse whose catalog was lost instead of refusing */
+  recoverCatalog?: boolean;
 }
 
 /** Creates the adapter for one target of a project. */

@@ -142,6 +142,23 @@ export interface IcebergOperations<C extends Connection = Connection> {
    * (`schema.table`) resolve to the warehouse as of a snapshot or time from now on.
    */
   resolveNamesAsOf(conn: C, asOf: AsOf): Promise<void>;
+  /** Adds a table at an existing metadata file of the warehouse (engines that own a catalog) */
+  registerTable?(
+    conn: C,
+    schema: string,
+    table: string,
+    metadataFile: string,
+  ): Promise<{ location: string; snapshots: number }>;
+  /** Rebuilds a lost catalog from the metadata files in the warehouse folder */
+  recoverCatalog?(
+    conn: C,
+  ): Promise<{ table: string; location: string; snapshots: number; skipped: string[] }[]>;
+  /** Points a table whose current metadata is damaged at its newest earlier metadata file that reads whole */
+  rollbackMetadata?(
+    conn: C,
+    schema: string,
+    table: string,
+  ): Promise<{ from: string; to: string; skipped: string[] }>;
 }
 
 /** A view's rows, copied for the readers of one invocation (see run/view-reuse.ts). */

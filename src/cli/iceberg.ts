@@ -2,7 +2,9 @@
  * `mdw iceberg history | files | partitions <schema.table>`, `rollback <schema.table> --to <id>`,
  * `optimize <schema.table> [--target-file-size 128MB]`,
  * `expire-snapshots [<schema.table>] [--older-than 7d] [--retain-last N]`,
- * `remove-orphans [<schema.table>] [--older-than 1h]`.
+ * `remove-orphans [<schema.table>] [--older-than 1h]`,
+ * `register <schema.table> <metadata-file>`, `recover`, `rollback-metadata <schema.table>`
+ * (docs/operations.md).
  */
 import { relative } from 'node:path';
 import { createAdapter } from '../adapters/index.js';
@@ -21,7 +23,13 @@ const SUBCOMMANDS = [
   'optimize',
   'expire-snapshots',
   'remove-orphans',
+  'register',
+  'recover',
+  'rollback-metadata',
 ];
+
+/** Commands that repair the catalog: they open a warehouse whose catalog.db was lost. */
+const RECOVERY = new Set(['register', 'recover']);
 
 export async function icebergCommand(args: ParsedArgs): Promise<number> {
   const [sub, name] = args.positionals;
@@ -31,7 +39,9 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
     );
   }
   const loaded = load(args, (line) => console.error(line));
-  const adapter = await createAdapter(loaded.target, loaded.project.root);
+  const adapter = await createAdapter(loaded.target, loaded.project.root, {
+    recoverCatalog: RECOVERY.has(sub),
+  });
   let conn: Connection | undefined;
   try {
     const iceberg = icebergOf(adapter);
@@ -122,6 +132,36 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
           console.log(`${r.table}: expired ${r.expired} snapshots, deleted ${r.deletedFiles} files.`);
         return 0;
       }
+      case 'register': {
+        const { schema, table: t } = needTable();
+        const file = args.positionals[2];
+        if (!file)
+          throw new ConfigError(
+            'mdw iceberg register needs the metadata file: mdw iceberg register <schema>.<table> <path/to/NNNNN-….metadata.json>.',
+          );
+        const { location, snapshots } = await recoveryOf(iceberg, 'registerTable')(conn, schema, t, file);
+        console.log(`Registered ${schema}.${t} at ${location} (${formatCount(snapshots)} snapshots).`);
+        return 0;
+      }
+      case 'recover': {
+        const results = await recoveryOf(iceberg, 'recoverCatalog')(conn);
+        for (const r of results) {
+          for (const skipped of r.skipped)
+            console.log(`${r.table}: passed over ${skipped} (it does not read whole).`);
+          if (r.location === '') console.log(`${r.table}: no metadata file reads whole; not recovered.`);
+          else console.log(`Recovered ${r.table} at ${r.location} (${formatCount(r.snapshots)} snapshots).`);
+        }
+        if (results.length === 0)
+          console.log('Every table folder of the warehouse is already in the catalog.');
+        return results.some((r) => r.location === '') ? 1 : 0;
+      }
+      case 'rollback-metadata': {
+        const { schema, table: t } = needTable();
+        const { from, to, skipped } = await recoveryOf(iceberg, 'rollbackMetadata')(conn, schema, t);
+        for (const file of skipped) console.log(`Passed over ${file} (it does not read whole).`);
+        console.log(`Pointed ${schema}.${t} at ${to} (was ${from}).`);
+        return 0;
+      }
       default: {
         const olderThan = stringFlag(args, 'older-than');
         const results = await iceberg.removeOrphans(conn, {
@@ -145,6 +185,19 @@ export function icebergOf(adapter: Adapter): IcebergOperations {
     );
   }
   return adapter.iceberg;
+}
+
+/** A recovery operation of the target, or one sentence saying the target has none. */
+function recoveryOf<K extends 'registerTable' | 'recoverCatalog' | 'rollbackMetadata'>(
+  iceberg: IcebergOperations,
+  key: K,
+): NonNullable<IcebergOperations[K]> {
+  const operation = iceberg[key];
+  if (!operation)
+    throw new ConfigError(
+      `This target's Iceberg catalog is not mdw's own; repair it with its engine's tools.`,
+    );
+  return operation.bind(iceberg) as NonNullable<IcebergOperations[K]>;
 }
 
 function splitName(name: string): { schema: string; table: string } {

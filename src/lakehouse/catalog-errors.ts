@@ -23,7 +23,7 @@ export function catalogError(path: string, error: unknown): ExecutionError {
   const base = code.startsWith('SQLITE_IOERR') ? 'SQLITE_IOERR' : code;
   const reason = REASONS[base] ?? errorMessage(error);
   return new ExecutionError(
-    `Iceberg catalog ${path} cannot be used: ${reason}. Fix or restore the file; to start the ` +
-      `warehouse's catalog afresh, move it aside and run \`mdw build --full-refresh\`.`,
+    `Iceberg catalog ${path} cannot be used: ${reason}. Fix or restore the file, or move it aside and ` +
+      `run \`mdw iceberg recover\` to rebuild it from the tables' metadata files.`,
   );
 }

@@ -13,6 +13,7 @@ import { type LandingReport, quarantinedTotal, summaryLines } from '../landing/r
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
 import type { LoadedProject } from '../project/loader.js';
 import { errorMessage } from '../util/errors.js';
+import { faultPoint } from '../util/fault-pause.js';
 import { writeManifest } from './artifacts.js';
 import { Compiler } from './compile.js';
 import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt } from './hooks.js';
@@ -213,6 +214,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     },
   );
   writeManifest(compiler.targetDir, manifest);
+  faultPoint('after');
   const failed =
     hookErrors.length > 0 ||
     published?.status === 'conflict' ||

@@ -61,7 +61,7 @@ describe('messages', () => {
     assert.notEqual(result.code, 0);
     assert.match(
       output,
-      /Iceberg catalog .*target[\\/]catalog\.db cannot be used: it is not a SQLite database \(damaged or overwritten\)\. Fix or restore the file; .*mdw build --full-refresh/,
+      /Iceberg catalog .*target[\\/]catalog\.db cannot be used: it is not a SQLite database \(damaged or overwritten\)\. Fix or restore the file, or move it aside and run `mdw iceberg recover` to rebuild it from the tables' metadata files\./,
     );
     assertNoNoise(output);
   });

@@ -1,6 +1,8 @@
 /**
  * Crash safety through the CLI: `mdw run` (a table and an incremental model on Iceberg) and
- * `mdw iceberg optimize` are SIGKILLed at random moments. After every kill each table loads
+ * `mdw iceberg optimize` are SIGKILLed at random moments while they run (every trial asserts
+ * the kill landed; test/faults/kill-phases.test.ts kills at each named phase and reads the
+ * tables with PyIceberg). After every kill each table loads
  * from the catalog, is at exactly one committed snapshot (its rows equal that snapshot's
  * total-records, and are the rows some build wrote), and the next command succeeds.
  */
@@ -40,16 +42,35 @@ function mdwArgs(dir: string, args: string[]): string[] {
   return [MDW_BIN, ...args, '--project-dir', dir, '--profiles-dir', dir];
 }
 
-/** Start mdw and SIGKILL it after `delayMs` (if still running); resolves when it is gone. */
-function runAndKill(dir: string, args: string[], delayMs: number): Promise<void> {
+/** Start mdw and SIGKILL it after `delayMs` (if still running); resolves with how it ended. */
+function runAndKill(
+  dir: string,
+  args: string[],
+  delayMs: number,
+): Promise<{ signal: NodeJS.Signals | null; code: number | null }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, mdwArgs(dir, args), { stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    child.on('exit', () => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve();
+      resolve({ signal, code });
     });
   });
+}
+
+/**
+ * A kill that landed: when the child finished before the timer (a kill of an exited process
+ * proves nothing), it must have succeeded, and the trial is run again with half the delay.
+ */
+async function killWhileRunning(dir: string, args: string[], delayMs: number): Promise<number> {
+  let delay = delayMs;
+  for (;;) {
+    const { signal, code } = await runAndKill(dir, args, delay);
+    if (signal === 'SIGKILL') return delay;
+    assert.equal(code, 0, `mdw ${args.join(' ')} exited ${code} without being killed`);
+    assert.ok(delay > 5, `mdw ${args.join(' ')} always finished before a kill at ${delay} ms`);
+    delay /= 2;
+  }
 }
 
 async function checkTables(dir: string): Promise<void> {
@@ -96,7 +117,7 @@ describe('SIGKILL during mdw commits', () => {
         trial % 5 === 0
           ? ['iceberg', 'optimize', 'main.events', '--target-file-size', '1MB']
           : ['run', '--vars', `{run: ${trial}}`];
-      await runAndKill(dir, args, 150 + random() * 1200);
+      await killWhileRunning(dir, args, 150 + random() * 1200);
       await checkTables(dir);
     }
     const last = spawnSync(process.execPath, mdwArgs(dir, ['run', '--vars', `{run: ${TRIALS + 1}}`]), {

@@ -46,6 +46,8 @@ export interface DuckDbAdapterOptions {
   warn?: (message: string) => void;
   /** read-only use (mdw show): when a build holds the database, read the published Iceberg tables */
   reader?: boolean;
+  /** open a warehouse whose catalog.db was lost (mdw iceberg recover / register) */
+  recoverCatalog?: boolean;
 }
 
 export async function createDuckDbAdapter(
@@ -96,7 +98,14 @@ export async function createDuckDbAdapter(
         setStatements: [...profile.setStatements, `use ${DuckDbRelation.quote(profile.catalog)}`],
       }
     : profile;
-  const adapter = new DuckDbAdapter(instance, resolved, own, projectRoot, warn);
+  const adapter = new DuckDbAdapter(
+    instance,
+    resolved,
+    own,
+    projectRoot,
+    warn,
+    options.recoverCatalog === true,
+  );
   // Fail early (and clearly) on bad `settings` rather than in the first model; and let the
   // views over Iceberg tables catch up with commits made since (other writers, rollbacks).
   const probe = await adapter.connect();
@@ -141,13 +150,14 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
     private readonly profile: DuckDbProfile,
     private readonly projectRoot: string,
     warn: (message: string) => void,
+    recoverCatalog = false,
   ) {
     this.context = { schemas: new SchemaRegistry(), warn };
     this.viewCopies = new DuckDbViewCopies(
       profile.path === ':memory:' ? null : `${profile.path}.view-copies`,
     );
     const warehouse = profile.icebergWarehouse;
-    this.lake = warehouse ? new LocalLakehouse(warehouse) : null;
+    this.lake = warehouse ? new LocalLakehouse(warehouse, warn, recoverCatalog) : null;
     if (this.lake) {
       this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
       this.publishing = new LocalPublishing(this.lake, () => this.resyncIcebergViews());

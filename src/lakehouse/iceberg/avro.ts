@@ -60,6 +60,17 @@ export function writeAvroFile(
   records: readonly unknown[],
   metadata: Record<string, string>,
 ): number {
+  const bytes = encodeAvro(schema, records, metadata);
+  writeFileDurably(path, bytes);
+  return bytes.length;
+}
+
+/** The bytes of an Avro container file (deflate codec) holding `records`. */
+export function encodeAvro(
+  schema: object,
+  records: readonly unknown[],
+  metadata: Record<string, string>,
+): Buffer {
   const type = avroType(schema);
   const sync = randomBytes(16);
   const meta: Record<string, Buffer> = {
@@ -72,9 +83,7 @@ export function writeAvroFile(
     const block = deflateRawSync(Buffer.concat(records.map((r) => type.toBuffer(r))));
     parts.push(longType.toBuffer(records.length), longType.toBuffer(block.length), block, sync);
   }
-  const bytes = Buffer.concat(parts);
-  writeFileDurably(path, bytes);
-  return bytes.length;
+  return Buffer.concat(parts);
 }
 
 export function readAvroFile(path: string): AvroFile {

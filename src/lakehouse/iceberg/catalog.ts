@@ -15,12 +15,30 @@ import { catalogError } from '../catalog-errors.js';
 import { checkTableName } from '../table-names.js';
 import { writeFileDurably } from './avro.js';
 import {
+  CATALOG_FILE,
+  checkCatalogFileIsOwn,
+  foreignCatalogError,
+  getProperty,
+  type Marker,
+  missingCatalogError,
+  newWarehouseId,
+  PROPERTIES_DDL,
+  readMarker,
+  sameFolder,
+  setProperty,
+  strayCatalogError,
+  writeMarker,
+} from './identity.js';
+import { ownFiles } from './maintenance.js';
+import {
   newTableMetadata,
   nextMetadataFileName,
   parseTableMetadata,
   serializeTableMetadata,
 } from './metadata.js';
 import { joinUri, tableLocation, uriToPath } from './paths.js';
+import { damagedFileError } from './recovery.js';
+import { relocateWarehouse } from './relocate.js';
 import type { Schema } from './schema.js';
 import { otherStages, StagedPointers } from './staging.js';
 import { IcebergTable } from './table.js';
@@ -33,6 +51,11 @@ export interface CatalogOptions {
   commitRetries?: number;
   /** How long SQLite waits for another process's lock before failing. Default 30 s. */
   busyTimeoutMs?: number;
+  /**
+   * `mdw iceberg recover` and `register`: open (creating if needed) the catalog of a
+   * warehouse whose catalog.db was lost, instead of refusing.
+   */
+  recover?: boolean;
   /** Test seam: runs after a commit's files are written, just before the pointer swap. */
   beforeSwap?: (table: IcebergTable, attempt: number) => void | Promise<void>;
 }
@@ -71,6 +94,10 @@ export class IcebergCatalog {
   readonly commitRetries: number;
   readonly beforeSwap: CatalogOptions['beforeSwap'];
   private readonly db: Database.Database;
+  /** The folder the warehouse was moved or copied from, when this open rewrote its locations. */
+  readonly relocatedFrom: string | undefined;
+  /** This warehouse's id (also in its marker file, identity.ts). */
+  readonly warehouseId: string;
   /** Whether iceberg_tables has the `iceberg_type` column (JDBC catalog schema v1). */
   readonly typed: boolean;
   /** Set while a build stages its commits (Write-Audit-Publish, see stage.ts). */
@@ -81,17 +108,70 @@ export class IcebergCatalog {
     this.name = options.name ?? 'mdw';
     this.commitRetries = options.commitRetries ?? 5;
     this.beforeSwap = options.beforeSwap;
-    const path = join(this.warehouseDir, 'catalog.db');
+    const path = join(this.warehouseDir, CATALOG_FILE);
+    checkCatalogFileIsOwn(this.warehouseDir);
+    const marker = readMarker(this.warehouseDir);
+    if (!existsSync(path) && marker && !options.recover) throw missingCatalogError(this.warehouseDir);
     try {
       mkdirSync(this.warehouseDir, { recursive: true });
       this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 30_000 });
       this.db.exec(TABLES_DDL);
       this.db.exec(NAMESPACES_DDL);
+      this.db.exec(PROPERTIES_DDL);
       const columns = this.db.prepare('PRAGMA table_info(iceberg_tables)').all() as { name: string }[];
       this.typed = columns.some((c) => c.name === 'iceberg_type');
     } catch (error) {
       throw catalogError(path, error);
     }
+    try {
+      const { id, relocatedFrom } = this.identify(marker);
+      this.warehouseId = id;
+      this.relocatedFrom = relocatedFrom;
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** Checks the catalog belongs to this folder; records it (new catalogs); follows a move or copy. */
+  private identify(marker: Marker | undefined): { id: string; relocatedFrom?: string } {
+    const dir = this.warehouseDir;
+    const id = getProperty(this.db, 'warehouse_id');
+    const root = getProperty(this.db, 'warehouse_root');
+    if (id === undefined) {
+      // a new catalog, or one from before warehouses had ids (or rebuilt by recover)
+      // under the write lock, so that two processes opening a new warehouse agree on one id
+      const adopted = this.db
+        .transaction(() => {
+          const now = getProperty(this.db, 'warehouse_id');
+          if (now !== undefined) return now;
+          const chosen = readMarker(dir)?.warehouse_id ?? newWarehouseId();
+          setProperty(this.db, 'warehouse_id', chosen);
+          setProperty(this.db, 'warehouse_root', dir);
+          writeMarker(dir, chosen);
+          return chosen;
+        })
+        .immediate();
+      return { id: adopted };
+    }
+    if (!marker) {
+      if (root !== undefined && !sameFolder(root, dir)) throw strayCatalogError(dir, root);
+      writeMarker(dir, id); // the marker alone was lost: this is the catalog's own folder
+      return { id };
+    }
+    if (marker.warehouse_id !== id) throw foreignCatalogError(dir, id, marker.warehouse_id);
+    if (root === undefined || sameFolder(root, dir)) return { id };
+    // Moved or copied with its marker: rewrite the locations, holding the catalog's write lock.
+    const moved = this.db
+      .transaction(() => {
+        const recorded = getProperty(this.db, 'warehouse_root');
+        if (recorded === undefined || sameFolder(recorded, dir)) return undefined;
+        relocateWarehouse(this.db, recorded, dir);
+        setProperty(this.db, 'warehouse_root', dir);
+        return recorded;
+      })
+      .immediate();
+    return { id, relocatedFrom: moved };
   }
 
   close(): void {
@@ -265,7 +345,13 @@ export class IcebergCatalog {
     if (location === undefined) {
       throw new ExecutionError(`Iceberg table ${namespace}.${name} does not exist in catalog ${this.name}.`);
     }
-    return new IcebergTable(this, namespace, name, location, this.readMetadata(location));
+    return new IcebergTable(
+      this,
+      namespace,
+      name,
+      location,
+      this.readMetadata(location, `${namespace}.${name}`),
+    );
   }
 
   /**
@@ -284,7 +370,8 @@ export class IcebergCatalog {
       throw new ExecutionError(`Iceberg table ${namespace}.${name} does not exist in catalog ${this.name}.`);
     }
     if (!table) return;
-    for (const file of files) rmSync(file, { force: true });
+    const own = ownFiles(table);
+    for (const file of files) if (own(file)) rmSync(file, { force: true });
     const dir = table.locationPath();
     if (dir.startsWith(this.warehouseDir + '/') && existsSync(dir))
       rmSync(dir, { recursive: true, force: true });
@@ -311,8 +398,17 @@ export class IcebergCatalog {
     return row?.location ?? undefined;
   }
 
-  /** The atomic commit: moves the pointer from `expected` to `next`; false when someone else moved it first. */
-  swapMetadataLocation(namespace: string, name: string, expected: string, next: string): boolean {
+  /**
+   * The atomic commit: moves the pointer from `expected` to `next`; false when someone else
+   * moved it first. `previous` defaults to `expected` (a rollback of the pointer names another).
+   */
+  swapMetadataLocation(
+    namespace: string,
+    name: string,
+    expected: string,
+    next: string,
+    previous: string | null = expected,
+  ): boolean {
     if (this.staging) {
       return this.staging.swap(namespace, name, expected, next, () =>
         this.publishedMetadataLocation(namespace, name),
@@ -323,11 +419,39 @@ export class IcebergCatalog {
         `UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = ?
          WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?`,
       )
-      .run(next, expected, this.name, namespace, name, expected);
+      .run(next, previous, this.name, namespace, name, expected);
     return result.changes === 1;
   }
 
-  readMetadata(location: string) {
-    return parseTableMetadata(readFileSync(uriToPath(location)), location);
+  /** Both pointers of a table (current and previous metadata file), or undefined. */
+  pointer(namespace: string, name: string): { current: string; previous: string | null } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT metadata_location AS current, previous_metadata_location AS previous FROM iceberg_tables
+         WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?`,
+      )
+      .get(this.name, namespace, name) as { current: string | null; previous: string | null } | undefined;
+    return row?.current ? { current: row.current, previous: row.previous } : undefined;
+  }
+
+  /** Adds a table pointing at an existing metadata file (register, recover). */
+  insertPointer(namespace: string, name: string, location: string, previous: string | null): void {
+    const typed = this.typed ? ", iceberg_type) VALUES (?, ?, ?, ?, ?, 'TABLE')" : ') VALUES (?, ?, ?, ?, ?)';
+    this.db
+      .prepare(
+        `INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location,
+           previous_metadata_location${typed}`,
+      )
+      .run(this.name, namespace, name, location, previous);
+  }
+
+  /** A table's metadata file; a damaged one is named, with what to run next (recovery.ts). */
+  readMetadata(location: string, identifier?: string) {
+    try {
+      return parseTableMetadata(readFileSync(uriToPath(location)), location);
+    } catch (error) {
+      if (identifier === undefined) throw error;
+      throw damagedFileError(identifier, uriToPath(location), error);
+    }
   }
 }

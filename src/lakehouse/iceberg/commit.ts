@@ -10,6 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExecutionError } from '../../util/errors.js';
+import { faultPoint } from '../../util/fault-pause.js';
 import { writeFileDurably } from './avro.js';
 import {
   type DataFile,
@@ -17,7 +18,6 @@ import {
   FileContent,
   type ManifestEntry,
   type ManifestFile,
-  readManifestList,
   type WrittenManifest,
   writeManifest,
   writeManifestList,
@@ -88,14 +88,16 @@ export async function commitWithRetry(
     if (location === undefined) {
       throw new ExecutionError(`Iceberg table ${table.identifier} was dropped while mdw was writing to it.`);
     }
-    const base = { location, metadata: catalog.readMetadata(location) };
+    const base = { location, metadata: catalog.readMetadata(location, table.identifier) };
     const next = build(base, attempt);
     const fileName = nextMetadataFileName(location, base.metadata);
     const metadataPath = join(table.locationPath(), 'metadata', fileName);
     const metadataLocation = joinUri(base.metadata.location, 'metadata', fileName);
     writeFileDurably(metadataPath, serializeTableMetadata(next.metadata));
     await catalog.beforeSwap?.(table, attempt);
+    faultPoint('before-commit', table.identifier);
     if (catalog.swapMetadataLocation(table.namespace, table.name, location, metadataLocation)) {
+      faultPoint('after-commit', table.identifier);
       table.setState(metadataLocation, next.metadata);
       removeDroppedMetadataFiles(base.metadata, next.metadata);
       return next.metadata;
@@ -226,7 +228,7 @@ function buildSnapshot(table: IcebergTable, base: Base, change: DataChange, ctx:
   const md = base.metadata;
   const parent = currentSnapshot(md);
   const sequenceNumber = md['last-sequence-number'] + 1;
-  const parentManifests = parent ? readManifestList(uriToPath(parent['manifest-list'])) : [];
+  const parentManifests = parent ? table.manifests(parent['snapshot-id'], md) : [];
   // compared as local paths: callers pass paths or URIs, other writers spell URIs `file:/…`
   const toDelete = new Set((change.deleteFiles ?? []).map(localPath));
   // Row-level delete files (another engine's) that no data file left after this change needs

@@ -45,6 +45,7 @@
  */
 export { type CatalogOptions, IcebergCatalog, openCatalog, type TableIdentifier } from './catalog.js';
 export type { DataChange, Operation } from './commit.js';
+export { CATALOG_FILE, MARKER_FILE } from './identity.js';
 export type {
   CompactionGroup,
   ExpireOptions,

@@ -8,7 +8,7 @@ import { ExecutionError } from '../../util/errors.js';
 import { commitWithRetry, nextVersion } from './commit.js';
 import { type DataFile, EntryStatus, partitionKey } from './manifest.js';
 import { ancestry, type Snapshot, type TableMetadata } from './metadata.js';
-import { uriToPath } from './paths.js';
+import { isInside, uriToPath } from './paths.js';
 import type { IcebergTable, LiveDataFile } from './table.js';
 
 const DAY_MS = 86_400_000;
@@ -75,7 +75,8 @@ export async function expireSnapshots(table: IcebergTable, options: ExpireOption
   stillUsed.add(uriToPath(table.metadataLocation));
   const candidates = filesOf(table, before, expired);
   for (const e of before['metadata-log']) candidates.add(uriToPath(e['metadata-file']));
-  const deletedFiles = [...candidates].filter((f) => !stillUsed.has(f));
+  const own = ownFiles(table);
+  const deletedFiles = [...candidates].filter((f) => !stillUsed.has(f) && own(f));
   for (const f of deletedFiles) rmSync(f, { force: true });
   return { expiredSnapshotIds: expired.map((s) => s['snapshot-id']), deletedFiles };
 }
@@ -116,16 +117,34 @@ export interface OrphanOptions {
   olderThanMs?: number;
 }
 
+/**
+ * Maintenance deletes only files inside the table's own location, and only when that location
+ * is inside the warehouse folder: metadata that names other places (a copied warehouse that
+ * still points at the original, a table registered from elsewhere) never leads a deletion there.
+ */
+export function ownFiles(table: IcebergTable): (path: string) => boolean {
+  const location = table.locationPath();
+  if (!isInside(location, table.catalog.warehouseDir)) return () => false;
+  return (path) => isInside(path, location);
+}
+
 /** Deletes files under the table's location that no metadata reaches; returns their paths. */
 export async function removeOrphans(table: IcebergTable, options: OrphanOptions): Promise<string[]> {
   const cutoff = Date.now() - (options.olderThanMs ?? 3_600_000);
   table.refresh();
+  if (!isInside(table.locationPath(), table.catalog.warehouseDir)) {
+    throw new ExecutionError(
+      `Iceberg table ${table.identifier} lives at ${table.locationPath()}, outside the warehouse folder ` +
+        `${table.catalog.warehouseDir}; mdw removes orphan files only inside the warehouse, so nothing was deleted.`,
+    );
+  }
   // Files a running build has staged (Write-Audit-Publish) are not orphans either.
   const staged = table.catalog
     .liveStagedLocations(table.namespace, table.name)
     .flatMap((location) => [...referencedFiles(table, table.catalog.readMetadata(location), location)]);
   // compared as real paths: a warehouse reached through a symlink must not make live files look orphaned
   const referenced = new Set([...referencedFiles(table), ...staged].map(realPath));
+  const own = ownFiles(table);
   const removed: string[] = [];
   const walk = (dir: string): void => {
     let names: string[];
@@ -141,7 +160,7 @@ export async function removeOrphans(table: IcebergTable, options: OrphanOptions)
       if (st.isDirectory()) {
         walk(path);
         if (st.mtimeMs < cutoff && readdirSync(path).length === 0) rmdirSync(path);
-      } else if (st.mtimeMs < cutoff && !referenced.has(realPath(path))) {
+      } else if (st.mtimeMs < cutoff && !referenced.has(realPath(path)) && own(path)) {
         rmSync(path, { force: true });
         removed.push(path);
       }

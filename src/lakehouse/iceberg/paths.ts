@@ -5,7 +5,8 @@
  * Java's `file:/path` form is read too, and `local:///path`, which Trino writes for tables it
  * creates in a shared lakehouse (its native local file system rooted at `/`).
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ExecutionError } from '../../util/errors.js';
 
 export function pathToUri(path: string): string {
@@ -39,4 +40,24 @@ export function joinUri(base: string, ...parts: string[]): string {
 /** W/<namespace>/<table> — the warehouse layout (README: "The local Iceberg lakehouse"). */
 export function tableLocation(warehouseDir: string, namespace: string, table: string): string {
   return pathToUri(join(warehouseDir, namespace, table));
+}
+
+/**
+ * Whether `path` is `dir` or inside it, comparing real paths (links resolved) so that a link
+ * cannot lead a deletion outside. A path that does not exist is judged by its nearest
+ * existing parent.
+ */
+export function isInside(path: string, dir: string): boolean {
+  const inside = relative(realOrNearest(dir), realOrNearest(path));
+  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+}
+
+function realOrNearest(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    return parent === absolute ? absolute : join(realOrNearest(parent), basename(absolute));
+  }
 }

@@ -42,6 +42,7 @@ import {
   type TableMetadata,
 } from './metadata.js';
 import { uriToPath } from './paths.js';
+import { damagedFileError } from './recovery.js';
 import { fieldIds, type Schema } from './schema.js';
 import type { PartitionRequest } from './transforms.js';
 
@@ -97,7 +98,8 @@ export class IcebergTable {
     const location = this.catalog.currentMetadataLocation(this.namespace, this.name);
     if (location === undefined)
       throw new ExecutionError(`Iceberg table ${this.identifier} no longer exists.`);
-    if (location !== this.metadataLocation) this.setState(location, this.catalog.readMetadata(location));
+    if (location !== this.metadataLocation)
+      this.setState(location, this.catalog.readMetadata(location, this.identifier));
     return this;
   }
 
@@ -182,7 +184,13 @@ export class IcebergTable {
     if (snapshotId !== undefined && !snap) {
       throw new ExecutionError(`Iceberg table ${this.identifier} has no snapshot ${snapshotId}.`);
     }
-    return snap ? readManifestList(uriToPath(snap['manifest-list'])) : [];
+    if (!snap) return [];
+    const path = uriToPath(snap['manifest-list']);
+    try {
+      return readManifestList(path);
+    } catch (error) {
+      throw damagedFileError(this.identifier, path, error);
+    }
   }
 
   /** All entries of one manifest, inheritance applied (manifests never change: cached). */
@@ -195,12 +203,13 @@ export class IcebergTable {
         `Iceberg table ${this.identifier} has a manifest with unknown partition spec ${manifest.partitionSpecId}.`,
       );
     }
-    const entries = readManifest(
-      manifest,
-      uriToPath(manifest.manifestPath),
-      spec,
-      this.schemaForManifest(md, manifest),
-    );
+    const path = uriToPath(manifest.manifestPath);
+    let entries: ManifestEntry[];
+    try {
+      entries = readManifest(manifest, path, spec, this.schemaForManifest(md, manifest));
+    } catch (error) {
+      throw damagedFileError(this.identifier, path, error);
+    }
     this.manifestCache.set(manifest.manifestPath, entries);
     return entries;
   }

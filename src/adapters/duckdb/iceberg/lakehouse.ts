@@ -16,6 +16,7 @@ import {
   CatalogStage,
   type IcebergCatalog,
   type IcebergTable,
+  MARKER_FILE,
   openCatalog,
 } from '../../../lakehouse/iceberg/index.js';
 import { sqlString } from '../../sql-helpers.js';
@@ -35,11 +36,19 @@ export class LocalLakehouse {
   private staging = false;
   private stage: CatalogStage | undefined;
 
-  constructor(readonly warehouseDir: string) {}
+  constructor(
+    readonly warehouseDir: string,
+    private readonly notice: (message: string) => void = () => {},
+    private readonly recover = false,
+  ) {}
 
   get catalog(): IcebergCatalog {
     if (!this.opened) {
-      this.opened = openCatalog(this.warehouseDir, { name: 'mdw' });
+      this.opened = openCatalog(this.warehouseDir, { name: 'mdw', recover: this.recover });
+      if (this.opened.relocatedFrom !== undefined)
+        this.notice(
+          `The warehouse ${this.warehouseDir} was moved or copied from ${this.opened.relocatedFrom}; its Iceberg table locations now point here.`,
+        );
       if (this.staging) this.stage = CatalogStage.begin(this.opened);
     }
     return this.opened;
@@ -72,9 +81,16 @@ export class LocalLakehouse {
     return tables;
   }
 
-  /** True once any Iceberg table was ever written here (opening must not create catalog.db). */
+  /**
+   * True once any Iceberg table was ever written here (opening must not create catalog.db);
+   * a warehouse marker without catalog.db counts, so that opening says the catalog is lost.
+   */
   get exists(): boolean {
-    return this.opened !== undefined || existsSync(join(this.warehouseDir, 'catalog.db'));
+    return (
+      this.opened !== undefined ||
+      existsSync(join(this.warehouseDir, 'catalog.db')) ||
+      existsSync(join(this.warehouseDir, MARKER_FILE))
+    );
   }
 
   find(relation: Relation): IcebergTable | null {

@@ -1,6 +1,12 @@
 /** Iceberg time travel and maintenance on the local lakehouse (the adapter's `iceberg`). */
 import { discardDeadStages, type IcebergTable, type Snapshot } from '../../../lakehouse/iceberg/index.js';
 import { parseColumnFilter, planFiles } from '../../../lakehouse/iceberg/prune.js';
+import {
+  type RecoveredTable,
+  recoverTables,
+  registerTable,
+  rollbackMetadata,
+} from '../../../lakehouse/iceberg/recovery.js';
 import { ExecutionError } from '../../../util/errors.js';
 import { quoteIdentifier } from '../../sql-helpers.js';
 import type {
@@ -148,6 +154,33 @@ export class LocalIcebergOperations implements IcebergOperations<DuckDbConnectio
       results.push({ table: loaded.identifier, deletedFiles: deleted.length });
     }
     return results;
+  }
+
+  async registerTable(
+    conn: DuckDbConnection,
+    schema: string,
+    table: string,
+    metadataFile: string,
+  ): Promise<{ location: string; snapshots: number }> {
+    const result = registerTable(this.lake.catalog, schema, table, metadataFile);
+    await this.lake.syncViews(conn, this.ctx, this.database);
+    return result;
+  }
+
+  async recoverCatalog(conn: DuckDbConnection): Promise<RecoveredTable[]> {
+    const result = recoverTables(this.lake.catalog);
+    await this.lake.syncViews(conn, this.ctx, this.database);
+    return result;
+  }
+
+  async rollbackMetadata(
+    conn: DuckDbConnection,
+    schema: string,
+    table: string,
+  ): Promise<{ from: string; to: string; skipped: string[] }> {
+    const result = rollbackMetadata(this.lake.catalog, schema, table);
+    await this.lake.syncViews(conn, this.ctx, this.database);
+    return result;
   }
 
   /** A view in the time-travel catalog over the table's files at that snapshot. */

@@ -19,9 +19,10 @@ import type { Schema } from '../../../lakehouse/iceberg/schema.js';
 import { applyTransform, parseTransformText, type Transform } from '../../../lakehouse/iceberg/transforms.js';
 import { valueFromText } from '../../../lakehouse/iceberg/values.js';
 import { ExecutionError } from '../../../util/errors.js';
+import { faultPoint } from '../../../util/fault-pause.js';
 import { sqlString } from '../../sql-helpers.js';
 import { duckDbTypeSql, quoteIdent } from './duckdb-types.js';
-import { type CopyStatsRow, dataFileFromStats, fieldIdsLiteral } from './write-data.js';
+import { type CopyStatsRow, dataFileFromStats, fieldIdsLiteral, tableOfDataDir } from './write-data.js';
 
 const BUCKET_LONG = 'mdw_iceberg_bucket_long';
 const BUCKET_TEXT = 'mdw_iceberg_bucket_text';
@@ -142,6 +143,7 @@ export async function writePartitionedFiles(
   const { schema, spec } = options;
   ensureBucketFunctions(conn);
   const dataDir = resolve(options.dataDir);
+  faultPoint('before-files', tableOfDataDir(dataDir));
   mkdirSync(dataDir, { recursive: true });
   const hidden = hiddenNames(spec, schema);
   const columns = schema.fields.map(
@@ -173,6 +175,7 @@ export async function writePartitionedFiles(
     file.partition = partitionOf(row, spec, schema, hidden);
     files.push(file);
   }
+  faultPoint('during-files', tableOfDataDir(dataDir));
   return files;
 }
 

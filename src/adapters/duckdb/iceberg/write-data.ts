@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type DataFile, FileContent, type PartitionValues } from '../../../lakehouse/iceberg/manifest.js';
 import { PARTITION_COLUMN } from '../../../lakehouse/iceberg/metadata.js';
@@ -24,6 +24,7 @@ import {
   valueFromText,
 } from '../../../lakehouse/iceberg/values.js';
 import { ExecutionError } from '../../../util/errors.js';
+import { faultPoint } from '../../../util/fault-pause.js';
 import { sqlString } from '../../sql-helpers.js';
 import { duckDbTypeSql, fieldIdsAfter, quoteIdent, structType } from './duckdb-types.js';
 
@@ -71,6 +72,7 @@ export async function writeDataFiles(conn: DuckDBConnection, options: WriteDataO
     throw new ExecutionError(`A partitioned Iceberg table needs a column named "${PARTITION_COLUMN}".`);
   }
   const dataDir = resolve(options.dataDir);
+  faultPoint('before-files', tableOfDataDir(dataDir));
   mkdirSync(dataDir, { recursive: true });
   const copyOptions = [
     'FORMAT parquet',
@@ -102,7 +104,13 @@ export async function writeDataFiles(conn: DuckDBConnection, options: WriteDataO
     }
     files.push(dataFileFromStats(row, schema, partitionField ? partitionField.type : undefined));
   }
+  faultPoint('during-files', tableOfDataDir(dataDir));
   return files;
+}
+
+/** `schema.table` of a table's data folder (`<warehouse>/<schema>/<table>/data`), for fault points. */
+export function tableOfDataDir(dataDir: string): string {
+  return `${basename(dirname(dirname(dataDir)))}.${basename(dirname(dataDir))}`;
 }
 
 export interface CopyStatsRow {

@@ -1,0 +1,28 @@
+/**
+ * Test-only crash points. `MDW_FAULT_PAUSE_AT=<phase>` or `<phase>:<schema.table>` makes the
+ * process print one line on stderr and stop (blocked, not exiting) the first time it reaches
+ * that phase, so a crash test can SIGKILL it at a known moment instead of guessing with a
+ * timer (test/faults/kill-phases.test.ts). Never set it outside tests. Unset, each point costs
+ * one comparison: the variable is read once, at startup.
+ *
+ * Phases, in the order a table build meets them:
+ * - `before-files`: the table's new data files are not written yet;
+ * - `during-files`: its data files are written, no manifest or metadata yet;
+ * - `before-commit`: manifests, manifest list and metadata file written, the catalog pointer not moved;
+ * - `after-commit`: the table's commit made (staged under Write-Audit-Publish, else published),
+ *   nothing reported (DuckDB view, summary) yet;
+ * - `after`: the command's results are printed and target/ written, just before it exits.
+ */
+import { writeSync } from 'node:fs';
+
+export type FaultPhase = 'before-files' | 'during-files' | 'before-commit' | 'after-commit' | 'after';
+
+const wanted = process.env.MDW_FAULT_PAUSE_AT;
+
+export function faultPoint(phase: FaultPhase, subject?: string): void {
+  if (wanted === undefined) return;
+  if (wanted !== phase && (subject === undefined || wanted !== `${phase}:${subject}`)) return;
+  writeSync(2, `mdw: paused at ${phase}${subject ? ` of ${subject}` : ''} (MDW_FAULT_PAUSE_AT, test only)\n`);
+  // Block this thread for good: timers and I/O stop too, as in a process frozen mid-step.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
