@@ -2,6 +2,10 @@
 // Thin launcher: the CLI is compiled to dist/ by `npm ci` (the prepare script).
 import { main } from '../dist/src/cli/main.js';
 
+// mdw pins AWS SDK versions that run on Node 20; the SDK's notice that later versions will not
+// is about those versions, so it is not printed into every Athena command's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
