@@ -1,12 +1,4 @@
-/**
- * Seeds on Athena: the CSV is read here and uploaded to S3 as plain quoted CSV, read through a
- * temporary external table (every column a string), and written by a typed CTAS into an Iceberg
- * table that replaces the seed table like any other table (never missing). Types are dbt's
- * inferred ones (or the seed's column_types).
- */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { parseCsvRecords } from '../../csv/records.js';
+import { readSeedFile } from '../../csv/seed-file.js';
 import type { ManifestNode } from '../../manifest/types.js';
 import { ExecutionError } from '../../util/errors.js';
 import { quoteIdentifier, sqlString } from '../sql-helpers.js';
@@ -22,32 +14,13 @@ export async function loadSeed(
   target: AthenaRelation,
   projectRoot: string,
 ): Promise<MaterializeResult> {
-  const path = node.seed_file_path || node.original_file_path;
-  const file = isAbsolute(path) ? path : resolve(projectRoot, path);
-  const shown = node.original_file_path || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ExecutionError(`Seed file ${shown} does not exist.`);
-  }
-  const delimiter =
-    typeof node.config.delimiter === 'string' && node.config.delimiter !== '' ? node.config.delimiter : ',';
-  const [header, ...rows] = parseCsvRecords(text, delimiter);
-  if (!header) throw new ExecutionError(`Seed file ${shown} is empty: it needs at least a header row.`);
+  const { shown, header, rows, overrides } = readSeedFile(node, projectRoot);
   rows.forEach((row, index) => {
-    if (row.length !== header.length)
-      throw new ExecutionError(
-        `Could not read seed file ${shown}, line ${index + 2}: expected ${header.length} fields, found ${row.length}.`,
-      );
     if (row.some((value) => /[\r\n]/.test(value)))
       throw new ExecutionError(
         `Seed file ${shown}, line ${index + 2}: a field spans lines, which Athena's CSV reader cannot read.`,
       );
   });
-  const overrides = new Map(
-    Object.entries(node.config.column_types ?? {}).map(([name, type]) => [name.toLowerCase(), String(type)]),
-  );
   const types = header.map(
     (name, column) => overrides.get(name.toLowerCase()) ?? inferSeedType(rows.map((row) => row[column]!)),
   );

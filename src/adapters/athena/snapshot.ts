@@ -8,14 +8,14 @@
 import type { ManifestNode } from '../../manifest/types.js';
 import type { SnapshotPlan } from '../../materialize/snapshot.js';
 import { ExecutionError } from '../../util/errors.js';
-import { asSubquery, columnReference, qualifiedColumn, quoteIdentifier, sqlString } from '../sql-helpers.js';
+import { asSubquery, columnReference, quoteIdentifier, sqlString } from '../sql-helpers.js';
+import { scdId, writeVersions } from '../trino/snapshot.js';
 import type { MaterializeResult } from '../types.js';
 import { dataLocation, hiveType, icebergWith } from './layout.js';
 import { type BuildContext, dropRelation, listColumns, lookup } from './materialize.js';
 import { type AthenaRelation, hiveIdentifier } from './relation.js';
 
 const keyColumn = (index: number) => quoteIdentifier(`__mdw_key_${index}`);
-const checkColumn = (index: number) => quoteIdentifier(`__mdw_check_${index}`);
 
 export async function buildSnapshot(
   ctx: BuildContext,
@@ -83,64 +83,20 @@ export async function buildSnapshot(
       await conn.query(
         `alter table ${target.renderHive()} add columns (${added.map((c) => `${hiveIdentifier(c.name)} ${hiveType(c.dataType)}`).join(', ')})`,
       );
-    const checkSelect =
-      plan.strategy === 'check' && !checkColumnAdded
-        ? checkCols.map((col, i) => `, ${columnReference(col)} as ${checkColumn(i)}`).join('')
-        : '';
-    await conn.query(`create table ${current.render()}${iceberg(current)} as
-      select dbt_scd_id, dbt_valid_from, ${keySelect}${checkSelect}
-      from ${target.render()} where dbt_valid_to is null`);
-
-    const joinOn = plan.keys.map((_, i) => `src.${keyColumn(i)} = cur.${keyColumn(i)}`).join(' and ');
-    const changed =
-      plan.strategy === 'timestamp'
-        ? `cur.dbt_valid_from < ${qualifiedColumn('src', plan.updatedAt ?? '')}`
-        : checkColumnAdded
-          ? 'true'
-          : checkCols
-              .map((col, i) => `${qualifiedColumn('src', col)} is distinct from cur.${checkColumn(i)}`)
-              .join(' or ');
-    const sourceUpdatedAt = plan.updatedAt === null ? runTime : qualifiedColumn('src', plan.updatedAt);
-    const closedChanged = await conn.query(`
-      merge into ${target.render()} as snap
-      using (select cur.dbt_scd_id as scd_id, ${sourceUpdatedAt} as valid_to
-             from ${source.render()} as src join ${current.render()} as cur on ${joinOn}
-             where ${changed}) as changes
-      on snap.dbt_scd_id = changes.scd_id and snap.dbt_valid_to is null
-      when matched then update set dbt_valid_to = changes.valid_to`);
-    const names = sourceColumns.map((c) => quoteIdentifier(c.name));
-    const inserted = await conn.query(`
-      insert into ${target.render()} (${[...names, 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'].join(', ')})
-      select ${names.map((c) => `src.${c}`).join(', ')},
-        ${scdId(
-          plan.keys.map((_, i) => `src.${keyColumn(i)}`),
-          sourceUpdatedAt,
-        )}, ${sourceUpdatedAt}, ${sourceUpdatedAt}, null
-      from ${source.render()} as src left join ${current.render()} as cur on ${joinOn}
-      where cur.dbt_scd_id is null or (${changed})`);
-    let closedDeleted = 0;
-    if (plan.hardDeletes === 'invalidate') {
-      const closed = await conn.query(`
-        update ${target.render()} set dbt_valid_to = ${runTime}
-        where dbt_valid_to is null and dbt_scd_id in (
-          select cur.dbt_scd_id from ${current.render()} as cur
-          where not exists (select 1 from ${source.render()} as src where ${joinOn}))`);
-      closedDeleted = closed.rowsAffected ?? 0;
-    }
-    const insertedRows = inserted.rowsAffected ?? 0;
-    const closedRows = (closedChanged.rowsAffected ?? 0) + closedDeleted;
-    return {
-      rowsAffected: insertedRows + closedRows,
-      message: `INSERT ${insertedRows}, UPDATE ${closedRows}`,
-    };
+    return await writeVersions({
+      conn,
+      target,
+      source,
+      current,
+      plan,
+      runTime,
+      sourceColumns,
+      checkCols,
+      checkColumnAdded,
+      createSuffix: iceberg,
+    });
   } finally {
     await dropIfAny(source).catch(() => {});
     await dropIfAny(current).catch(() => {});
   }
-}
-
-/** dbt's dbt_scd_id: md5 of the keys and the version's timestamp, '|'-joined, as hex. */
-function scdId(keys: string[], updatedAt: string): string {
-  const parts = [...keys, updatedAt].map((part) => `coalesce(cast(${part} as varchar), '')`);
-  return `lower(to_hex(md5(to_utf8(${parts.join(" || '|' || ")}))))`;
 }

@@ -1,13 +1,5 @@
-/**
- * Seeds on Trino: the CSV is read here, each column gets dbt's inferred type (or its
- * column_types entry), and the rows go in with batched INSERT … VALUES of typed literals into a
- * staging table that then replaces the seed table atomically (CREATE OR REPLACE TABLE … AS).
- */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { parseCsvRecords } from '../../csv/records.js';
+import { readSeedFile } from '../../csv/seed-file.js';
 import type { ManifestNode } from '../../manifest/types.js';
-import { ExecutionError } from '../../util/errors.js';
 import { quoteIdentifier, sqlString } from '../sql-helpers.js';
 import type { MaterializeResult } from '../types.js';
 import { dropRelation, type SchemaRegistry } from './catalog.js';
@@ -24,29 +16,7 @@ export async function loadSeed(
   target: TrinoRelation,
   projectRoot: string,
 ): Promise<MaterializeResult> {
-  const path = node.seed_file_path || node.original_file_path;
-  const file = isAbsolute(path) ? path : resolve(projectRoot, path);
-  const shown = node.original_file_path || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ExecutionError(`Seed file ${shown} does not exist.`);
-  }
-  const delimiter =
-    typeof node.config.delimiter === 'string' && node.config.delimiter !== '' ? node.config.delimiter : ',';
-  const [header, ...rows] = parseCsvRecords(text, delimiter);
-  if (!header) throw new ExecutionError(`Seed file ${shown} is empty: it needs at least a header row.`);
-  rows.forEach((row, index) => {
-    if (row.length !== header.length)
-      throw new ExecutionError(
-        `Could not read seed file ${shown}, line ${index + 2}: expected ${header.length} fields, found ${row.length}.`,
-      );
-  });
-
-  const overrides = new Map(
-    Object.entries(node.config.column_types ?? {}).map(([name, type]) => [name.toLowerCase(), String(type)]),
-  );
+  const { header, rows, overrides } = readSeedFile(node, projectRoot);
   const types = header.map(
     (name, column) => overrides.get(name.toLowerCase()) ?? inferSeedType(rows.map((row) => row[column]!)),
   );

@@ -66,67 +66,117 @@ export async function buildSnapshot(
         `alter table ${target.render()} add column ${quoteIdentifier(column.name)} ${column.dataType}`,
       );
 
-    const checkSelect =
-      plan.strategy === 'check' && !checkColumnAdded
-        ? checkCols.map((col, i) => `, ${columnReference(col)} as ${checkColumn(i)}`).join('')
-        : '';
-    await conn.query(`create table ${current.render()} as
-      select dbt_scd_id, dbt_valid_from, ${keySelect}${checkSelect}
-      from ${target.render()} where dbt_valid_to is null`);
-
-    const joinOn = plan.keys.map((_, i) => `src.${keyColumn(i)} = cur.${keyColumn(i)}`).join(' and ');
-    const changed =
-      plan.strategy === 'timestamp'
-        ? `cur.dbt_valid_from < ${qualifiedColumn('src', plan.updatedAt ?? '')}`
-        : checkColumnAdded
-          ? 'true'
-          : checkCols
-              .map((col, i) => `${qualifiedColumn('src', col)} is distinct from cur.${checkColumn(i)}`)
-              .join(' or ');
-    const sourceUpdatedAt = plan.updatedAt === null ? runTime : qualifiedColumn('src', plan.updatedAt);
-
-    const closedChanged = await conn.query(`
-      merge into ${target.render()} as snap
-      using (select cur.dbt_scd_id as scd_id, ${sourceUpdatedAt} as valid_to
-             from ${source.render()} as src join ${current.render()} as cur on ${joinOn}
-             where ${changed}) as changes
-      on snap.dbt_scd_id = changes.scd_id and snap.dbt_valid_to is null
-      when matched then update set dbt_valid_to = changes.valid_to`);
-
-    const names = sourceColumns.map((c) => quoteIdentifier(c.name));
-    const inserted = await conn.query(`
-      insert into ${target.render()} (${[...names, 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'].join(', ')})
-      select ${names.map((c) => `src.${c}`).join(', ')},
-        ${scdId(
-          plan.keys.map((_, i) => `src.${keyColumn(i)}`),
-          sourceUpdatedAt,
-        )}, ${sourceUpdatedAt}, ${sourceUpdatedAt}, null
-      from ${source.render()} as src left join ${current.render()} as cur on ${joinOn}
-      where cur.dbt_scd_id is null or (${changed})`);
-
-    let closedDeleted = 0;
-    if (plan.hardDeletes === 'invalidate') {
-      const closed = await conn.query(`
-        update ${target.render()} set dbt_valid_to = ${runTime}
-        where dbt_valid_to is null and dbt_scd_id in (
-          select cur.dbt_scd_id from ${current.render()} as cur
-          where not exists (select 1 from ${source.render()} as src where ${joinOn}))`);
-      closedDeleted = closed.rowsAffected ?? 0;
-    }
-    const insertedRows = inserted.rowsAffected ?? 0;
-    const closedRows = (closedChanged.rowsAffected ?? 0) + closedDeleted;
-    return {
-      rowsAffected: insertedRows + closedRows,
-      message: `INSERT ${insertedRows}, UPDATE ${closedRows}`,
-    };
+    return await writeVersions({
+      conn,
+      target,
+      source,
+      current,
+      plan,
+      runTime,
+      sourceColumns,
+      checkCols,
+      checkColumnAdded,
+    });
   } finally {
     await conn.query(`drop table if exists ${source.render()}`).catch(() => {});
     await conn.query(`drop table if exists ${current.render()}`).catch(() => {});
   }
 }
 
+/** A connection that runs one statement (Trino's, or Athena's: engine v3 is Trino). */
+interface StatementRunner {
+  query(sql: string): Promise<{ rowsAffected: number | null }>;
+}
+
+interface Rendered {
+  render(): string;
+}
+
+/** What a snapshot run has staged before its versions are written. */
+export interface StagedSnapshot<R extends Rendered> {
+  conn: StatementRunner;
+  target: R;
+  /** the snapshot query's rows with their key columns (`__mdw_key_<i>`) */
+  source: R;
+  /** where the current versions are staged */
+  current: R;
+  plan: SnapshotPlan;
+  runTime: string;
+  sourceColumns: readonly { name: string }[];
+  checkCols: readonly string[];
+  /** a checked column is new to the snapshot table: dbt treats every row as changed */
+  checkColumnAdded: boolean;
+  /** table properties for the staged current versions (Athena names an Iceberg location) */
+  createSuffix?: (relation: R) => string;
+}
+
+/**
+ * Stages the current versions, closes the changed ones with MERGE (Trino has no UPDATE … FROM),
+ * inserts new keys and new versions, and closes deleted keys under hard_deletes 'invalidate'.
+ */
+export async function writeVersions<R extends Rendered>(
+  staged: StagedSnapshot<R>,
+): Promise<MaterializeResult> {
+  const { conn, target, source, current, plan, runTime, sourceColumns, checkCols, checkColumnAdded } = staged;
+  const createSuffix = staged.createSuffix ?? (() => '');
+  const keySelect = plan.keys.map((key, i) => `${columnReference(key)} as ${keyColumn(i)}`).join(', ');
+  const checkSelect =
+    plan.strategy === 'check' && !checkColumnAdded
+      ? checkCols.map((col, i) => `, ${columnReference(col)} as ${checkColumn(i)}`).join('')
+      : '';
+  await conn.query(`create table ${current.render()}${createSuffix(current)} as
+    select dbt_scd_id, dbt_valid_from, ${keySelect}${checkSelect}
+    from ${target.render()} where dbt_valid_to is null`);
+
+  const joinOn = plan.keys.map((_, i) => `src.${keyColumn(i)} = cur.${keyColumn(i)}`).join(' and ');
+  const changed =
+    plan.strategy === 'timestamp'
+      ? `cur.dbt_valid_from < ${qualifiedColumn('src', plan.updatedAt ?? '')}`
+      : checkColumnAdded
+        ? 'true'
+        : checkCols
+            .map((col, i) => `${qualifiedColumn('src', col)} is distinct from cur.${checkColumn(i)}`)
+            .join(' or ');
+  const sourceUpdatedAt = plan.updatedAt === null ? runTime : qualifiedColumn('src', plan.updatedAt);
+
+  const closedChanged = await conn.query(`
+    merge into ${target.render()} as snap
+    using (select cur.dbt_scd_id as scd_id, ${sourceUpdatedAt} as valid_to
+           from ${source.render()} as src join ${current.render()} as cur on ${joinOn}
+           where ${changed}) as changes
+    on snap.dbt_scd_id = changes.scd_id and snap.dbt_valid_to is null
+    when matched then update set dbt_valid_to = changes.valid_to`);
+
+  const names = sourceColumns.map((c) => quoteIdentifier(c.name));
+  const inserted = await conn.query(`
+    insert into ${target.render()} (${[...names, 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'].join(', ')})
+    select ${names.map((c) => `src.${c}`).join(', ')},
+      ${scdId(
+        plan.keys.map((_, i) => `src.${keyColumn(i)}`),
+        sourceUpdatedAt,
+      )}, ${sourceUpdatedAt}, ${sourceUpdatedAt}, null
+    from ${source.render()} as src left join ${current.render()} as cur on ${joinOn}
+    where cur.dbt_scd_id is null or (${changed})`);
+
+  let closedDeleted = 0;
+  if (plan.hardDeletes === 'invalidate') {
+    const closed = await conn.query(`
+      update ${target.render()} set dbt_valid_to = ${runTime}
+      where dbt_valid_to is null and dbt_scd_id in (
+        select cur.dbt_scd_id from ${current.render()} as cur
+        where not exists (select 1 from ${source.render()} as src where ${joinOn}))`);
+    closedDeleted = closed.rowsAffected ?? 0;
+  }
+  const insertedRows = inserted.rowsAffected ?? 0;
+  const closedRows = (closedChanged.rowsAffected ?? 0) + closedDeleted;
+  return {
+    rowsAffected: insertedRows + closedRows,
+    message: `INSERT ${insertedRows}, UPDATE ${closedRows}`,
+  };
+}
+
 /** dbt's dbt_scd_id: md5 of the keys and the version's timestamp, '|'-joined, as hex. */
-function scdId(keys: string[], updatedAt: string): string {
+export function scdId(keys: string[], updatedAt: string): string {
   const parts = [...keys, updatedAt].map((part) => `coalesce(cast(${part} as varchar), '')`);
   return `lower(to_hex(md5(to_utf8(${parts.join(" || '|' || ")}))))`;
 }
