@@ -110,7 +110,7 @@ describe('SIGKILL at every phase of a build', () => {
       if (committed.includes('events')) events = [...events, run];
       checkTables(await pyTables(wh), { facts, events }, `after the kill at ${phase}`);
       // mdw's own reader agrees (its DuckDB views catch up with a commit whose report was cut off)
-      assert.match(showRuns(project, wh, 'main.facts'), new RegExp(`\\| ${facts[0]} +\\| 2000 \\|\\n$`));
+      assert.match(showRuns(project, wh, 'main.facts'), new RegExp(`\\| +${facts[0]} \\| 2000 \\|\\n$`));
       mdwOk(project, wh, ['run', '--vars', `{run: ${run + 1}}`]);
       facts = [run + 1];
       events = [...events, run + 1];

@@ -47,9 +47,9 @@ describe('a relocatable, self-identifying warehouse', () => {
       [],
       'no metadata of the copy names the original',
     );
-    assert.match(showRuns(project, original, 'main.facts'), /\| --- \| ---- \|\n\| 1 +\| 2000 \|\n$/);
-    assert.match(showRuns(project, copy, 'main.facts'), /\| --- \| ---- \|\n\| 2 +\| 2000 \|\n$/);
-    assert.match(showRuns(project, copy, 'main.events'), /\| 1 +\| 100 +\|\n\| 2 +\| 100 +\|/);
+    assert.match(showRuns(project, original, 'main.facts'), /\| --- \| ---- \|\n\| +1 \| +2000 \|\n$/);
+    assert.match(showRuns(project, copy, 'main.facts'), /\| --- \| ---- \|\n\| +2 \| +2000 \|\n$/);
+    assert.match(showRuns(project, copy, 'main.events'), /\| +1 \| +100 \|\n\| +2 \| +100 \|/);
     const tables = await pyTables(copy);
     for (const [name, table] of Object.entries(tables)) {
       assert.ok(table.location.includes(copy), `${name} location ${table.location}`);
@@ -76,17 +76,17 @@ describe('a relocatable, self-identifying warehouse', () => {
     }
     for (const path of [...after.keys()].filter((p) => p.startsWith('/main/')))
       assert.ok(copyFiles.has(path) || !path.includes('/data/'), `unexpected ${path}`);
-    assert.match(showRuns(project, copy, 'main.facts'), /\| --- \| ---- \|\n\| 2 +\| 2000 \|\n$/);
-    assert.match(showRuns(project, original, 'main.facts'), /\| --- \| ---- \|\n\| 1 +\| 2000 \|\n$/);
+    assert.match(showRuns(project, copy, 'main.facts'), /\| --- \| ---- \|\n\| +2 \| +2000 \|\n$/);
+    assert.match(showRuns(project, original, 'main.facts'), /\| --- \| ---- \|\n\| +1 \| +2000 \|\n$/);
   });
 
   it('a moved warehouse builds and reads; PyIceberg reads it at its new place', async () => {
     execFileSync('mv', [copy, moved]);
     mdwOk(project, moved, ['run', '--vars', '{run: 3}']);
-    assert.match(showRuns(project, moved, 'main.facts'), /\| --- \| ---- \|\n\| 3 +\| 2000 \|\n$/);
+    assert.match(showRuns(project, moved, 'main.facts'), /\| --- \| ---- \|\n\| +3 \| +2000 \|\n$/);
     assert.match(
       showRuns(project, moved, 'main.events'),
-      /\| 1 +\| 100 +\|\n\| 2 +\| 100 +\|\n\| 3 +\| 100 +\|/,
+      /\| +1 \| +100 \|\n\| +2 \| +100 \|\n\| +3 \| +100 \|/,
     );
     const tables = await pyTables(moved);
     assert.deepEqual(tables['main.facts']!.runs, [3]);
@@ -110,7 +110,7 @@ describe('a relocatable, self-identifying warehouse', () => {
     );
     assertNoNoise(output);
     assert.deepEqual(fingerprint(original), before);
-    assert.match(showRuns(project, original, 'main.facts'), /\| --- \| ---- \|\n\| 1 +\| 2000 \|\n$/);
+    assert.match(showRuns(project, original, 'main.facts'), /\| --- \| ---- \|\n\| +1 \| +2000 \|\n$/);
   });
 
   it('a catalog.db put into another warehouse folder (another marker) is refused', () => {

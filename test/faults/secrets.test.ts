@@ -78,7 +78,8 @@ describe('secrets', () => {
     const project = makeProject({
       'dbt_project.yml':
         "name: shop\nversion: '1.0.0'\nprofile: shop\nvars:\n  pw: \"{{ env_var('DBT_ENV_SECRET_PASSWORD') }}\"\n",
-      'models/b.sql': 'select 1 as id',
+      // as in dbt, a project var is rendered when it is read, so a model reads it
+      'models/b.sql': "select '{{ var('pw') }}' as id",
     });
     writeFileSync(join(project, 'profiles.yml'), profile(project, ''));
     const fromProject = runMdw(project, ['parse'], env);
