@@ -88,8 +88,20 @@ describe('readers during a write-audit-publish build', () => {
       }),
     );
 
-    // Five calls in flight at a time while the build runs (and at least 20 in all).
     const reads: Read[] = [];
+    // Hold the build (SIGSTOP) once the fact is written, so that 20 reads surely land while it
+    // runs however fast the machine is; then let it go on (SIGCONT).
+    const factWritten = /^\S+ {2}\d+ of \d+ OK [^\n]*mdw_cur_ft_sales/m;
+    while (!buildDone && !factWritten.test(output)) await new Promise((r) => setTimeout(r, 50));
+    if (!buildDone) {
+      assert.ok(build.kill('SIGSTOP'));
+      for (let wave = 0; wave < 4; wave++)
+        reads.push(...(await Promise.all([1, 2, 3, 4, 5].map(() => show(run)))));
+      assert.ok(build.kill('SIGCONT'));
+    }
+
+    // Then five calls in flight at a time while the build runs (and at least 20 in all).
+
     const inFlight = new Set<Promise<void>>();
     while (!buildDone || reads.length + inFlight.size < 20) {
       if (inFlight.size >= 5) {

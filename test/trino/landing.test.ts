@@ -83,6 +83,7 @@ describe('the landing check on the trino target', () => {
         rows_read: 16,
         quarantined: 2,
         reasons: { unterminated_quote: 1, too_few_fields: 1 },
+        scanned: true,
       },
     ]);
   });
