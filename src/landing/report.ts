@@ -1,5 +1,5 @@
 /** What the landing check found, for the run summary and run_results.json. */
-import type { DamageReason } from './scan.js';
+import type { DamageReason, FileScan } from './scan.js';
 
 export interface LandingFileReport {
   /** the file as shown to the user (relative to the project when inside it) */
@@ -39,4 +39,22 @@ export function summaryLines(reports: readonly LandingReport[]): string[] {
     }
   }
   return lines;
+}
+
+/** A file's line of the report from its independent scan and the rows the engine read. */
+export function fileReport(
+  scan: FileScan,
+  rowsRead: number,
+  shownFile: (file: string) => string,
+): LandingFileReport {
+  const reasons: LandingFileReport['reasons'] = {};
+  for (const record of scan.damaged) reasons[record.reason] = (reasons[record.reason] ?? 0) + 1;
+  return {
+    file: shownFile(scan.file),
+    data_lines: scan.dataRecords,
+    rows_read: rowsRead,
+    quarantined: scan.damaged.length,
+    reasons,
+    scanned: true,
+  };
 }

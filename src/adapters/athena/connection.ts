@@ -44,10 +44,5 @@ export class AthenaConnection implements Connection {
   }
 }
 
-/** A count read from a result cell. */
-export function toCount(value: unknown): number {
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '') return Number(value);
-  return 0;
-}
+// Counts arrive as Trino's do: Athena engine v3 is Trino.
+export { toCount } from '../trino/connection.js';

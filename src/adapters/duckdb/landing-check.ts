@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { limitExceeded, type QuarantineLimits } from '../../landing/limits.js';
-import type { LandingFileReport, LandingReport } from '../../landing/report.js';
+import { fileReport, type LandingFileReport, type LandingReport } from '../../landing/report.js';
 import { writeCopyWithout } from '../../landing/sanitize.js';
 import { DEFAULT_MAX_RECORD_BYTES, type FileScan, scanCsvFile } from '../../landing/scan.js';
 import { VerifiedFiles } from '../../landing/verified.js';
@@ -158,23 +158,6 @@ export async function checkLanding(
       .map((scan) => ({ file: scan.file, dataLines: scan.dataRecords })),
   ]);
   return { pathSql, report };
-}
-
-function fileReport(
-  scan: FileScan,
-  rowsRead: number,
-  shownFile: (file: string) => string,
-): LandingFileReport {
-  const reasons: LandingFileReport['reasons'] = {};
-  for (const record of scan.damaged) reasons[record.reason] = (reasons[record.reason] ?? 0) + 1;
-  return {
-    file: shownFile(scan.file),
-    data_lines: scan.dataRecords,
-    rows_read: rowsRead,
-    quarantined: scan.damaged.length,
-    reasons,
-    scanned: true,
-  };
 }
 
 async function countRowsPerFile(

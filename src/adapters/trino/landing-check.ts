@@ -8,7 +8,7 @@
 import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { limitExceeded, type QuarantineLimits } from '../../landing/limits.js';
-import type { LandingFileReport, LandingReport } from '../../landing/report.js';
+import { fileReport, type LandingFileReport, type LandingReport } from '../../landing/report.js';
 import { writeCopyWithout } from '../../landing/sanitize.js';
 import { DEFAULT_MAX_RECORD_BYTES, type FileScan, scanCsvFile } from '../../landing/scan.js';
 import { ExecutionError } from '../../util/errors.js';
@@ -158,24 +158,6 @@ async function writeQuarantine(
   );
   for (let i = 0; i < rows.length; i += INSERT_BATCH)
     await conn.query(`insert into ${table.render()} values ${rows.slice(i, i + INSERT_BATCH).join(', ')}`);
-}
-
-function fileReport(
-  scan: FileScan,
-  rowsRead: number,
-  shownFile: (file: string) => string,
-): LandingFileReport {
-  const reasons: LandingFileReport['reasons'] = {};
-  for (const record of scan.damaged) reasons[record.reason] = (reasons[record.reason] ?? 0) + 1;
-  return {
-    file: shownFile(scan.file),
-    data_lines: scan.dataRecords,
-    rows_read: rowsRead,
-    quarantined: scan.damaged.length,
-    reasons,
-    // Trino re-reads every landing file each build, so each one is counted again
-    scanned: true,
-  };
 }
 
 /** A hard link (Trino's local file system lists a symbolic link as no file), or a copy across file systems. */
