@@ -8,12 +8,18 @@
  */
 import { rmSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { limitExceeded, type QuarantineLimits } from '../../landing/limits.js';
+import type { QuarantineLimits } from '../../landing/limits.js';
+import {
+  assertLandingReconciled,
+  quarantineColumns,
+  quarantineRows,
+  scanWithOptions,
+  shownPath,
+} from '../../landing/reconcile.js';
 import { fileReport, type LandingFileReport, type LandingReport } from '../../landing/report.js';
 import { writeCopyWithout } from '../../landing/sanitize.js';
-import { DEFAULT_MAX_RECORD_BYTES, type FileScan, scanCsvFile } from '../../landing/scan.js';
+import type { FileScan } from '../../landing/scan.js';
 import { VerifiedFiles } from '../../landing/verified.js';
-import { ExecutionError } from '../../util/errors.js';
 import { quoteIdentifier, sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';
 import type { BuildContext } from './materializations/context.js';
@@ -72,16 +78,7 @@ export async function checkLanding(
     const lines = verified.dataLines(file);
     if (lines !== null) known.set(file, lines);
   }
-  const scans = files
-    .filter((file) => !known.has(file))
-    .map((file) =>
-      scanCsvFile(file, {
-        delimiter: stringOption(rawOptions.delim ?? rawOptions.sep),
-        quote: stringOption(rawOptions.quote),
-        escape: stringOption(rawOptions.escape),
-        maxRecordBytes: Number(rawOptions.max_line_size ?? DEFAULT_MAX_RECORD_BYTES),
-      }),
-    );
+  const scans = files.filter((file) => !known.has(file)).map((file) => scanWithOptions(file, rawOptions));
   rmSync(join(settings.scratchDir, safeLabel), { recursive: true, force: true });
   const readFrom = new Map<string, string>();
   for (const scan of scans) {
@@ -95,7 +92,7 @@ export async function checkLanding(
   for (const scan of scans) {
     if (scan.bytes === 0)
       ctx.warn(
-        `${shown(scan.file, request.projectRoot)} is empty (0 bytes): it adds no rows to source ${label}.`,
+        `${shownPath(scan.file, request.projectRoot)} is empty (0 bytes): it adds no rows to source ${label}.`,
       );
   }
   const readSql = (scan: FileScan) =>
@@ -118,7 +115,7 @@ export async function checkLanding(
     readableScans.length === 0
       ? new Map<string, number>()
       : await countRowsPerFile(conn, `[${readableScans.map(readSql).join(', ')}]`, request.options, readFrom);
-  const shownFile = (file: string) => shown(file, request.projectRoot);
+  const shownFile = (file: string) => shownPath(file, request.projectRoot);
   const relation = `${settings.quarantineSchema}.${settings.quarantineSchema}_quarantine`;
   const scanByFile = new Map(scans.map((scan) => [scan.file, scan]));
   const reports: LandingFileReport[] = files.map((file) => {
@@ -141,16 +138,12 @@ export async function checkLanding(
     quarantine_relation: scans.some((scan) => scan.damaged.length > 0) ? relation : null,
     files: reports,
   };
-  for (const file of reports) {
-    if (file.rows_read + file.quarantined !== file.data_lines) {
-      throw new ExecutionError(
-        `${file.file}: the CSV reader returned ${count(file.rows_read)} rows and ${count(file.quarantined)} lines were quarantined, ` +
-          `but the file has ${count(file.data_lines)} data lines; the build stops so that no line is lost silently (source ${label}).`,
-      );
-    }
-    const exceeded = limitExceeded(file.file, file.quarantined, file.data_lines, settings.limits);
-    if (exceeded) throw new ExecutionError(`${exceeded} of source ${label}; see ${relation}.`);
-  }
+  assertLandingReconciled(reports, {
+    reader: 'the CSV reader',
+    source: label,
+    quarantineRelation: relation,
+    limits: settings.limits,
+  });
   verified.save([
     ...[...known].map(([file, dataLines]) => ({ file, dataLines })),
     ...readableScans
@@ -178,8 +171,7 @@ async function countRowsPerFile(
   return counts;
 }
 
-const QUARANTINE_COLUMNS =
-  'source varchar, file varchar, line bigint, reason varchar, raw_text varchar, loaded_at timestamp with time zone';
+const QUARANTINE_COLUMNS = quarantineColumns('timestamp with time zone');
 const INSERT_BATCH = 500;
 
 /** Replaces the source's rows of the quarantine table (created when first needed). */
@@ -203,26 +195,8 @@ async function writeQuarantine(
   await ctx.schemas.ensure(conn, settings.database, settings.quarantineSchema);
   await conn.query(`create table if not exists ${table} (${QUARANTINE_COLUMNS})`);
   await conn.query(`delete from ${table} where source = ${sqlString(label)}`);
-  const rows = scans.flatMap((scan) =>
-    scan.damaged.map(
-      (record) =>
-        `(${sqlString(label)}, ${sqlString(shownFile(scan.file))}, ${record.line}, ${sqlString(record.reason)}, ${sqlString(record.raw)}, current_timestamp)`,
-    ),
-  );
+  const rows = quarantineRows(label, scans, shownFile, sqlString, 'current_timestamp');
   for (let i = 0; i < rows.length; i += INSERT_BATCH) {
     await conn.query(`insert into ${table} values ${rows.slice(i, i + INSERT_BATCH).join(', ')}`);
   }
-}
-
-function stringOption(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function shown(path: string, projectRoot: string): string {
-  const rel = relative(projectRoot, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }

@@ -6,12 +6,18 @@
  * must equal the independent count, else the build stops naming the file.
  */
 import { copyFileSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
-import { limitExceeded, type QuarantineLimits } from '../../landing/limits.js';
-import { fileReport, type LandingFileReport, type LandingReport } from '../../landing/report.js';
+import { dirname, join, relative } from 'node:path';
+import type { QuarantineLimits } from '../../landing/limits.js';
+import {
+  assertLandingReconciled,
+  quarantineColumns,
+  quarantineRows,
+  scanWithOptions,
+  shownPath,
+} from '../../landing/reconcile.js';
+import { fileReport, type LandingReport } from '../../landing/report.js';
 import { writeCopyWithout } from '../../landing/sanitize.js';
-import { DEFAULT_MAX_RECORD_BYTES, type FileScan, scanCsvFile } from '../../landing/scan.js';
-import { ExecutionError } from '../../util/errors.js';
+import type { FileScan } from '../../landing/scan.js';
 import { sqlString } from '../sql-helpers.js';
 import { findRelation, type SchemaRegistry } from './catalog.js';
 import { type TrinoConnection, toCount } from './connection.js';
@@ -39,14 +45,7 @@ export interface LandingFiles {
 /** Scans every file; damaged ones are quarantined and the folder to read is a mirror without them. */
 export function scanLanding(landing: LandingFiles, mirror: string): { folder: string; scans: FileScan[] } {
   const { csvOptions } = landing;
-  const scans = landing.files.map((file) =>
-    scanCsvFile(file, {
-      delimiter: stringOption(csvOptions.delim ?? csvOptions.sep),
-      quote: stringOption(csvOptions.quote),
-      escape: stringOption(csvOptions.escape),
-      maxRecordBytes: Number(csvOptions.max_line_size ?? DEFAULT_MAX_RECORD_BYTES),
-    }),
-  );
+  const scans = landing.files.map((file) => scanWithOptions(file, csvOptions));
   if (scans.every((scan) => scan.damaged.length === 0)) return { folder: landing.folder, scans };
   // The mirror keeps the folder's layout (partition=… folders); clean files are hard links.
   const staging = `${mirror}.${process.pid}.tmp`;
@@ -80,7 +79,7 @@ export async function verifyLanding(
     const below = relative(read.folder, path);
     return landing.original(join(landing.folder, below));
   });
-  const shownFile = (file: string) => shown(landing.original(file), landing.projectRoot);
+  const shownFile = (file: string) => shownPath(landing.original(file), landing.projectRoot);
   const quarantine = new TrinoRelation(
     target.catalog,
     target.quarantineSchema,
@@ -92,15 +91,12 @@ export async function verifyLanding(
     fileReport(scan, rowsRead.get(landing.original(scan.file)) ?? 0, shownFile),
   );
   const relationName = `${target.quarantineSchema}.${target.quarantineSchema}_quarantine`;
-  for (const file of files) {
-    if (file.rows_read + file.quarantined !== file.data_lines)
-      throw new ExecutionError(
-        `${file.file}: Trino's CSV reader returned ${count(file.rows_read)} rows and ${count(file.quarantined)} lines were quarantined, ` +
-          `but the file has ${count(file.data_lines)} data lines; the build stops so that no line is lost silently (source ${landing.label}).`,
-      );
-    const exceeded = limitExceeded(file.file, file.quarantined, file.data_lines, target.limits);
-    if (exceeded) throw new ExecutionError(`${exceeded} of source ${landing.label}; see ${relationName}.`);
-  }
+  assertLandingReconciled(files, {
+    reader: "Trino's CSV reader",
+    source: landing.label,
+    quarantineRelation: relationName,
+    limits: target.limits,
+  });
   return {
     source: landing.label,
     quarantine_relation: read.scans.some((scan) => scan.damaged.length > 0) ? relationName : null,
@@ -123,8 +119,7 @@ async function countRowsPerFile(
   return counts;
 }
 
-const QUARANTINE_COLUMNS =
-  'source varchar, file varchar, line bigint, reason varchar, raw_text varchar, loaded_at timestamp(6) with time zone';
+const QUARANTINE_COLUMNS = quarantineColumns('timestamp(6) with time zone');
 const INSERT_BATCH = 500;
 
 /** Replaces the source's rows of the quarantine table (created when first needed). */
@@ -150,11 +145,12 @@ async function writeQuarantine(
     if (toCount(held.rows[0]?.[0]) > 0)
       await conn.query(`delete from ${table.render()} where source = ${sqlString(label)}`);
   }
-  const rows = scans.flatMap((scan) =>
-    scan.damaged.map(
-      (record) =>
-        `(${sqlString(label)}, ${sqlString(shownFile(scan.file))}, ${record.line}, ${sqlString(record.reason)}, ${sqlString(record.raw)}, cast(current_timestamp as timestamp(6) with time zone))`,
-    ),
+  const rows = quarantineRows(
+    label,
+    scans,
+    shownFile,
+    sqlString,
+    'cast(current_timestamp as timestamp(6) with time zone)',
   );
   for (let i = 0; i < rows.length; i += INSERT_BATCH)
     await conn.query(`insert into ${table.render()} values ${rows.slice(i, i + INSERT_BATCH).join(', ')}`);
@@ -167,17 +163,4 @@ export function linkOrCopy(file: string, target: string): void {
   } catch {
     copyFileSync(file, target);
   }
-}
-
-function stringOption(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function shown(path: string, projectRoot: string): string {
-  const rel = relative(projectRoot, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
