@@ -113,6 +113,7 @@ async function build(
       : planMaterialization(node, {
           fullRefresh: task.fullRefresh,
           incremental: adapter.incremental,
+          maxPartitionsPerWrite: adapter.capabilities.maxPartitionsPerWrite,
           warn: (message) => process.stderr.write(`Warning: ${message}\n`),
         });
   // Read before the merge: the rows it replaces may sit in other partitions.

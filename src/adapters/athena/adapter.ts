@@ -9,6 +9,7 @@ import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifes
 import type { IncrementalRules } from '../../materialize/incremental.js';
 import { planMaterialization } from '../../materialize/plan.js';
 import type { AdapterOptions } from '../engine.js';
+import { MAX_PARTITIONS_PER_WRITE } from '../trino/partition-batches.js';
 import type {
   Adapter,
   Capabilities,
@@ -89,6 +90,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
     atomicReplace: true,
     merge: true,
     rowLevelDeletes: true,
+    maxPartitionsPerWrite: MAX_PARTITIONS_PER_WRITE,
   });
   readonly incremental = ATHENA_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
@@ -154,6 +156,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
       planMaterialization(node, {
         fullRefresh: request.fullRefresh,
         incremental: this.incremental,
+        maxPartitionsPerWrite: this.capabilities.maxPartitionsPerWrite,
         warn: (message) => process.stderr.write(`Warning: ${message}\n`),
       });
     conn.warehouse.note(`${node.resource_type} ${node.name} (${plan.kind})`);
@@ -166,7 +169,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
         case 'view':
           return buildView(ctx, relation, sql);
         case 'table':
-          return buildTable(ctx, node, relation, sql, plan.partitionSpec);
+          return buildTable(ctx, node, relation, sql, plan);
         case 'incremental':
           return buildIncremental(ctx, node, relation, sql, plan);
         case 'ephemeral':

@@ -248,6 +248,7 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
       planMaterialization(node, {
         fullRefresh: request.fullRefresh,
         incremental: this.incremental,
+        maxPartitionsPerWrite: this.capabilities.maxPartitionsPerWrite,
         warn: this.context.warn,
       });
     if (this.lake && 'format' in plan && plan.format === 'iceberg') {

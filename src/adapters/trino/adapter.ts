@@ -25,6 +25,7 @@ import { TrinoClient } from './client.js';
 import { TrinoConnection } from './connection.js';
 import { createExternalSource } from './external-source.js';
 import { buildIncremental, buildTable, buildView } from './materialize.js';
+import { MAX_PARTITIONS_PER_WRITE } from './partition-batches.js';
 import { clientOptions, resolveTrinoProfile, type TrinoProfile } from './profile.js';
 import { TrinoRelation } from './relation.js';
 import { loadSeed } from './seed.js';
@@ -64,6 +65,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
     atomicReplace: true,
     merge: true,
     rowLevelDeletes: true,
+    maxPartitionsPerWrite: MAX_PARTITIONS_PER_WRITE,
   });
   readonly incremental = TRINO_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
@@ -130,6 +132,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
       planMaterialization(node, {
         fullRefresh: request.fullRefresh,
         incremental: this.incremental,
+        maxPartitionsPerWrite: this.capabilities.maxPartitionsPerWrite,
         warn: (message) => process.stderr.write(`Warning: ${message}\n`),
       });
     switch (plan.kind) {
@@ -138,7 +141,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
       case 'view':
         return buildView(conn, this.schemas, relation, sql);
       case 'table':
-        return buildTable(conn, this.schemas, node, relation, sql, plan.partitionSpec);
+        return buildTable(conn, this.schemas, node, relation, sql, plan);
       case 'incremental':
         return buildIncremental(conn, this.schemas, node, relation, sql, plan);
       case 'ephemeral':
