@@ -7,8 +7,9 @@ import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
 import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import type { IncrementalRules } from '../../materialize/incremental.js';
-import { planMaterialization } from '../../materialize/plan.js';
 import type { AdapterOptions } from '../engine.js';
+import { OpenConnections } from '../open-connections.js';
+import { planOf } from '../plan-request.js';
 import { MAX_PARTITIONS_PER_WRITE } from '../trino/partition-batches.js';
 import type {
   Adapter,
@@ -94,7 +95,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   });
   readonly incremental = ATHENA_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
-  private readonly open = new Set<AthenaConnection>();
+  private readonly open = new OpenConnections<AthenaConnection>();
 
   constructor(
     readonly target: TargetConfig,
@@ -104,9 +105,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   ) {}
 
   async connect(): Promise<AthenaConnection> {
-    const conn = new AthenaConnection(this.warehouse());
-    this.open.add(conn);
-    return conn;
+    return this.open.track(new AthenaConnection(this.warehouse()));
   }
 
   quoteIdentifier(name: string): string {
@@ -151,14 +150,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   async materialize(conn: AthenaConnection, request: MaterializeRequest): Promise<MaterializeResult> {
     const { node, sql } = request;
     const relation = this.own(request.relation);
-    const plan =
-      request.plan ??
-      planMaterialization(node, {
-        fullRefresh: request.fullRefresh,
-        incremental: this.incremental,
-        maxPartitionsPerWrite: this.capabilities.maxPartitionsPerWrite,
-        warn: (message) => process.stderr.write(`Warning: ${message}\n`),
-      });
+    const plan = planOf(this, request);
     conn.warehouse.note(`${node.resource_type} ${node.name} (${plan.kind})`);
     conn.takeScannedBytes();
     const ctx = this.context(conn);
@@ -201,8 +193,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   }
 
   async close(): Promise<void> {
-    for (const conn of [...this.open]) await conn.close();
-    this.open.clear();
+    await this.open.closeAll();
   }
 
   private context(conn: AthenaConnection): BuildContext {

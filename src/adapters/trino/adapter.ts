@@ -8,8 +8,9 @@ import type { QuarantineLimits } from '../../landing/limits.js';
 import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import type { IncrementalRules } from '../../materialize/incremental.js';
-import { planMaterialization } from '../../materialize/plan.js';
 import { ExecutionError } from '../../util/errors.js';
+import { OpenConnections } from '../open-connections.js';
+import { planOf } from '../plan-request.js';
 import type {
   Adapter,
   Capabilities,
@@ -69,7 +70,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
   });
   readonly incremental = TRINO_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
-  private readonly open = new Set<TrinoConnection>();
+  private readonly open = new OpenConnections<TrinoConnection>();
 
   constructor(
     readonly target: TargetConfig,
@@ -78,9 +79,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
   ) {}
 
   async connect(): Promise<TrinoConnection> {
-    const conn = new TrinoConnection(new TrinoClient(clientOptions(this.profile)));
-    this.open.add(conn);
-    return conn;
+    return this.open.track(new TrinoConnection(new TrinoClient(clientOptions(this.profile))));
   }
 
   quoteIdentifier(name: string): string {
@@ -127,14 +126,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
   async materialize(conn: TrinoConnection, request: MaterializeRequest): Promise<MaterializeResult> {
     const { node, sql } = request;
     const relation = this.own(request.relation);
-    const plan =
-      request.plan ??
-      planMaterialization(node, {
-        fullRefresh: request.fullRefresh,
-        incremental: this.incremental,
-        maxPartitionsPerWrite: this.capabilities.maxPartitionsPerWrite,
-        warn: (message) => process.stderr.write(`Warning: ${message}\n`),
-      });
+    const plan = planOf(this, request);
     switch (plan.kind) {
       case 'seed':
         return this.loadSeed(conn, node, relation);
@@ -165,8 +157,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
   }
 
   async close(): Promise<void> {
-    for (const conn of [...this.open]) await conn.close();
-    this.open.clear();
+    await this.open.closeAll();
   }
 
   private own(relation: Relation): TrinoRelation {
