@@ -10,7 +10,7 @@ import type { IncrementalRules } from '../../materialize/incremental.js';
 import type { AdapterOptions } from '../engine.js';
 import { OpenConnections } from '../open-connections.js';
 import { planOf } from '../plan-request.js';
-import { MAX_PARTITIONS_PER_WRITE } from '../trino/partition-batches.js';
+import { TRINO_ICEBERG_CAPABILITIES } from '../trino/capabilities.js';
 import type {
   Adapter,
   Capabilities,
@@ -20,7 +20,6 @@ import type {
   Relation,
   TestResult,
 } from '../types.js';
-import { withCapabilities } from '../types.js';
 import { AthenaQueryRunner } from './client.js';
 import { AthenaConnection } from './connection.js';
 import { explainAwsError } from './errors.js';
@@ -87,12 +86,7 @@ export async function createAthenaAdapter(
 
 class AthenaAdapter implements Adapter<AthenaConnection> {
   readonly type = 'athena';
-  readonly capabilities: Capabilities = withCapabilities({
-    atomicReplace: true,
-    merge: true,
-    rowLevelDeletes: true,
-    maxPartitionsPerWrite: MAX_PARTITIONS_PER_WRITE,
-  });
+  readonly capabilities: Capabilities = TRINO_ICEBERG_CAPABILITIES;
   readonly incremental = ATHENA_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
   private readonly open = new OpenConnections<AthenaConnection>();

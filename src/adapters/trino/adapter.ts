@@ -20,13 +20,12 @@ import type {
   Relation,
   TestResult,
 } from '../types.js';
-import { withCapabilities } from '../types.js';
+import { TRINO_ICEBERG_CAPABILITIES } from './capabilities.js';
 import { findRelation, listColumns, SchemaRegistry } from './catalog.js';
 import { TrinoClient } from './client.js';
 import { TrinoConnection } from './connection.js';
 import { createExternalSource } from './external-source.js';
 import { buildIncremental, buildTable, buildView } from './materialize.js';
-import { MAX_PARTITIONS_PER_WRITE } from './partition-batches.js';
 import { clientOptions, resolveTrinoProfile, type TrinoProfile } from './profile.js';
 import { TrinoRelation } from './relation.js';
 import { loadSeed } from './seed.js';
@@ -62,12 +61,7 @@ export async function createTrinoAdapter(target: TargetConfig, projectRoot: stri
 
 class TrinoAdapter implements Adapter<TrinoConnection> {
   readonly type = 'trino';
-  readonly capabilities: Capabilities = withCapabilities({
-    atomicReplace: true,
-    merge: true,
-    rowLevelDeletes: true,
-    maxPartitionsPerWrite: MAX_PARTITIONS_PER_WRITE,
-  });
+  readonly capabilities: Capabilities = TRINO_ICEBERG_CAPABILITIES;
   readonly incremental = TRINO_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
   private readonly open = new OpenConnections<TrinoConnection>();
