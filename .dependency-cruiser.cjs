@@ -70,7 +70,7 @@ module.exports = {
       comment: 'Adding an engine is a new folder; no engine builds on another one.',
       severity: 'error',
       // named exception `athena may import trino`: Athena engine v3 is Trino (one SQL dialect),
-      // so athena/ reuses trino/'s partition batching, seed typing and retry rules (never the reverse);
+      // so athena/ reuses trino/'s capabilities, partition-batch SQL, seed typing and retry rules (never the reverse);
       // athena/ is checked by the next rule instead
       from: { path: '^src/adapters/([^/]+)/', pathNot: '^src/adapters/athena/' },
       to: { path: '^src/adapters/[^/]+/', pathNot: '^src/adapters/$1/' },

@@ -211,6 +211,11 @@ export interface Capabilities {
   rowLevelDeletes: boolean;
   /** a view's rows can be kept for the rest of an invocation (Adapter.viewCopies) */
   viewReuse: boolean;
+  /**
+   * at most this many partitions per write statement (null: no limit); the plan then splits
+   * partitioned writes into batches (src/materialize/batches.ts)
+   */
+  maxPartitionsPerWrite: number | null;
 }
 
 export const DEFAULT_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
@@ -220,6 +225,7 @@ export const DEFAULT_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   merge: false,
   rowLevelDeletes: false,
   viewReuse: false,
+  maxPartitionsPerWrite: null,
 });
 
 export function withCapabilities(overrides: Partial<Capabilities>): Capabilities {

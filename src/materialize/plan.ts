@@ -4,6 +4,7 @@
  */
 import type { ManifestNode } from '../manifest/types.js';
 import { ExecutionError } from '../util/errors.js';
+import { type BatchPlan, partitionFields, planBatches } from './batches.js';
 import { toNameList } from './config-values.js';
 import {
   type IncrementalRules,
@@ -36,11 +37,13 @@ export type MaterializationPlan =
   | { kind: 'view' }
   | { kind: 'ephemeral' }
   | { kind: 'seed' }
-  | { kind: 'table'; format: TableFormat; partitionSpec: PartitionEntry[] }
+  | { kind: 'table'; format: TableFormat; partitionSpec: PartitionEntry[]; batches: BatchPlan | null }
   | {
       kind: 'incremental';
       format: TableFormat;
       partitionSpec: PartitionEntry[];
+      /** how to split a write into statements of few enough partitions (null: one statement) */
+      batches: BatchPlan | null;
       /** full_refresh config pins it either way; otherwise the --full-refresh flag decides */
       fullRefresh: boolean;
       incremental: IncrementalPlan;
@@ -51,6 +54,8 @@ export interface PlanOptions {
   /** --full-refresh */
   fullRefresh: boolean;
   incremental: IncrementalRules;
+  /** the engine's limit of partitions one write statement may open (null or absent: none) */
+  maxPartitionsPerWrite?: number | null;
   /** non-fatal notices (bad config values that fall back to a default) */
   warn: (message: string) => void;
 }
@@ -74,18 +79,20 @@ export function planMaterialization(node: ManifestNode, options: PlanOptions): M
   const config = node.config;
   const materialized = String(config.materialized ?? 'view').toLowerCase();
   const partitionSpec = partitionEntries(config.partition_by);
+  const batches = planBatches(partitionFields(partitionSpec, config), options.maxPartitionsPerWrite ?? null);
   switch (materialized) {
     case 'view':
       return { kind: 'view' };
     case 'ephemeral':
       return { kind: 'ephemeral' };
     case 'table':
-      return { kind: 'table', format, partitionSpec };
+      return { kind: 'table', format, partitionSpec, batches };
     case 'incremental':
       return {
         kind: 'incremental',
         format,
         partitionSpec,
+        batches,
         fullRefresh: typeof config.full_refresh === 'boolean' ? config.full_refresh : options.fullRefresh,
         incremental: {
           strategy: resolveStrategy(config, node.name, options.incremental),

@@ -1,10 +1,10 @@
 /** One node's work: compile, then build (model/seed/snapshot) or check (test); never throws. */
 
 import { relative } from 'node:path';
+import { planOf } from '../adapters/plan-request.js';
 import type { Adapter, Connection, Relation } from '../adapters/types.js';
 import { shrinkGuardFor } from '../guards/shrink.js';
 import type { ManifestNode } from '../manifest/types.js';
-import { planMaterialization } from '../materialize/plan.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
 import { changedPartitions, publishChangedPartitions } from './changed-partitions.js';
@@ -108,13 +108,7 @@ async function build(
   const { node, adapter, connection } = task;
   await runNodeHooks('pre_hook', node, task.compiler, connection);
   const plan =
-    node.resource_type === 'seed'
-      ? null
-      : planMaterialization(node, {
-          fullRefresh: task.fullRefresh,
-          incremental: adapter.incremental,
-          warn: (message) => process.stderr.write(`Warning: ${message}\n`),
-        });
+    node.resource_type === 'seed' ? null : planOf(adapter, { node, fullRefresh: task.fullRefresh });
   // Read before the merge: the rows it replaces may sit in other partitions.
   const changed =
     plan && incrementalRun ? await changedPartitions(adapter, connection, plan, sql, relation) : null;

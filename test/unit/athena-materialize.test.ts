@@ -17,7 +17,8 @@ import {
 import { resolveAthenaProfile } from '../../src/adapters/athena/profile.js';
 import { AthenaRelation } from '../../src/adapters/athena/relation.js';
 import type { AthenaWarehouse, TableInfo } from '../../src/adapters/athena/warehouse.js';
-import type { TargetConfig } from '../../src/manifest/types.js';
+import { MAX_PARTITIONS_PER_WRITE } from '../../src/adapters/trino/partition-batches.js';
+import type { ManifestNode, TargetConfig } from '../../src/manifest/types.js';
 import { planMaterialization } from '../../src/materialize/plan.js';
 import { scanCostUsd, scanSummary } from '../../src/run/scan-cost.js';
 import { testNode } from '../support/nodes.js';
@@ -107,12 +108,33 @@ function context(warehouse: ScriptedWarehouse): BuildContext {
 
 const relation = new AthenaRelation('awsdatacatalog', 'cur', 'fact');
 
+/** The shared plan of a node, planned as for Athena (at most 100 partitions per write). */
+function athenaPlan(node: ManifestNode) {
+  return planMaterialization(node, {
+    fullRefresh: false,
+    warn: () => {},
+    maxPartitionsPerWrite: MAX_PARTITIONS_PER_WRITE,
+    incremental: {
+      engine: 'Athena',
+      defaultStrategy: 'insert_overwrite',
+      strategies: ['append', 'merge', 'insert_overwrite'],
+    },
+  });
+}
+
+function tablePlan(node: ManifestNode) {
+  const plan = athenaPlan(node);
+  assert.equal(plan.kind, 'table');
+  if (plan.kind !== 'table') throw new Error('not a table plan');
+  return plan;
+}
+
 describe('athena materializations', () => {
   it('replaces an Iceberg table by a swap in the catalog, then deletes the old data', async () => {
     const warehouse = new ScriptedWarehouse();
     warehouse.tables.set('cur.fact', { kind: 'iceberg', location: 's3://lake/cur/fact/old/' });
     const node = testNode('model', 'fact', { materialized: 'table' });
-    await buildTable(context(warehouse), node, relation, 'select 1 as id', []);
+    await buildTable(context(warehouse), node, relation, 'select 1 as id', tablePlan(node));
     const steps = warehouse.log.filter((line) => !line.startsWith('create schema'));
     assert.match(
       steps[0]!,
@@ -128,13 +150,8 @@ describe('athena materializations', () => {
   it('never deletes data outside s3_data_dir', async () => {
     const warehouse = new ScriptedWarehouse();
     warehouse.tables.set('cur.fact', { kind: 'iceberg', location: 's3://someone-elses/fact/' });
-    await buildTable(
-      context(warehouse),
-      testNode('model', 'fact', { materialized: 'table' }),
-      relation,
-      'select 1',
-      [],
-    );
+    const node = testNode('model', 'fact', { materialized: 'table' });
+    await buildTable(context(warehouse), node, relation, 'select 1', tablePlan(node));
     assert.ok(!warehouse.log.some((line) => line.startsWith('s3 delete')), warehouse.log.join('\n'));
   });
 
@@ -142,7 +159,7 @@ describe('athena materializations', () => {
     const warehouse = new ScriptedWarehouse();
     warehouse.partitions = 250;
     const node = testNode('model', 'fact', { materialized: 'table', partitioned_by: ['day'] });
-    await buildTable(context(warehouse), node, relation, 'select * from source_rows', []);
+    await buildTable(context(warehouse), node, relation, 'select * from source_rows', tablePlan(node));
     const reads = warehouse.log.filter((line) => line.includes('source_rows'));
     assert.equal(reads.length, 1, 'the source query runs once');
     assert.match(
@@ -174,15 +191,7 @@ describe('athena materializations', () => {
       unique_key: 'id',
       partitioned_by: ['day'],
     });
-    const plan = planMaterialization(node, {
-      fullRefresh: false,
-      warn: () => {},
-      incremental: {
-        engine: 'Athena',
-        defaultStrategy: 'insert_overwrite',
-        strategies: ['append', 'merge', 'insert_overwrite'],
-      },
-    });
+    const plan = athenaPlan(node);
     assert.equal(plan.kind, 'incremental');
     if (plan.kind !== 'incremental') return;
     const conn = context(warehouse);

@@ -35,6 +35,7 @@ describe('materialization plan', () => {
       kind: 'table',
       format: 'iceberg',
       partitionSpec: [{ field: 'partition' }],
+      batches: null,
     });
     assert.throws(
       () => plan({ materialized: 'materialized_view' }),

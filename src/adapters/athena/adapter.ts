@@ -7,8 +7,10 @@ import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
 import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import type { IncrementalRules } from '../../materialize/incremental.js';
-import { planMaterialization } from '../../materialize/plan.js';
 import type { AdapterOptions } from '../engine.js';
+import { OpenConnections } from '../open-connections.js';
+import { planOf } from '../plan-request.js';
+import { TRINO_ICEBERG_CAPABILITIES } from '../trino/capabilities.js';
 import type {
   Adapter,
   Capabilities,
@@ -18,7 +20,6 @@ import type {
   Relation,
   TestResult,
 } from '../types.js';
-import { withCapabilities } from '../types.js';
 import { AthenaQueryRunner } from './client.js';
 import { AthenaConnection } from './connection.js';
 import { explainAwsError } from './errors.js';
@@ -85,14 +86,10 @@ export async function createAthenaAdapter(
 
 class AthenaAdapter implements Adapter<AthenaConnection> {
   readonly type = 'athena';
-  readonly capabilities: Capabilities = withCapabilities({
-    atomicReplace: true,
-    merge: true,
-    rowLevelDeletes: true,
-  });
+  readonly capabilities: Capabilities = TRINO_ICEBERG_CAPABILITIES;
   readonly incremental = ATHENA_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
-  private readonly open = new Set<AthenaConnection>();
+  private readonly open = new OpenConnections<AthenaConnection>();
 
   constructor(
     readonly target: TargetConfig,
@@ -102,9 +99,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   ) {}
 
   async connect(): Promise<AthenaConnection> {
-    const conn = new AthenaConnection(this.warehouse());
-    this.open.add(conn);
-    return conn;
+    return this.open.track(new AthenaConnection(this.warehouse()));
   }
 
   quoteIdentifier(name: string): string {
@@ -149,13 +144,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   async materialize(conn: AthenaConnection, request: MaterializeRequest): Promise<MaterializeResult> {
     const { node, sql } = request;
     const relation = this.own(request.relation);
-    const plan =
-      request.plan ??
-      planMaterialization(node, {
-        fullRefresh: request.fullRefresh,
-        incremental: this.incremental,
-        warn: (message) => process.stderr.write(`Warning: ${message}\n`),
-      });
+    const plan = planOf(this, request);
     conn.warehouse.note(`${node.resource_type} ${node.name} (${plan.kind})`);
     conn.takeScannedBytes();
     const ctx = this.context(conn);
@@ -166,7 +155,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
         case 'view':
           return buildView(ctx, relation, sql);
         case 'table':
-          return buildTable(ctx, node, relation, sql, plan.partitionSpec);
+          return buildTable(ctx, node, relation, sql, plan);
         case 'incremental':
           return buildIncremental(ctx, node, relation, sql, plan);
         case 'ephemeral':
@@ -198,8 +187,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   }
 
   async close(): Promise<void> {
-    for (const conn of [...this.open]) await conn.close();
-    this.open.clear();
+    await this.open.closeAll();
   }
 
   private context(conn: AthenaConnection): BuildContext {

@@ -4,6 +4,7 @@
  * table_properties as Athena's own table properties.
  */
 import type { NodeConfig } from '../../manifest/types.js';
+import { partitionFields } from '../../materialize/batches.js';
 import type { PartitionEntry } from '../../materialize/incremental.js';
 import { ExecutionError } from '../../util/errors.js';
 import { sqlString } from '../sql-helpers.js';
@@ -37,12 +38,7 @@ const CODECS = new Set(['NONE', 'SNAPPY', 'LZ4', 'ZSTD', 'GZIP']);
 
 /** Partition fields in Athena's syntax, as the config writes them (`day(ts)`, `bucket(16, id)`). */
 export function athenaPartitioning(spec: readonly PartitionEntry[], config: NodeConfig): string[] {
-  const athena = config.partitioned_by;
-  const listed = Array.isArray(athena) ? athena.map(String) : typeof athena === 'string' ? [athena] : [];
-  const entries = spec.map((entry) =>
-    entry.granularity ? `${entry.granularity.toLowerCase()}(${entry.field})` : entry.field,
-  );
-  return [...entries, ...listed].map((entry) => entry.trim());
+  return partitionFields(spec, config);
 }
 
 /** The WITH clause of an Iceberg CTAS at `location`. */

@@ -11,13 +11,14 @@
  * however many batches follow.
  */
 import type { ManifestNode } from '../../manifest/types.js';
+import { type BatchPlan, batchRanges } from '../../materialize/batches.js';
 import { mergeUpdateColumns, type PartitionEntry } from '../../materialize/incremental.js';
 import type { IncrementalPlan } from '../../materialize/plan.js';
 import { planSchemaChange } from '../../materialize/schema-change.js';
 import { ExecutionError } from '../../util/errors.js';
 import { asSubquery, qualifiedColumn, quoteIdentifier } from '../sql-helpers.js';
 import { partitionKeyExpression } from '../trino/materialize.js';
-import { MAX_PARTITIONS_PER_WRITE, partitionKeyExpressions } from '../trino/partition-batches.js';
+import { inBatchSql, PARTITION_RANK, rankedRowsSql } from '../trino/partition-batches.js';
 import { partitioning as trinoPartitioning } from '../trino/table-properties.js';
 import type { ColumnDescription, MaterializeResult } from '../types.js';
 import { type AthenaConnection, toCount } from './connection.js';
@@ -28,7 +29,6 @@ import type { TableInfo } from './warehouse.js';
 
 const DEST = 'DBT_INTERNAL_DEST';
 const SOURCE = 'DBT_INTERNAL_SOURCE';
-export const RANK_COLUMN = '__mdw_partition_rank';
 
 /** What every build step needs: the connection, the profile and the schema registry. */
 export interface BuildContext {
@@ -116,7 +116,7 @@ export async function buildTable(
   node: ManifestNode,
   relation: AthenaRelation,
   sql: string,
-  partitionSpec: readonly PartitionEntry[],
+  plan: { partitionSpec: readonly PartitionEntry[]; batches: BatchPlan | null },
 ): Promise<MaterializeResult> {
   await ctx.schemas.ensure(ctx.conn, relation.schema);
   const existing = await lookup(ctx, relation);
@@ -124,13 +124,12 @@ export async function buildTable(
   await dropIfExists(ctx, temp); // left by a killed build
   const withClause = icebergWith(
     newLocation(ctx, relation, existing),
-    athenaPartitioning(partitionSpec, node.config),
+    athenaPartitioning(plan.partitionSpec, node.config),
     node.config,
     node.name,
   );
-  const keys = partitionKeyExpressions(trinoPartitioning(partitionSpec, node.config));
-  const rows = keys
-    ? await writeInBatches(ctx, temp, withClause, sql, keys)
+  const rows = plan.batches
+    ? await writeInBatches(ctx, temp, withClause, sql, plan.batches)
     : ((await ctx.conn.query(`create table ${temp.render()}${withClause} as ${asSubquery(sql)}`))
         .rowsAffected ?? 0);
   await replaceWith(ctx, relation, temp, existing);
@@ -166,32 +165,23 @@ async function stage(
   ctx: BuildContext,
   staged: AthenaRelation,
   sql: string,
-  keys: string[] | null,
+  batches: BatchPlan | null,
 ): Promise<TableInfo> {
   await dropIfExists(ctx, staged);
   const location = newLocation(ctx, staged, null);
-  const rank = keys ? `, dense_rank() over (order by ${keys.join(', ')}) as ${RANK_COLUMN}` : '';
+  const rows = batches
+    ? rankedRowsSql(batches, asSubquery(sql))
+    : `select rows_to_write.* from ${asSubquery(sql)} as rows_to_write`;
   await ctx.conn.query(
-    `create table ${staged.render()}${icebergWith(location, [], {}, staged.identifier)} as select rows_to_write.*${rank} from ${asSubquery(sql)} as rows_to_write`,
+    `create table ${staged.render()}${icebergWith(location, [], {}, staged.identifier)} as ${rows}`,
   );
   return { kind: 'iceberg', location };
 }
 
 /** How many partitions the staged rows fall in (at least one batch, even in a dry run). */
 async function partitionCount(ctx: BuildContext, staged: AthenaRelation): Promise<number> {
-  const result = await ctx.conn.query(`select max(${RANK_COLUMN}) from ${staged.render()}`);
+  const result = await ctx.conn.query(`select max(${PARTITION_RANK}) from ${staged.render()}`);
   return Math.max(1, toCount(result.rows[0]?.[0]));
-}
-
-/** First ranks of the batches of at most 100 partitions. */
-function batchStarts(partitions: number): number[] {
-  const starts: number[] = [];
-  for (let first = 1; first <= partitions; first += MAX_PARTITIONS_PER_WRITE) starts.push(first);
-  return starts;
-}
-
-function inBatch(first: number): string {
-  return `${RANK_COLUMN} between ${first} and ${first + MAX_PARTITIONS_PER_WRITE - 1}`;
 }
 
 async function writeInBatches(
@@ -199,21 +189,21 @@ async function writeInBatches(
   temp: AthenaRelation,
   withClause: string,
   sql: string,
-  keys: string[],
+  batches: BatchPlan,
 ): Promise<number> {
   const staged = temp.sibling(`${temp.identifier.replace(/__mdw_tmp$/, '')}__mdw_stage`);
-  const stagedInfo = await stage(ctx, staged, sql, keys);
+  const stagedInfo = await stage(ctx, staged, sql, batches);
   try {
     let rows = 0;
-    for (const first of batchStarts(await partitionCount(ctx, staged))) {
-      const batch = `select * from ${staged.render()} where ${inBatch(first)}`;
+    for (const range of batchRanges(batches, await partitionCount(ctx, staged))) {
+      const batch = `select * from ${staged.render()} where ${inBatchSql(range)}`;
       const statement =
-        first === 1
+        range.first === 1
           ? `create table ${temp.render()}${withClause} as ${batch}`
           : `insert into ${temp.render()} ${batch}`;
       rows += (await ctx.conn.query(statement)).rowsAffected ?? 0;
     }
-    await ctx.conn.query(`alter table ${temp.renderHive()} drop column ${hiveIdentifier(RANK_COLUMN)}`);
+    await ctx.conn.query(`alter table ${temp.renderHive()} drop column ${hiveIdentifier(PARTITION_RANK)}`);
     return rows;
   } finally {
     await dropRelation(ctx, staged, stagedInfo).catch(() => {});
@@ -225,24 +215,31 @@ export async function buildIncremental(
   node: ManifestNode,
   relation: AthenaRelation,
   sql: string,
-  plan: { fullRefresh: boolean; partitionSpec: PartitionEntry[]; incremental: IncrementalPlan },
+  plan: {
+    fullRefresh: boolean;
+    partitionSpec: PartitionEntry[];
+    batches: BatchPlan | null;
+    incremental: IncrementalPlan;
+  },
 ): Promise<MaterializeResult> {
   const existing = await lookup(ctx, relation);
   if (!existing || existing.kind === 'view' || plan.fullRefresh)
-    return buildTable(ctx, node, relation, sql, plan.partitionSpec);
+    return buildTable(ctx, node, relation, sql, plan);
   if (existing.kind !== 'iceberg')
     throw new ExecutionError(
       `Model ${node.name}: ${relation.schema}.${relation.identifier} is a Hive table; incremental models on Athena write Iceberg tables (run with --full-refresh once).`,
     );
-  const keys = partitionKeyExpressions(trinoPartitioning(plan.partitionSpec, node.config));
+  const { batches } = plan;
   const staged = relation.sibling(`${relation.identifier}__mdw_incr`);
-  const stagedInfo = await stage(ctx, staged, sql, keys);
+  const stagedInfo = await stage(ctx, staged, sql, batches);
   try {
     const columns = await reconcileColumns(ctx, node, relation, staged, plan.incremental);
-    const batches = keys ? batchStarts(await partitionCount(ctx, staged)) : [0];
+    const ranges = batches ? batchRanges(batches, await partitionCount(ctx, staged)) : [null];
     let rows = 0;
-    for (const first of batches) {
-      const source = keys ? `(select * from ${staged.render()} where ${inBatch(first)})` : staged.render();
+    for (const range of ranges) {
+      const source = range
+        ? `(select * from ${staged.render()} where ${inBatchSql(range)})`
+        : staged.render();
       rows += await applyStrategy(ctx, node, relation, source, columns, plan);
     }
     return { rowsAffected: rows, message: `${plan.incremental.strategy.toUpperCase()} ${rows}` };
@@ -259,7 +256,7 @@ async function reconcileColumns(
   staged: AthenaRelation,
   plan: IncrementalPlan,
 ): Promise<string[]> {
-  const stagedColumns = (await listColumns(ctx.conn, staged)).filter((c) => c.name !== RANK_COLUMN);
+  const stagedColumns = (await listColumns(ctx.conn, staged)).filter((c) => c.name !== PARTITION_RANK);
   if (ctx.conn.warehouse.dryRun) return stagedColumns.map((c) => c.name);
   const change = planSchemaChange(
     plan.onSchemaChange,

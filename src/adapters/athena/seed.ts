@@ -53,7 +53,10 @@ export async function loadSeed(
     const typed = header
       .map((name, i) => `${typedCell(quoteIdentifier(name), types[i]!)} as ${quoteIdentifier(name)}`)
       .join(',\n  ');
-    await buildTable(ctx, node, target, `select\n  ${typed}\nfrom ${csv.render()}`, []);
+    await buildTable(ctx, node, target, `select\n  ${typed}\nfrom ${csv.render()}`, {
+      partitionSpec: [],
+      batches: null,
+    });
   } finally {
     await dropRelation(ctx, csv, { kind: 'table', location: folder }).catch(() => {});
   }

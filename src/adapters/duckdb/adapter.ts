@@ -6,9 +6,10 @@ import type { QuarantineLimits } from '../../landing/limits.js';
 import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import { INCREMENTAL_STRATEGIES, type IncrementalRules } from '../../materialize/incremental.js';
-import { type MaterializationPlan, planMaterialization, type TableFormat } from '../../materialize/plan.js';
+import type { MaterializationPlan, TableFormat } from '../../materialize/plan.js';
 import { ConfigError, ExecutionError } from '../../util/errors.js';
 import { redact } from '../../util/secrets.js';
+import { planOf } from '../plan-request.js';
 import type {
   Adapter,
   Capabilities,
@@ -243,13 +244,7 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
 
   async materialize(conn: DuckDbConnection, request: MaterializeRequest): Promise<MaterializeResult> {
     const { node, relation, sql } = request;
-    const plan =
-      request.plan ??
-      planMaterialization(node, {
-        fullRefresh: request.fullRefresh,
-        incremental: this.incremental,
-        warn: this.context.warn,
-      });
+    const plan = planOf(this, request, this.context.warn);
     if (this.lake && 'format' in plan && plan.format === 'iceberg') {
       return this.materializeOnIceberg(conn, this.lake, request, plan);
     }

@@ -8,8 +8,9 @@ import type { QuarantineLimits } from '../../landing/limits.js';
 import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
 import type { IncrementalRules } from '../../materialize/incremental.js';
-import { planMaterialization } from '../../materialize/plan.js';
 import { ExecutionError } from '../../util/errors.js';
+import { OpenConnections } from '../open-connections.js';
+import { planOf } from '../plan-request.js';
 import type {
   Adapter,
   Capabilities,
@@ -19,7 +20,7 @@ import type {
   Relation,
   TestResult,
 } from '../types.js';
-import { withCapabilities } from '../types.js';
+import { TRINO_ICEBERG_CAPABILITIES } from './capabilities.js';
 import { findRelation, listColumns, SchemaRegistry } from './catalog.js';
 import { TrinoClient } from './client.js';
 import { TrinoConnection } from './connection.js';
@@ -60,14 +61,10 @@ export async function createTrinoAdapter(target: TargetConfig, projectRoot: stri
 
 class TrinoAdapter implements Adapter<TrinoConnection> {
   readonly type = 'trino';
-  readonly capabilities: Capabilities = withCapabilities({
-    atomicReplace: true,
-    merge: true,
-    rowLevelDeletes: true,
-  });
+  readonly capabilities: Capabilities = TRINO_ICEBERG_CAPABILITIES;
   readonly incremental = TRINO_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
-  private readonly open = new Set<TrinoConnection>();
+  private readonly open = new OpenConnections<TrinoConnection>();
 
   constructor(
     readonly target: TargetConfig,
@@ -76,9 +73,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
   ) {}
 
   async connect(): Promise<TrinoConnection> {
-    const conn = new TrinoConnection(new TrinoClient(clientOptions(this.profile)));
-    this.open.add(conn);
-    return conn;
+    return this.open.track(new TrinoConnection(new TrinoClient(clientOptions(this.profile))));
   }
 
   quoteIdentifier(name: string): string {
@@ -125,20 +120,14 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
   async materialize(conn: TrinoConnection, request: MaterializeRequest): Promise<MaterializeResult> {
     const { node, sql } = request;
     const relation = this.own(request.relation);
-    const plan =
-      request.plan ??
-      planMaterialization(node, {
-        fullRefresh: request.fullRefresh,
-        incremental: this.incremental,
-        warn: (message) => process.stderr.write(`Warning: ${message}\n`),
-      });
+    const plan = planOf(this, request);
     switch (plan.kind) {
       case 'seed':
         return this.loadSeed(conn, node, relation);
       case 'view':
         return buildView(conn, this.schemas, relation, sql);
       case 'table':
-        return buildTable(conn, this.schemas, node, relation, sql, plan.partitionSpec);
+        return buildTable(conn, this.schemas, node, relation, sql, plan);
       case 'incremental':
         return buildIncremental(conn, this.schemas, node, relation, sql, plan);
       case 'ephemeral':
@@ -162,8 +151,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
   }
 
   async close(): Promise<void> {
-    for (const conn of [...this.open]) await conn.close();
-    this.open.clear();
+    await this.open.closeAll();
   }
 
   private own(relation: Relation): TrinoRelation {

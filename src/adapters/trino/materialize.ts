@@ -6,6 +6,7 @@
  * and insert, or overwrite the partitions they touch.
  */
 import type { ManifestNode } from '../../manifest/types.js';
+import { type BatchPlan, batchRanges } from '../../materialize/batches.js';
 import { mergeUpdateColumns, type PartitionEntry } from '../../materialize/incremental.js';
 import type { IncrementalPlan } from '../../materialize/plan.js';
 import { planSchemaChange } from '../../materialize/schema-change.js';
@@ -14,14 +15,12 @@ import { asSubquery, qualifiedColumn, quoteIdentifier } from '../sql-helpers.js'
 import type { MaterializeResult, Relation } from '../types.js';
 import { dropRelation, findRelation, listColumns, type SchemaRegistry } from './catalog.js';
 import { type TrinoConnection, toCount } from './connection.js';
-import { MAX_PARTITIONS_PER_WRITE, partitionKeyExpressions } from './partition-batches.js';
+import { inBatchSql, PARTITION_RANK, partitionKeySql, rankedRowsSql } from './partition-batches.js';
 import { TrinoRelation } from './relation.js';
 import { partitioning, tableLayout } from './table-properties.js';
 
 const DEST = 'DBT_INTERNAL_DEST';
 const SOURCE = 'DBT_INTERNAL_SOURCE';
-/** the staged rows' partition number (1, 2, …) in the order of their partition key */
-const PARTITION_RANK = '__mdw_partition_rank';
 
 export async function buildView(
   conn: TrinoConnection,
@@ -42,16 +41,16 @@ export async function buildTable(
   node: ManifestNode,
   relation: Relation,
   sql: string,
-  partitionSpec: readonly PartitionEntry[],
+  plan: { partitionSpec: readonly PartitionEntry[]; batches: BatchPlan | null },
 ): Promise<MaterializeResult> {
   await schemas.ensure(conn, relation.database, relation.schema);
   const existing = await findRelation(conn, relation.database, relation.schema, relation.identifier);
   if (existing?.type === 'view') await conn.query(`drop view ${relation.render()}`);
-  const layout = tableLayout(partitionSpec, node.config, node.name, relation.database);
-  const keys = partitionKeyExpressions(partitioning(partitionSpec, node.config));
+  const layout = tableLayout(plan.partitionSpec, node.config, node.name, relation.database);
+  const { batches } = plan;
   const rows = await conn.withSession(layout.sessionProperties, async () => {
-    if (keys && (await countPartitions(conn, sql, keys)) > MAX_PARTITIONS_PER_WRITE)
-      return writeInBatches(conn, relation, layout.withClause, sql, keys);
+    if (batches && (await countPartitions(conn, sql, batches)) > batches.maxPartitions)
+      return writeInBatches(conn, relation, layout.withClause, sql, batches);
     const result = await conn.query(
       `create or replace table ${relation.render()}${layout.withClause} as ${asSubquery(sql)}`,
     );
@@ -60,9 +59,10 @@ export async function buildTable(
   return { rowsAffected: rows, message: `CREATE TABLE (${rows} rows)` };
 }
 
-async function countPartitions(conn: TrinoConnection, sql: string, keys: string[]): Promise<number> {
+async function countPartitions(conn: TrinoConnection, sql: string, batches: BatchPlan): Promise<number> {
+  const keys = partitionKeySql(batches).join(', ');
   const result = await conn.query(
-    `select count(*) from (select distinct ${keys.join(', ')} from ${asSubquery(sql)} as rows_to_write)`,
+    `select count(*) from (select distinct ${keys} from ${asSubquery(sql)} as rows_to_write)`,
   );
   return Number(result.rows[0]?.[0] ?? 0);
 }
@@ -77,7 +77,7 @@ async function writeInBatches(
   relation: Relation,
   withClause: string,
   sql: string,
-  keys: string[],
+  batches: BatchPlan,
 ): Promise<number> {
   const staged = new TrinoRelation(
     relation.database,
@@ -86,10 +86,7 @@ async function writeInBatches(
     'table',
   );
   await dropRelation(conn, staged);
-  await conn.query(
-    `create table ${staged.render()} as select rows_to_write.*, dense_rank() over (order by ${keys.join(', ')}) as ${PARTITION_RANK}
-     from ${asSubquery(sql)} as rows_to_write`,
-  );
+  await conn.query(`create table ${staged.render()} as ${rankedRowsSql(batches, asSubquery(sql))}`);
   try {
     const columns = (await listColumns(conn, staged))
       .map((c) => c.name)
@@ -99,13 +96,15 @@ async function writeInBatches(
     const partitions = Number(
       (await conn.query(`select max(${PARTITION_RANK}) from ${staged.render()}`)).rows[0]?.[0] ?? 0,
     );
-    const batch = (first: number) =>
-      `select ${columns} from ${staged.render()} where ${PARTITION_RANK} between ${first} and ${first + MAX_PARTITIONS_PER_WRITE - 1}`;
-    let rows =
-      (await conn.query(`create or replace table ${relation.render()}${withClause} as ${batch(1)}`))
-        .rowsAffected ?? 0;
-    for (let first = 1 + MAX_PARTITIONS_PER_WRITE; first <= partitions; first += MAX_PARTITIONS_PER_WRITE)
-      rows += (await conn.query(`insert into ${relation.render()} ${batch(first)}`)).rowsAffected ?? 0;
+    let rows = 0;
+    for (const range of batchRanges(batches, partitions)) {
+      const batch = `select ${columns} from ${staged.render()} where ${inBatchSql(range)}`;
+      const statement =
+        range.first === 1
+          ? `create or replace table ${relation.render()}${withClause} as ${batch}`
+          : `insert into ${relation.render()} ${batch}`;
+      rows += (await conn.query(statement)).rowsAffected ?? 0;
+    }
     return rows;
   } finally {
     await conn.query(`drop table if exists ${staged.render()}`).catch(() => {});
@@ -118,27 +117,27 @@ export async function buildIncremental(
   node: ManifestNode,
   relation: TrinoRelation,
   sql: string,
-  plan: { fullRefresh: boolean; partitionSpec: PartitionEntry[]; incremental: IncrementalPlan },
+  plan: {
+    fullRefresh: boolean;
+    partitionSpec: PartitionEntry[];
+    batches: BatchPlan | null;
+    incremental: IncrementalPlan;
+  },
 ): Promise<MaterializeResult> {
   const existing = await findRelation(conn, relation.database, relation.schema, relation.identifier);
   if (!existing || existing.type === 'view' || plan.fullRefresh) {
-    return buildTable(conn, schemas, node, relation, sql, plan.partitionSpec);
+    return buildTable(conn, schemas, node, relation, sql, plan);
   }
   const staged = relation.sibling(`${relation.identifier}__mdw_tmp`);
-  const keys = partitionKeyExpressions(partitioning(plan.partitionSpec, node.config));
   await dropRelation(conn, staged);
-  // The new rows are staged once, with the rank of their partition when the table is
-  // partitioned, so the writes below can take at most 100 partitions each without running
-  // the model's query again.
+  // The new rows are staged once, with the rank of their partition when the plan batches,
+  // so the writes below take at most maxPartitions each without running the model's query again.
   await conn.query(
-    keys
-      ? `create table ${staged.render()} as select rows_to_write.*, dense_rank() over (order by ${keys.join(', ')}) as ${PARTITION_RANK}
-         from ${asSubquery(sql)} as rows_to_write`
-      : `create table ${staged.render()} as ${asSubquery(sql)}`,
+    `create table ${staged.render()} as ${plan.batches ? rankedRowsSql(plan.batches, asSubquery(sql)) : asSubquery(sql)}`,
   );
   try {
     const columns = await reconcileColumns(conn, node, relation, staged, plan.incremental);
-    const batches = await stagedBatches(conn, staged, columns, keys !== null);
+    const batches = await stagedBatches(conn, staged, columns, plan.batches);
     const rows = await applyStrategy(conn, node, relation, batches, columns, plan);
     return { rowsAffected: rows, message: `${plan.incremental.strategy.toUpperCase()} ${rows}` };
   } finally {
@@ -147,26 +146,24 @@ export async function buildIncremental(
 }
 
 /**
- * The staged rows as subqueries of at most 100 partitions each (Trino's writers keep at most
- * 100 partitions open, so one MERGE or INSERT of more fails), or one subquery of them all.
+ * The staged rows as subqueries of at most `maxPartitions` partitions each (Trino's writers
+ * keep at most 100 partitions open, so one MERGE or INSERT of more fails), or one subquery of
+ * them all when the plan does not batch.
  */
 async function stagedBatches(
   conn: TrinoConnection,
   staged: Relation,
   columns: readonly string[],
-  ranked: boolean,
+  batches: BatchPlan | null,
 ): Promise<string[]> {
   const list = columns.map(quoteIdentifier).join(', ');
-  if (!ranked) return [`(select ${list} from ${staged.render()})`];
+  if (!batches) return [`(select ${list} from ${staged.render()})`];
   const partitions = toCount(
     (await conn.query(`select max(${PARTITION_RANK}) from ${staged.render()}`)).rows[0]?.[0],
   );
-  const batches: string[] = [];
-  for (let first = 1; first <= Math.max(partitions, 1); first += MAX_PARTITIONS_PER_WRITE)
-    batches.push(
-      `(select ${list} from ${staged.render()} where ${PARTITION_RANK} between ${first} and ${first + MAX_PARTITIONS_PER_WRITE - 1})`,
-    );
-  return batches;
+  return batchRanges(batches, partitions).map(
+    (range) => `(select ${list} from ${staged.render()} where ${inBatchSql(range)})`,
+  );
 }
 
 /** on_schema_change on the target, then the columns both sides have (the ones to write). */

@@ -5,6 +5,7 @@
  * project written for dbt-athena keeps its layout on Trino instead of silently losing it.
  */
 import type { NodeConfig } from '../../manifest/types.js';
+import { partitionFields } from '../../materialize/batches.js';
 import type { PartitionEntry } from '../../materialize/incremental.js';
 import { ExecutionError } from '../../util/errors.js';
 import { sqlString } from '../sql-helpers.js';
@@ -17,14 +18,9 @@ const SIZED_TRANSFORMS = /^(bucket|truncate)\s*\(\s*(\d+)\s*,\s*([^)]+?)\s*\)$/i
 
 /** The partition columns/transforms in Trino's syntax, e.g. `day(order_ts)`, `bucket(id, 16)`. */
 export function partitioning(spec: readonly PartitionEntry[], config: NodeConfig): string[] {
-  const athena = config.partitioned_by;
-  const fromAthena = Array.isArray(athena) ? athena.map(String) : typeof athena === 'string' ? [athena] : [];
-  const entries = spec.map((entry) =>
-    entry.granularity ? `${entry.granularity.toLowerCase()}(${entry.field})` : entry.field,
-  );
-  return [...entries, ...fromAthena].map((entry) => {
-    const sized = SIZED_TRANSFORMS.exec(entry.trim());
-    return sized ? `${sized[1]!.toLowerCase()}(${sized[3]}, ${sized[2]})` : entry.trim();
+  return partitionFields(spec, config).map((entry) => {
+    const sized = SIZED_TRANSFORMS.exec(entry);
+    return sized ? `${sized[1]!.toLowerCase()}(${sized[3]}, ${sized[2]})` : entry;
   });
 }
 
