@@ -1,12 +1,16 @@
 /**
- * Child process of the bench: run a plan of SQL steps back-to-back on ONE bare DuckDB connection
- * (@duckdb/node-api, the engine mdw embeds) and write how long each step took. No orchestration,
- * no artifacts, no tests: used for the floor (section 1).
+ * Child process of the bench: run a plan of SQL steps on a bare DuckDB instance
+ * (@duckdb/node-api, the engine mdw embeds) and write how long each step took. A step starts as
+ * soon as the steps it names in `after` are done, on one of `connections` connections (default
+ * 1: back-to-back), so independent steps overlap as mdw's threads do. No orchestration beyond
+ * that, no artifacts, no tests: used for the floor (section 1).
  *
  *   node dist/bench/duckdb-steps.js <plan.json> <timings.json>
  *
- * plan.json: { database, options?: {threads: "2", access_mode: "READ_ONLY", ...},
- *              steps: [{ id, statements: [sql | { parquetTable: { view, select, dataDir } }, ...] }] }
+ * plan.json: { database, options?: {threads: "2", access_mode: "READ_ONLY", ...}, connections?: 2,
+ *              steps: [{ id, after?: [step id, ...],
+ *                        statements: [sql | { parquetTable: { view, select, dataDir } }, ...] }] }
+ * A step without `after` waits for every step listed before it.
  * A parquetTable statement writes the select as mdw's Iceberg data files and creates a view over
  * them (lib/parquet-table.ts): it needs the select's column types, known only once the steps
  * before it have run.
@@ -22,7 +26,9 @@ export type Statement = string | { parquetTable: ParquetTable };
 export interface StepsPlan {
   database: string;
   options?: Record<string, string>;
-  steps: { id: string; statements: Statement[] }[];
+  /** connections running independent steps at the same time (default 1) */
+  connections?: number;
+  steps: { id: string; after?: string[]; statements: Statement[] }[];
 }
 
 export interface StepsTimings {
@@ -35,29 +41,74 @@ async function main(planFile: string, timingsFile: string): Promise<void> {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as StepsPlan;
   const started = performance.now();
   const instance = await DuckDBInstance.create(plan.database, plan.options ?? {});
-  const conn = await instance.connect();
+  const conns: DuckDBConnection[] = [];
+  for (let i = 0; i < Math.max(1, plan.connections ?? 1); i++) conns.push(await instance.connect());
   const openSeconds = (performance.now() - started) / 1000;
   const steps: StepsTimings['steps'] = [];
   try {
-    for (const step of plan.steps) {
-      const stepStarted = performance.now();
-      for (const statement of step.statements) {
-        try {
-          await execute(conn, statement);
-        } catch (error) {
-          throw new Error(
-            `step ${step.id} failed: ${(error as Error).message}\n--- SQL ---\n${sqlOf(statement)}`,
-          );
-        }
-      }
-      steps.push({ id: step.id, seconds: (performance.now() - stepStarted) / 1000 });
-    }
+    await runSteps(plan.steps, conns, (id, seconds) => steps.push({ id, seconds }));
   } finally {
-    conn.closeSync();
+    for (const conn of conns) conn.closeSync();
     instance.closeSync();
   }
   const timings: StepsTimings = { openSeconds, steps, totalSeconds: (performance.now() - started) / 1000 };
   writeFileSync(timingsFile, JSON.stringify(timings));
+}
+
+/** Each step once its `after` steps are done, on whichever connection is free. */
+async function runSteps(
+  plan: StepsPlan['steps'],
+  conns: DuckDBConnection[],
+  done: (id: string, seconds: number) => void,
+): Promise<void> {
+  const finished = new Set<string>();
+  const needs = plan.map((step, index) => step.after ?? plan.slice(0, index).map((s) => s.id));
+  const pending = new Set(plan.map((_, index) => index));
+  const free = [...conns];
+  let failure: Error | null = null;
+  await new Promise<void>((resolve) => {
+    const launch = () => {
+      if (failure || (pending.size === 0 && free.length === conns.length)) return resolve();
+      for (const index of [...pending]) {
+        if (free.length === 0) break;
+        if (!needs[index]!.every((id) => finished.has(id))) continue;
+        pending.delete(index);
+        const conn = free.pop()!;
+        const step = plan[index]!;
+        const stepStarted = performance.now();
+        runStep(conn, step)
+          .then(() => {
+            finished.add(step.id);
+            done(step.id, (performance.now() - stepStarted) / 1000);
+          })
+          .catch((error: Error) => {
+            failure = error;
+          })
+          .finally(() => {
+            free.push(conn);
+            launch();
+          });
+      }
+      if (pending.size > 0 && free.length === conns.length) {
+        failure ??= new Error('steps wait for steps that never run (a cycle or an unknown id)');
+        resolve();
+      }
+    };
+    launch();
+  });
+  if (failure) throw failure;
+}
+
+async function runStep(conn: DuckDBConnection, step: StepsPlan['steps'][number]): Promise<void> {
+  for (const statement of step.statements) {
+    try {
+      await execute(conn, statement);
+    } catch (error) {
+      throw new Error(
+        `step ${step.id} failed: ${(error as Error).message}\n--- SQL ---\n${sqlOf(statement)}`,
+      );
+    }
+  }
 }
 
 async function execute(conn: DuckDBConnection, statement: Statement): Promise<void> {

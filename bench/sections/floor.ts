@@ -6,9 +6,14 @@
  * options, one folder per table under floor-data/<schema>/<table> — and a view that reads
  * exactly those files back, as mdw's Iceberg views do (lib/parquet-table.ts); only the Iceberg
  * metadata is left out. Other tables and (full-build) incrementals are `create table … as`,
- * views `create view`. Snapshots select the four dbt_* columns of a first snapshot too (the std
- * dimensions read dbt_valid_from / dbt_valid_to). No orchestration, no tests, no artifacts, no
- * atomic swap, no catalog: the engine's limit on this machine.
+ * views `create view` — except a view read by two or more models or snapshots, which is
+ * materialized once as a table (`create table … as`) that its readers read, so its query runs
+ * once, not once per reader (mdw's view reuse does the same). Snapshots select the four dbt_*
+ * columns of a first snapshot too (the std dimensions read dbt_valid_from / dbt_valid_to).
+ * Steps run as soon as their parents are done, on as many connections as the profile's
+ * `threads` (what mdw runs nodes on), under the profile's DuckDB settings. No orchestration,
+ * no tests, no artifacts, no atomic swap, no catalog: a lower bound of the work, the engine's
+ * limit on this machine.
  *
  * The SQL comes from `mdw compile` on an empty warehouse (so is_incremental() is false: the
  * full-build SQL), in its own copy of the project; the raw sources are the views mdw creates,
@@ -24,7 +29,7 @@ import type { Statement, StepsPlan, StepsTimings } from '../duckdb-steps.js';
 import { buildOrder, type ManifestNode, readManifest } from '../lib/artifacts.js';
 import { measureOk } from '../lib/measure.js';
 import { DUCKDB_STEPS_JS } from '../lib/paths.js';
-import { localDuckDbSettings } from '../lib/profile-settings.js';
+import { localDuckDbSettings, localTarget } from '../lib/profile-settings.js';
 import type { SectionResult } from '../lib/results.js';
 import { medianByKey } from '../lib/stats.js';
 import type { Side } from '../lib/workspace.js';
@@ -42,11 +47,12 @@ export const floorSection: Section = {
     const plan = await floorPlan(ctx, side, dataDir);
     const planFile = join(ctx.ws.workDir, 'floor', 'plan.json');
     const timingsFile = join(ctx.ws.workDir, 'floor', 'timings.json');
-    // The profile's DuckDB settings (memory_limit, …), as mdw runs under them.
+    // The profile's DuckDB settings (memory_limit, …) and threads, as mdw runs under them.
     const options = localDuckDbSettings();
+    const connections = Math.max(1, Number(localTarget().threads ?? 1) || 1);
     writeFileSync(
       planFile,
-      JSON.stringify({ ...plan, options, database: join(dbDir, 'mdw.duckdb') }, null, 1),
+      JSON.stringify({ ...plan, options, connections, database: join(dbDir, 'mdw.duckdb') }, null, 1),
     );
     const series = new Series();
     const stepRuns: Record<string, number>[] = [];
@@ -105,10 +111,19 @@ async function floorPlan(
   if (rawViews.length === 0) throw new Error('floor: mdw created no view in schema mdw_raw');
   const order = buildOrder(manifest);
   const schemas = [...new Set(['mdw_raw', ...order.map((n) => n.schema)])];
+  const sources = rawViews.map((v) => `source.${v.schema}.${v.name}`);
+  const planned = new Set(order.map((node) => node.unique_id));
+  const readers = new Map<string, number>();
+  for (const node of order)
+    for (const parent of node.depends_on.nodes) readers.set(parent, (readers.get(parent) ?? 0) + 1);
   const steps: StepsPlan['steps'] = [
     { id: 'schemas', statements: schemas.map((s) => `create schema if not exists ${quote(s)}`) },
-    ...rawViews.map((v) => ({ id: `source.${v.schema}.${v.name}`, statements: [v.sql] })),
-    ...order.map((node) => ({ id: node.unique_id, statements: [materialize(node, dataDir)] })),
+    ...rawViews.map((v, i) => ({ id: sources[i]!, after: ['schemas'], statements: [v.sql] })),
+    ...order.map((node) => ({
+      id: node.unique_id,
+      after: ['schemas', ...sources, ...node.depends_on.nodes.filter((p) => planned.has(p))],
+      statements: [materialize(node, dataDir, (readers.get(node.unique_id) ?? 0) >= 2)],
+    })),
   ];
   return { steps };
 }
@@ -132,7 +147,7 @@ async function readRawViews(dbPath: string): Promise<{ schema: string; name: str
   }
 }
 
-function materialize(node: ManifestNode, dataDir: string): Statement {
+function materialize(node: ManifestNode, dataDir: string, sharedView: boolean): Statement {
   const compiled = (node.compiled_code ?? '').trim().replace(/;+\s*$/, '');
   if (!compiled) throw new Error(`floor: ${node.unique_id} has no compiled_code in the manifest`);
   const name = node.alias ?? node.name;
@@ -146,6 +161,8 @@ function materialize(node: ManifestNode, dataDir: string): Statement {
   if (node.resource_type === 'snapshot') return `create table ${target} as\n${sql}\n`;
   switch (node.config.materialized) {
     case 'view':
+      // Read by several nodes: its query runs once (as mdw's view reuse copies it once).
+      if (sharedView) return `create table ${target} as\n${sql}\n`;
       return `create view ${target} as\n${sql}\n`;
     case 'table':
     case 'incremental':

@@ -45,3 +45,52 @@
         partition in ('{{ partitions | join("', '") }}')
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    lifetime_totals_extend(summary, fact, changed_days): true when a lifetime summary built
+    from `fact` can be brought up to date by adding the fact's rows of changed_days to the
+    totals it holds (the summaries' incremental runs), false when it must be rebuilt from
+    the whole fact. It can when every changed day comes after the last sales day the summary
+    counted (so no sale it counted was replaced or moved: the days of replaced rows are
+    changed days too) and the summary's totals equal the fact's outside the changed days
+    (same number of sales, same net amount: no run of the fact was missed).
+    changed_days none (unknown) or empty: false.
+-#}
+{% macro lifetime_totals_extend(summary, fact, changed_days) -%}
+    {%- if not execute or changed_days is none or changed_days | length == 0 -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set check -%}
+        with counted as (
+            select
+                coalesce(sum(sales_count), 0) as sales_count,
+                coalesce(sum(net_amount), 0) as net_amount,
+                max(last_sales_date) as last_sales_date
+            from {{ summary }}
+        ),
+
+        earlier as (
+            select
+                count(*) as sales_count,
+                coalesce(sum(net_amount), 0) as net_amount
+            from {{ fact }}
+            where not ({{ partition_filter(changed_days) }})
+        )
+
+        select
+            case
+                when counted.sales_count = earlier.sales_count
+                    and counted.net_amount = earlier.net_amount
+                    and (
+                        counted.last_sales_date is null
+                        or {{ generate_partition('counted.last_sales_date') }} < '{{ changed_days | min }}'
+                    )
+                    then 1
+                else 0
+            end as extends
+        from counted
+        cross join earlier
+    {%- endset -%}
+    {%- set result = run_query(check) -%}
+    {{ return(result.columns[0].values()[0] | int == 1) }}
+{%- endmacro %}

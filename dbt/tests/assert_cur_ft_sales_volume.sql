@@ -2,13 +2,13 @@
     Volume of the fact: it must hold at least var min_fact_sales rows (default 1), and at
     least as many sales as staging has valid ones. An emptied or truncated landing file
     that got past the other guards (e.g. with mdw_allow_shrink) fails here, never silently.
-    It compares with all of staging, so it reads the whole fact in every run (meta
-    mdw_test_scope: all).
+    In a daily run both sides are scoped (meta mdw_test_scope of the two models): the sales
+    of the landing folders brought in against the fact's changed days, which hold every one
+    of them (the day of every sale merged is a changed day).
 -#}
 {{
     config(
-        severity='error',
-        meta={'mdw_test_scope': 'all'}
+        severity='error'
     )
 }}
 

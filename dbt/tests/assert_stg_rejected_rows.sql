@@ -11,7 +11,9 @@
       duplicate, missing or unparseable primary key, and rows the CSV reader skipped as
       undecodable (invalid UTF-8: they are counted by count(*) but yield no values).
 
-    Each staging view and each raw table is read once.
+    Each staging view and each raw table is read once. In a daily run that brings in only
+    some landing folders, mdw_stg_sales is read for those folders only (its meta
+    mdw_test_scope), and so is the raw sales source (macro changed_partitions).
 -#}
 {{
     config(
@@ -95,6 +97,7 @@ raw_rows as (
         'mdw_stg_sales' as model_name,
         count(*) as row_count
     from {{ source('grocery', 'sales') }}
+    where {{ partition_filter(changed_partitions('mdw_stg_sales')) }}
 
     union all
 

@@ -15,9 +15,11 @@ import type { LoadedProject } from '../project/loader.js';
 import { errorMessage } from '../util/errors.js';
 import { faultPoint } from '../util/fault-pause.js';
 import { writeManifest } from './artifacts.js';
+import { publishChangedPartitions } from './changed-partitions.js';
 import { Compiler } from './compile.js';
 import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt } from './hooks.js';
 import { InterruptNotice } from './interrupt.js';
+import { landingPartitionsByView } from './landing-partitions.js';
 import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { PublishGate, type PublishMode, type PublishReport, publishLines } from './publish.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
@@ -126,9 +128,22 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     );
     if (startError) throw new RunStartError(startError);
     const sourceErrors = await prepareSources(adapter, await connectionFor(0), loaded, plan, landing);
+    // Views over a landing that only gained some folders: their readers read those folders only.
+    const narrowedViews = await landingPartitionsByView({
+      manifest,
+      plan,
+      landing,
+      fullRefresh: request.fullRefresh,
+      adapter,
+      connection: await connectionFor(0),
+    });
+    for (const [view, folders] of Object.entries(narrowedViews))
+      publishChangedPartitions(compiler.vars, view, folders);
     const parents = planParents(manifest, graph, new Set(plan), request.command === 'build');
     reuse =
-      request.viewReuse === false ? ViewReuse.disabled() : ViewReuse.plan(manifest, graph, plan, adapter);
+      request.viewReuse === false
+        ? ViewReuse.disabled()
+        : ViewReuse.plan(manifest, graph, plan, adapter, new Set(Object.keys(narrowedViews)));
     await runScheduled({
       order: plan,
       parents,

@@ -123,7 +123,8 @@ async function build(
           plan,
           shrinkGuard: shrinkGuardFor(node, task.compiler.vars),
         });
-  publishChangedPartitions(task.compiler.vars, node.name, changed);
+  // A view's changed partitions are its landing folders, published before the run (landing-partitions.ts).
+  if (plan?.kind !== 'view') publishChangedPartitions(task.compiler.vars, node.name, changed);
   await runNodeHooks('post_hook', node, task.compiler, connection);
   result.adapter_response = {
     _message: outcome.message,

@@ -52,6 +52,8 @@ export function scopedRelations(test: ManifestNode, inputs: ScopeInputs): Map<st
 }
 
 function partitionColumn(model: ManifestNode): string | null {
+  // A view scoped by its landing folders (src/run/landing-partitions.ts) reads them as `partition`.
+  if (String(model.config.materialized ?? 'view') === 'view') return 'partition';
   const spec = model.config.partition_by;
   const entries = Array.isArray(spec) ? spec : [spec];
   return entries.length === 1 && typeof entries[0] === 'string' ? entries[0] : null;

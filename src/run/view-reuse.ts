@@ -43,13 +43,23 @@ export class ViewReuse {
     return new ViewReuse(null, new Map(), new Map());
   }
 
-  static plan(manifest: Manifest, graph: Graph, plan: readonly string[], adapter: Adapter): ViewReuse {
+  /**
+   * `narrowed`: names of views whose readers read only the partitions this run changed
+   * (src/run/landing-partitions.ts); a copy of every row would read what no reader needs.
+   */
+  static plan(
+    manifest: Manifest,
+    graph: Graph,
+    plan: readonly string[],
+    adapter: Adapter,
+    narrowed: ReadonlySet<string> = new Set(),
+  ): ViewReuse {
     if (!adapter.capabilities.viewReuse || !adapter.viewCopies) return ViewReuse.disabled();
     const planned = new Set(plan);
     const candidates = new Map<string, Candidate>();
     const readsOf = new Map<string, string[]>();
     for (const [viewId, view] of Object.entries(manifest.nodes)) {
-      if (!isPlainView(view)) continue;
+      if (!isPlainView(view) || narrowed.has(view.name)) continue;
       const readers = readersOf(manifest, graph, viewId, planned);
       if (readers.size < MIN_READERS) continue;
       candidates.set(viewId, {

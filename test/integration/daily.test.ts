@@ -2,8 +2,9 @@
  * The daily pipeline on the daily landing layout: build 120 days, add the next 10 days one
  * build at a time, then every std and cur table must equal a --full-refresh build of all
  * 130 days (row counts and order-independent checksums). Each added day's run must read
- * only that day's landing folder: the landing check scans only its files, and the fact
- * merges exactly its valid sales.
+ * only that day's landing folder: the landing check scans only its files, the fact merges
+ * exactly its valid sales, staging is not copied whole, every test and model reading staging
+ * is narrowed to that folder, and the lifetime summaries add the day to their totals.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
@@ -93,6 +94,41 @@ describe('daily pipeline: 120 days, then 10 added one at a time', () => {
       ]) {
         const text = readFileSync(join(run.projectDir, 'target', 'compiled', 'mdw', compiled), 'utf8');
         assert.match(text, new RegExp(`where "partition" in \\('${day}'\\)`), `${compiled} on day ${day}`);
+      }
+      // Nothing reads all of raw sales: staging is not copied whole for its readers (view
+      // reuse), and every node reading it is narrowed to the new folder.
+      const staging = runResults(run).find((r) => r.unique_id === 'model.mdw.mdw_stg_sales')!;
+      assert.doesNotMatch(
+        String(staging.adapter_response._message ?? ''),
+        /kept for/,
+        `day ${day}: staging copied`,
+      );
+      const compiledDir = join(run.projectDir, 'target', 'compiled', 'mdw');
+      for (const compiled of [
+        'models/stg/unique_mdw_stg_sales_sales_id.sql',
+        'tests/assert_cur_ft_sales_matches_staging.sql',
+        'tests/assert_cur_ft_sales_volume.sql',
+        'tests/assert_stg_rejected_rows.sql',
+        'tests/assert_stg_sales_undated_share.sql',
+      ]) {
+        const text = readFileSync(join(compiledDir, compiled), 'utf8');
+        assert.match(
+          text,
+          new RegExp(`"mdw_stg_sales" where "partition" in \\('${day}'\\)`),
+          `${compiled} reads staging of day ${day} only`,
+        );
+      }
+      const dimDate = readFileSync(join(compiledDir, 'models/std/mdw_std_dim_date.sql'), 'utf8');
+      assert.match(dimDate, new RegExp(`and partition in \\('${day}'\\)`), `dim_date on day ${day}`);
+      // The lifetime summaries add the new day to their totals (the fact's other days are
+      // read only to tell new distinct pairs from seen ones).
+      for (const summary of [
+        'mdw_cur_customer_summary',
+        'mdw_cur_product_performance',
+        'mdw_cur_salesperson_performance',
+      ]) {
+        const text = readFileSync(join(compiledDir, 'models/cur', `${summary}.sql`), 'utf8');
+        assert.match(text, /earlier_sales as \(/, `${summary} on day ${day} adds the day`);
       }
     }
 

@@ -50,7 +50,7 @@ export interface RunResultEntry {
   status: string;
   failures: number | null;
   message: string | null;
-  adapter_response: { rows_affected?: number | null };
+  adapter_response: { rows_affected?: number | null; _message?: string };
 }
 
 export function runResults(run: WarehouseRun): RunResultEntry[] {

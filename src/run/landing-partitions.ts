@@ -1,0 +1,75 @@
+/**
+ * The landing folders a run brings in. A view over a Hive-style landing source
+ * (`sales/partition=YYYYMMDD/*.csv`) whose config has `meta: {mdw_test_scope:
+ * changed_partitions, mdw_landing_loaded_by: <model>}` brings in, in a run, the dated folders
+ * that <model> (an incremental model partitioned by the day, which reads the view) holds no
+ * partition of yet: the folders its own incremental run reads. Those folders are published as
+ * the view's changed partitions (src/run/changed-partitions.ts), so the view's data tests and
+ * its incremental readers (macro changed_partitions) read those folders only. Nothing is
+ * published, and everything counts as changed, under --full-refresh, when <model> does not
+ * exist yet, or when the source is not a Hive-style landing. Undated rows (folder
+ * __HIVE_DEFAULT_PARTITION__, `partition` NULL in staging) are checked by full runs.
+ */
+import type { Adapter, Connection } from '../adapters/types.js';
+import type { LandingReport } from '../landing/report.js';
+import type { Manifest } from '../manifest/types.js';
+import { CHANGED_PARTITIONS_SCOPE, TEST_SCOPE_META } from './test-scope.js';
+
+export const LANDING_LOADED_BY_META = 'mdw_landing_loaded_by';
+const UNDATED_FOLDER = '__HIVE_DEFAULT_PARTITION__';
+const FOLDER = /(?:^|[\\/])partition=([^\\/]+)[\\/]/;
+
+/** The dated landing folders of `report`, or null when a file is not in a Hive-style folder. */
+export function landingFolders(report: LandingReport): string[] | null {
+  if (report.files.length === 0) return null;
+  const folders = new Set<string>();
+  for (const file of report.files) {
+    const folder = FOLDER.exec(file.file)?.[1];
+    if (folder === undefined) return null;
+    if (folder !== UNDATED_FOLDER) folders.add(folder);
+  }
+  return [...folders].sort();
+}
+
+interface Inputs {
+  manifest: Manifest;
+  plan: readonly string[];
+  landing: readonly LandingReport[];
+  fullRefresh: boolean;
+  adapter: Adapter;
+  connection: Connection;
+}
+
+/** {view name: folders it brings in} for the scoped views over one landing source. */
+export async function landingPartitionsByView(inputs: Inputs): Promise<Record<string, string[]>> {
+  const { manifest, adapter, connection } = inputs;
+  const published: Record<string, string[]> = {};
+  if (inputs.fullRefresh) return published;
+  for (const id of inputs.plan) {
+    const node = manifest.nodes[id];
+    if (node?.resource_type !== 'model') continue;
+    if (String(node.config.materialized ?? 'view') !== 'view') continue;
+    const meta = { ...node.meta, ...((node.config.meta ?? {}) as Record<string, unknown>) };
+    const loader = manifest.nodes[`model.${node.package_name}.${String(meta[LANDING_LOADED_BY_META])}`];
+    if (meta[TEST_SCOPE_META] !== CHANGED_PARTITIONS_SCOPE || !loader) continue;
+    if (node.depends_on.nodes.length !== 1) continue;
+    const source = manifest.sources[node.depends_on.nodes[0]!];
+    const report = inputs.landing.find((r) => source && r.source === `${source.source_name}.${source.name}`);
+    const folders = report ? landingFolders(report) : null;
+    if (!folders) continue;
+    const relation = adapter.relation(loader.database, loader.schema, loader.alias);
+    const existing = await adapter.getRelation(
+      connection,
+      relation.database,
+      relation.schema,
+      relation.identifier,
+    );
+    if (!existing || existing.type === 'view') continue;
+    const loaded = await connection.query(
+      `select distinct cast(${adapter.quoteIdentifier('partition')} as varchar) from ${relation.render()}`,
+    );
+    const done = new Set(loaded.rows.map((row) => String(row[0])));
+    published[node.name] = folders.filter((folder) => !done.has(folder));
+  }
+  return published;
+}
