@@ -7,7 +7,13 @@ import { ExecutionError } from '../util/errors.js';
 import { toNameList } from './config-values.js';
 import { SCHEMA_CHANGE_MODES, type SchemaChangeMode } from './schema-change.js';
 
-export const INCREMENTAL_STRATEGIES = ['append', 'delete+insert', 'merge', 'insert_overwrite'] as const;
+export const INCREMENTAL_STRATEGIES = [
+  'append',
+  'delete+insert',
+  'merge',
+  'insert_overwrite',
+  'microbatch',
+] as const;
 export type Strategy = (typeof INCREMENTAL_STRATEGIES)[number];
 
 /** What an engine says about incremental models (dbt adapters differ in their default). */
