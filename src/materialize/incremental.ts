@@ -29,6 +29,13 @@ export function resolveStrategy(config: NodeConfig, modelName: string, rules: In
   if (configured === null || configured === undefined || configured === '') return rules.defaultStrategy;
   const strategy = String(configured).toLowerCase();
   if ((rules.strategies as readonly string[]).includes(strategy)) return strategy as Strategy;
+  if (strategy === 'microbatch') {
+    // the window replace is engine-neutral (plan.incremental.microbatch); the engine's writer is not there yet
+    throw new ExecutionError(
+      `Model ${modelName} uses incremental_strategy 'microbatch', which mdw builds on the DuckDB target only so far ` +
+        `(on ${rules.engine} each window would be a DELETE of its event-time range and an INSERT); use one of: ${rules.strategies.join(', ')}.`,
+    );
+  }
   throw new ExecutionError(
     `Model ${modelName} has incremental_strategy '${configured}', which ${rules.engine} does not support; ` +
       `use one of: ${rules.strategies.join(', ')}.`,
