@@ -65,9 +65,11 @@ export async function buildMicrobatch(
   const failed: { window: MicrobatchWindow; message: string }[] = [];
   let rows = 0;
 
-  const record = (pending: readonly MicrobatchWindow[]) => {
-    const done = run.durable ? successful : [];
-    const notDone = [...failed.map((f) => f.window), ...(run.durable ? [] : successful), ...pending];
+  // `final` false: a checkpoint, where staged windows count as not done (a kill discards them)
+  const record = (pending: readonly MicrobatchWindow[], final = false) => {
+    const kept = final || run.durable;
+    const done = kept ? successful : [];
+    const notDone = [...failed.map((f) => f.window), ...(kept ? [] : successful), ...pending];
     result.batch_results = {
       successful: done.map(windowPair),
       failed: notDone.sort((a, b) => a.start.getTime() - b.start.getTime()).map(windowPair),
@@ -124,7 +126,7 @@ export async function buildMicrobatch(
       run.batchLine(index + 1, windows.length, `ERROR creating ${what}`, `ERROR in ${seconds}s`);
     }
   }
-  record([]);
+  record([], true);
   if (successful.length > 0) await runNodeHooks('post_hook', node, task.compiler, connection);
   result.adapter_response = { _message: `INSERT ${rows}`, code: 'INSERT', rows_affected: rows };
   result.message =

@@ -12,7 +12,7 @@
  * - `after-commit`: the table's commit made (staged under Write-Audit-Publish, else published),
  *   nothing reported (DuckDB view, summary) yet;
  * - `during-batch`: a microbatch window's old rows are deleted and its new rows not yet
- *   inserted, inside the batch's transaction (subject `table@2018-03-04T00:00:00Z`);
+ *   inserted, inside the batch's transaction (subject: the window start, `2018-03-04T00:00:00Z`);
  * - `after`: the command's results are printed and target/ written, just before it exits.
  */
 import { writeSync } from 'node:fs';

@@ -174,7 +174,7 @@ async function replaceWindow(conn: Connection, input: StrategyInput): Promise<nu
   await conn.query(
     `delete from ${target.render()} where ${windowCondition(columnReference(microbatch.eventTime), microbatch.window)}`,
   );
-  faultPoint('during-batch', `${target.identifier}@${formatEventTime(microbatch.window.start)}`);
+  faultPoint('during-batch', formatEventTime(microbatch.window.start));
   return insertAll(conn, input);
 }
 
