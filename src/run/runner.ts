@@ -136,6 +136,12 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const planned = plan.map((id) => manifest.nodes[id]!);
   const grants = grantsWarning(adapter, loaded.target.name, planned);
   if (grants) print(`${timestamp()}  ${grants}`);
+  if (request.eventTimeRange && !planned.some((node) => isMicrobatch(node.config))) {
+    // dbt ignores the flags for other models; say so, since a backfill was asked for
+    print(
+      `${timestamp()}  --event-time-start/--event-time-end apply to microbatch models only; none is selected, so every model builds as usual.`,
+    );
+  }
   const builtSchemas = schemasBuilt(planned);
   const hookContext = { schemas: [...new Set(builtSchemas.map((s) => s.schema))] };
   const landing: LandingReport[] = [];

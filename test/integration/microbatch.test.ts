@@ -1,5 +1,5 @@
 /**
- * A microbatch backfill killed and resumed. The fixture (test/fixtures/microbatch) builds sales
+ * A microbatch backfill killed and resumed. The fixture (test/fixtures/microbatch-sales) builds sales
  * per product and day over generated daily sales, one batch per day. A 7-day backfill
  * (`mdw build --event-time-start 2018-03-01 --event-time-end 2018-03-08`) is SIGKILLed inside
  * day 4's batch (MDW_FAULT_PAUSE_AT=during-batch, after the day's old rows are deleted and
@@ -19,7 +19,7 @@ import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { type CliResult, MDW_BIN, REPO_ROOT } from '../support/project.js';
 
-const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'microbatch');
+const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'microbatch-sales');
 const BACKFILL = ['--event-time-start', '2018-03-01', '--event-time-end', '2018-03-08'];
 const DAY_4 = '2018-03-04T00:00:00Z';
 
