@@ -35,6 +35,8 @@ export interface CompileOptions {
   relationsAsOf?: ReadonlyMap<string, { render(): string }>;
   /** a microbatch window: refs and sources with an event_time config print filtered to it */
   eventTimeWindow?: MicrobatchWindow;
+  /** the window as dbt's `model.batch`: { id, event_time_start, event_time_end } */
+  batch?: { id: string; event_time_start: string; event_time_end: string };
 }
 
 /** The key of CompileOptions.relationsAsOf. */
@@ -121,7 +123,8 @@ export class Compiler {
   private context(node: ManifestNode, options: CompileOptions, ephemerals: ManifestNode[]): ContextValues {
     const { manifest, target, vars, invocationId, runStartedAt } = this.loaded;
     return buildNodeContext({
-      node,
+      // dbt's model.batch (id, event_time_start, event_time_end) while a microbatch window compiles
+      node: options.batch ? ({ ...node, batch: options.batch } as ManifestNode) : node,
       target,
       vars,
       resolveRef: (call) => this.resolveRef(node, call, ephemerals, options),

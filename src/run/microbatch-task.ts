@@ -10,6 +10,7 @@ import type { Relation } from '../adapters/types.js';
 import {
   batchId,
   type EventTimeRange,
+  formatEventTime,
   type MicrobatchWindow,
   microbatchConfig,
   planWindows,
@@ -89,6 +90,11 @@ export async function buildMicrobatch(
       let sql = await task.compiler.compile(node, {
         isIncremental: tableExists && !replaceTable,
         eventTimeWindow: window,
+        batch: {
+          id: batchId(window, config.batchSize),
+          event_time_start: pythonTime(window.start),
+          event_time_end: pythonTime(window.end),
+        },
         fullRefresh: task.fullRefresh,
         which: task.which,
         runQuery: async (text): Promise<QueryTable> => {
@@ -134,4 +140,9 @@ export async function buildMicrobatch(
       ? null
       : `${failed.length} of ${windows.length} batches failed (mdw retry re-runs them): ` +
         failed.map((f) => `batch ${batchId(f.window, config.batchSize)}: ${f.message}`).join('; ');
+}
+
+/** How dbt prints a batch bound (a UTC Python datetime): `2018-03-04 00:00:00+00:00`. */
+function pythonTime(time: Date): string {
+  return `${formatEventTime(time).replace('T', ' ').replace('Z', '')}+00:00`;
 }

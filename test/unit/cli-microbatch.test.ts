@@ -27,12 +27,14 @@ function daily(dir: string): string {
 }
 
 // 10 events a day from 2018-03-01 to 2018-03-10; `n` counts the day's events read through the
-// filtered ref, `total` the whole table read through .render()
+// filtered ref, `total` the whole table read through .render(), then dbt's model.batch
 const EVENTS = `{{ config(materialized='table', event_time='ts') }}
 select (date '2018-03-01' + to_days(i // 10))::timestamp as ts, i as id from range(100) t(i)`;
 const DAILY = `{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='day',
   batch_size=var('size', 'day'), begin='2018-03-01') }}
-select ts::date as day, count(*) as n, (select count(*) from {{ ref('events').render() }}) as total
+select ts::date as day, count(*) as n, (select count(*) from {{ ref('events').render() }}) as total,
+  '{{ model.batch.id if model.batch else "none" }}' as batch_id,
+  '{{ model.batch.event_time_end if model.batch else "none" }}' as batch_end
 from {{ ref('events') }}
 {% if var('broken_day', none) %}where case when ts::date = date '{{ var('broken_day') }}' then error('boom') else true end{% endif %}
 group by 1`;
@@ -54,9 +56,9 @@ describe('mdw build with microbatch models', () => {
     for (const [i, id] of ['20180302', '20180303', '20180304'].entries())
       assert.match(built.stdout, new RegExp(`Batch ${i + 1} of 3 OK created batch ${id} of main\\.daily`));
     const rows = daily(dir);
-    assert.match(rows, /2018-03-02 \| 10 \| {3}100/);
+    assert.match(rows, /2018-03-02 \| 10 \| {3}100 \| 20180302 \| 2018-03-03 00:00:/);
     assert.match(rows, /2018-03-04 \| 10 \| {3}100/);
-    assert.doesNotMatch(rows, /2018-03-01|2018-03-05/);
+    assert.doesNotMatch(rows, /^\| 2018-03-0[15]/m);
     const result = lastRun(dir).results.find((r) => r.unique_id === 'model.shop.daily')!;
     assert.equal(result.status, 'success');
     assert.deepEqual(result.batch_results?.successful[0], ['2018-03-02T00:00:00Z', '2018-03-03T00:00:00Z']);
@@ -73,7 +75,7 @@ describe('mdw build with microbatch models', () => {
       '2018-03-04',
     ]);
     assert.equal(again.code, 0, again.stdout + again.stderr);
-    assert.equal((daily(dir).match(/2018-03-03/g) ?? []).length, 1);
+    assert.equal((daily(dir).match(/^\| 2018-03-03/gm) ?? []).length, 1);
   });
 
   it('reports failed windows as a partial success (exit 1) and mdw retry re-runs only those', () => {
@@ -93,7 +95,7 @@ describe('mdw build with microbatch models', () => {
     const result = lastRun(dir).results.find((r) => r.unique_id === 'model.shop.daily')!;
     assert.equal(result.status, 'partial success');
     assert.deepEqual(result.batch_results?.failed, [['2018-03-06T00:00:00Z', '2018-03-07T00:00:00Z']]);
-    assert.doesNotMatch(daily(dir), /2018-03-06/);
+    assert.doesNotMatch(daily(dir), /^\| 2018-03-06/m);
 
     const retried = runMdw(dir, ['retry']);
     assert.equal(retried.code, 0, retried.stdout + retried.stderr);
