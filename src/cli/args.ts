@@ -33,6 +33,8 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   'no-wap': {},
   'dry-run': {},
   'as-of': { value: true },
+  'event-time-start': { value: true },
+  'event-time-end': { value: true },
   where: { value: true },
   to: { value: true },
   'target-file-size': { value: true },

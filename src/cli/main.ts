@@ -99,6 +99,8 @@ const FLAGS_HELP = `Flags (dbt's):
   --vars YAML            variables, e.g. '{raw_dir: data/raw}'
   --threads N            nodes built in parallel
   --full-refresh         rebuild incremental models from scratch
+  --event-time-start T   build/run: microbatch models build the batches from T (YYYY-MM-DD[ HH:MM:SS], UTC)
+  --event-time-end T     ... up to T, exclusive; both flags or neither (other models ignore them)
   -x, --fail-fast        stop at the first failure
   --store-failures       keep failing test rows in audit tables
   --no-partial-parse     ignore target/partial_parse.json and parse every file

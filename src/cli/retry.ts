@@ -6,18 +6,19 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { eventTimeRange, type MicrobatchWindow, windowFromPair } from '../materialize/microbatch.js';
 import { executeRun, type RunCommand } from '../run/runner.js';
 import { ConfigError } from '../util/errors.js';
 import { redact } from '../util/secrets.js';
 import type { ParsedArgs } from './args.js';
 import { load, selectionArgs } from './project.js';
 
-const RETRIED = new Set(['error', 'fail', 'skipped', 'runtime error']);
+const RETRIED = new Set(['error', 'fail', 'skipped', 'runtime error', 'partial success']);
 const COMMANDS: readonly RunCommand[] = ['run', 'seed', 'snapshot', 'test', 'build'];
 
 interface PreviousRun {
-  args?: { which?: string; full_refresh?: boolean };
-  results?: { unique_id: string; status: string }[];
+  args?: { which?: string; full_refresh?: boolean; event_time_start?: string; event_time_end?: string };
+  results?: { unique_id: string; status: string; batch_results?: { failed?: unknown[] } }[];
 }
 
 export async function retryCommand(args: ParsedArgs): Promise<number> {
@@ -49,12 +50,26 @@ export async function retryCommand(args: ParsedArgs): Promise<number> {
     );
     return 0;
   }
+  // a microbatch model re-runs only its failed windows; one never started plans them afresh
+  const windows = new Map<string, MicrobatchWindow[]>();
+  for (const result of previous.results ?? []) {
+    if (!RETRIED.has(result.status) || !result.batch_results) continue;
+    const failed = (result.batch_results.failed ?? []).map(windowFromPair);
+    if (failed.every((window) => window !== null))
+      windows.set(result.unique_id, failed as MicrobatchWindow[]);
+  }
+  const range =
+    previous.args?.event_time_start && previous.args.event_time_end
+      ? eventTimeRange(previous.args.event_time_start, previous.args.event_time_end)
+      : null;
   const outcome = await executeRun({
     loaded,
     command,
     select: [...new Set(names)],
     threads: selectionArgs(args).threads,
     fullRefresh: previous.args?.full_refresh === true,
+    eventTimeRange: range,
+    microbatchWindows: windows,
     failFast: args.flags['fail-fast'] === true,
     storeFailures: args.flags['store-failures'] === true,
     viewReuse: args.flags['no-view-reuse'] !== true,

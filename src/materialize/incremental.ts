@@ -7,7 +7,13 @@ import { ExecutionError } from '../util/errors.js';
 import { toNameList } from './config-values.js';
 import { SCHEMA_CHANGE_MODES, type SchemaChangeMode } from './schema-change.js';
 
-export const INCREMENTAL_STRATEGIES = ['append', 'delete+insert', 'merge', 'insert_overwrite'] as const;
+export const INCREMENTAL_STRATEGIES = [
+  'append',
+  'delete+insert',
+  'merge',
+  'insert_overwrite',
+  'microbatch',
+] as const;
 export type Strategy = (typeof INCREMENTAL_STRATEGIES)[number];
 
 /** What an engine says about incremental models (dbt adapters differ in their default). */
@@ -23,6 +29,13 @@ export function resolveStrategy(config: NodeConfig, modelName: string, rules: In
   if (configured === null || configured === undefined || configured === '') return rules.defaultStrategy;
   const strategy = String(configured).toLowerCase();
   if ((rules.strategies as readonly string[]).includes(strategy)) return strategy as Strategy;
+  if (strategy === 'microbatch') {
+    // the window replace is engine-neutral (plan.incremental.microbatch); the engine's writer is not there yet
+    throw new ExecutionError(
+      `Model ${modelName} uses incremental_strategy 'microbatch', which mdw builds on the DuckDB target only so far ` +
+        `(on ${rules.engine} each window would be a DELETE of its event-time range and an INSERT); use one of: ${rules.strategies.join(', ')}.`,
+    );
+  }
   throw new ExecutionError(
     `Model ${modelName} has incremental_strategy '${configured}', which ${rules.engine} does not support; ` +
       `use one of: ${rules.strategies.join(', ')}.`,

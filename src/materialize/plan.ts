@@ -15,6 +15,7 @@ import {
   resolveStrategy,
   type Strategy,
 } from './incremental.js';
+import { type MicrobatchWindow, microbatchConfig } from './microbatch.js';
 import type { SchemaChangeMode } from './schema-change.js';
 import { planSnapshot, type SnapshotPlan } from './snapshot.js';
 
@@ -31,6 +32,11 @@ export interface IncrementalPlan {
   /** merge: the columns to update (empty = all but the keys and the excluded ones) */
   mergeUpdateColumns: string[];
   mergeExcludeColumns: string[];
+  /**
+   * microbatch: the model's event-time column and the one window this build replaces (the
+   * runner plans the windows, src/materialize/microbatch.ts, and builds each on its own)
+   */
+  microbatch?: { eventTime: string; window: MicrobatchWindow | null };
 }
 
 export type MaterializationPlan =
@@ -87,7 +93,8 @@ export function planMaterialization(node: ManifestNode, options: PlanOptions): M
       return { kind: 'ephemeral' };
     case 'table':
       return { kind: 'table', format, partitionSpec, batches };
-    case 'incremental':
+    case 'incremental': {
+      const strategy = resolveStrategy(config, node.name, options.incremental);
       return {
         kind: 'incremental',
         format,
@@ -95,14 +102,18 @@ export function planMaterialization(node: ManifestNode, options: PlanOptions): M
         batches,
         fullRefresh: typeof config.full_refresh === 'boolean' ? config.full_refresh : options.fullRefresh,
         incremental: {
-          strategy: resolveStrategy(config, node.name, options.incremental),
+          strategy,
           uniqueKey: toNameList(config.unique_key),
           onSchemaChange: resolveSchemaChangeMode(config, node.name, options.warn),
           predicates: incrementalPredicates(config),
           mergeUpdateColumns: toNameList(config.merge_update_columns),
           mergeExcludeColumns: toNameList(config.merge_exclude_columns),
+          ...(strategy === 'microbatch'
+            ? { microbatch: { eventTime: microbatchConfig(config, node.name).eventTime, window: null } }
+            : {}),
         },
       };
+    }
     default:
       throw new ExecutionError(
         `Model ${node.name} uses materialization '${materialized}', which the ${options.incremental.engine} ` +

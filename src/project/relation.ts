@@ -99,3 +99,26 @@ export class EngineRenderedRelation extends JinjaRelation {
     return this.sql;
   }
 }
+
+/**
+ * An upstream relation seen by one microbatch window (dbt's event-time filter): `{{ ref('x') }}`
+ * prints a subquery keeping the window's rows, while `.render()` stays the plain name, which is
+ * dbt's way to read a ref whole.
+ */
+export class EventTimeFilteredRelation extends JinjaRelation {
+  constructor(
+    database: string,
+    schema: string,
+    identifier: string,
+    type: string | null,
+    quote: IdentifierQuote,
+    /** the plain name → the filtered subquery */
+    private readonly filter: (name: string) => string,
+  ) {
+    super(database, schema, identifier, type, false, quote);
+  }
+
+  override toString(): string {
+    return this.filter(this.render());
+  }
+}

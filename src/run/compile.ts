@@ -5,12 +5,19 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { identifierQuote } from '../adapters/registry.js';
 import type { ManifestNode, RefCall } from '../manifest/types.js';
+import { type MicrobatchWindow, windowCondition } from '../materialize/microbatch.js';
 import { buildNodeContext } from '../project/context.js';
 import type { LoadedProject } from '../project/loader.js';
 import { blankNode } from '../project/node-factory.js';
 import { findAcrossPackages } from '../project/packages/search.js';
-import { EngineRenderedRelation, JinjaRelation, relationsFor } from '../project/relation.js';
+import {
+  EngineRenderedRelation,
+  EventTimeFilteredRelation,
+  JinjaRelation,
+  relationsFor,
+} from '../project/relation.js';
 import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
 import { ConfigError } from '../util/errors.js';
 
@@ -26,6 +33,10 @@ export interface CompileOptions {
   write?: boolean;
   /** refs and sources to these relations (key: lower-case `schema.identifier`) render as given (time travel) */
   relationsAsOf?: ReadonlyMap<string, { render(): string }>;
+  /** a microbatch window: refs and sources with an event_time config print filtered to it */
+  eventTimeWindow?: MicrobatchWindow;
+  /** the window as dbt's `model.batch`: { id, event_time_start, event_time_end } */
+  batch?: { id: string; event_time_start: string; event_time_end: string };
 }
 
 /** The key of CompileOptions.relationsAsOf. */
@@ -112,7 +123,8 @@ export class Compiler {
   private context(node: ManifestNode, options: CompileOptions, ephemerals: ManifestNode[]): ContextValues {
     const { manifest, target, vars, invocationId, runStartedAt } = this.loaded;
     return buildNodeContext({
-      node,
+      // dbt's model.batch (id, event_time_start, event_time_end) while a microbatch window compiles
+      node: options.batch ? ({ ...node, batch: options.batch } as ManifestNode) : node,
       target,
       vars,
       resolveRef: (call) => this.resolveRef(node, call, ephemerals, options),
@@ -136,7 +148,11 @@ export class Compiler {
             past.render(),
           );
         }
-        return relationsFor(target.type)(source.database, source.schema, source.identifier, 'table');
+        return this.upstreamRelation(
+          { database: source.database, schema: source.schema, identifier: source.identifier, type: 'table' },
+          source.config.event_time,
+          options,
+        );
       },
       docs: (name) => manifest.docs[`doc.${this.loaded.project.name}.${name}`]?.block_contents ?? '',
       renderText: (text, ctx) => this.loaded.engine.render(text, node.original_file_path, ctx).sql,
@@ -170,12 +186,33 @@ export class Compiler {
     const past = options.relationsAsOf?.get(relationKey(node.schema, node.alias));
     if (past)
       return new EngineRenderedRelation(node.database, node.schema, node.alias, 'table', past.render());
-    return relationsFor(this.loaded.target.type)(
-      node.database,
-      node.schema,
-      node.alias,
-      node.config.materialized === 'view' ? 'view' : 'table',
+    return this.upstreamRelation(
+      {
+        database: node.database,
+        schema: node.schema,
+        identifier: node.alias,
+        type: node.config.materialized === 'view' ? 'view' : 'table',
+      },
+      node.config.event_time,
+      options,
     );
+  }
+
+  /** A ref's or source's relation; filtered to the microbatch window when it has an event_time (dbt). */
+  private upstreamRelation(
+    parts: { database: string; schema: string; identifier: string; type: string },
+    eventTime: unknown,
+    options: CompileOptions,
+  ): JinjaRelation {
+    const { database, schema, identifier, type } = parts;
+    const window = options.eventTimeWindow;
+    if (!window || typeof eventTime !== 'string' || eventTime.trim() === '')
+      return relationsFor(this.loaded.target.type)(database, schema, identifier, type);
+    const quote = identifierQuote(this.loaded.target.type);
+    // no alias, so `from {{ ref('x') }} as x` still parses (DuckDB and Trino need none)
+    const filter = (name: string) =>
+      `(select * from ${name} where ${windowCondition(quote(eventTime.trim()), window)})`;
+    return new EventTimeFilteredRelation(database, schema, identifier, type, quote, filter);
   }
 
   private async compileGenericTest(

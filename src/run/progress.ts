@@ -13,6 +13,13 @@ export function progressLine(index: number, total: number, description: string, 
   return `${head}${dots} [${status}]`;
 }
 
+/** A microbatch window's line under its model's: "12:00:01  Batch 2 of 7 START batch 20180302 of s.x ... [RUN]". */
+export function batchLine(index: number, total: number, description: string, status: string): string {
+  const head = `${timestamp()}  Batch ${index} of ${total} ${description} `;
+  const dots = '.'.repeat(Math.max(3, WIDTH - head.length));
+  return `${head}${dots} [${status}]`;
+}
+
 export function formatSeconds(seconds: number): string {
   return `${seconds.toFixed(2)}s`;
 }

@@ -140,7 +140,8 @@ function blockers(
   };
   const found: Blocker[] = [];
   for (const result of results) {
-    if (result.status !== 'error' && result.status !== 'fail') continue;
+    if (result.status !== 'error' && result.status !== 'fail' && result.status !== 'partial success')
+      continue;
     const node = nodes[result.unique_id];
     if (!node) continue;
     const own = node.resource_type === 'test' ? node.depends_on.nodes : [node.unique_id];

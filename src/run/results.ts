@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { redact } from '../util/secrets.js';
 import { MDW_VERSION } from '../version.js';
 
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
+/** 'partial success': a microbatch model some of whose batches failed (dbt's status) */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'partial success';
 
 export interface TimingInfo {
   name: 'compile' | 'execute';
@@ -30,6 +31,8 @@ export interface NodeResult {
   compiled: boolean;
   compiled_code: string | null;
   relation_name: string | null;
+  /** microbatch models: the [start, end] windows built and failed (dbt's batch_results) */
+  batch_results?: { successful: [string, string][]; failed: [string, string][] };
 }
 
 /** A result before anything ran: success until the task says otherwise. */

@@ -11,6 +11,13 @@ import { selectNodes } from '../graph/selector.js';
 import { quarantineLimits } from '../landing/limits.js';
 import { type LandingReport, quarantinedTotal, summaryLines } from '../landing/report.js';
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
+import {
+  type EventTimeRange,
+  formatEventTime,
+  isMicrobatch,
+  type MicrobatchWindow,
+} from '../materialize/microbatch.js';
+import { usesIceberg } from '../materialize/plan.js';
 import type { LoadedProject } from '../project/loader.js';
 import { errorMessage } from '../util/errors.js';
 import { faultPoint } from '../util/fault-pause.js';
@@ -20,7 +27,7 @@ import { Compiler } from './compile.js';
 import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt } from './hooks.js';
 import { InterruptNotice } from './interrupt.js';
 import { landingPartitionsByView } from './landing-partitions.js';
-import { formatElapsed, type Print, progressLine, timestamp } from './progress.js';
+import { batchLine, formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { PublishGate, type PublishMode, type PublishReport, publishLines } from './publish.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
 import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
@@ -43,6 +50,10 @@ export interface RunRequest {
   viewReuse?: boolean;
   /** write-audit-publish (default all_or_nothing; see publish.ts) */
   publish?: PublishMode;
+  /** --event-time-start / --event-time-end (microbatch models; others ignore them, as dbt) */
+  eventTimeRange?: EventTimeRange | null;
+  /** `mdw retry`: the failed windows of microbatch models, by unique_id */
+  microbatchWindows?: ReadonlyMap<string, MicrobatchWindow[]>;
   /** `--dry-run`: the target prints each statement with this instead of running it (one thread) */
   dryRun?: (text: string) => void;
   print: Print;
@@ -105,12 +116,34 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     return connections[worker]!;
   };
   const results = new Map<string, NodeResult>();
+  const args = runArgs(request, threads);
+  // After each node (and each microbatch window) target/run_results.json records what is done,
+  // so `mdw retry` resumes a run that was killed: unfinished nodes are `skipped`, and under
+  // write-audit-publish a staged Iceberg table counts as not done (a kill discards the stage).
+  const checkpoint = (running?: NodeResult) => {
+    const staged = gate?.staging === true;
+    const recorded = plan.map((id) => {
+      const node = manifest.nodes[id]!;
+      const done = running?.unique_id === id ? running : results.get(id);
+      if (!done) return skippedResult(node, 'Not run: the invocation stopped before this node.');
+      if (staged && usesIceberg(node) && done.status === 'success' && !done.batch_results)
+        return skippedResult(node, 'Built but staged: the invocation stopped before publishing it.');
+      return done;
+    });
+    writeRunResults(compiler.targetDir, loaded.invocationId, recorded, 0, args);
+  };
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
   const hookErrors: string[] = [];
   const planned = plan.map((id) => manifest.nodes[id]!);
   const grants = grantsWarning(adapter, loaded.target.name, planned);
   if (grants) print(`${timestamp()}  ${grants}`);
+  if (request.eventTimeRange && !planned.some((node) => isMicrobatch(node.config))) {
+    // dbt ignores the flags for other models; say so, since a backfill was asked for
+    print(
+      `${timestamp()}  --event-time-start/--event-time-end apply to microbatch models only; none is selected, so every model builds as usual.`,
+    );
+  }
   const builtSchemas = schemasBuilt(planned);
   const hookContext = { schemas: [...new Set(builtSchemas.map((s) => s.schema))] };
   const landing: LandingReport[] = [];
@@ -155,6 +188,17 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         interrupt.start(id, node.resource_type === 'test' ? `test ${node.name}` : relationLabel(node));
         print(progressLine(index, plan.length, startDescription(node), 'RUN'));
         const connection = await connectionFor(worker);
+        const microbatch = isMicrobatch(node.config)
+          ? {
+              range: request.eventTimeRange ?? null,
+              ...(request.microbatchWindows?.has(id) ? { windows: request.microbatchWindows.get(id)! } : {}),
+              now: new Date(),
+              durable: !(gate?.staging === true && usesIceberg(node)),
+              batchLine: (i: number, n: number, description: string, status: string) =>
+                print(batchLine(i, n, description, status)),
+              checkpoint,
+            }
+          : undefined;
         const result = await executeNode({
           node,
           adapter,
@@ -166,6 +210,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
           threadId: `Thread-${worker + 1}`,
           upstreamError: upstreamSourceError(node, sourceErrors),
           rewriteSql: (sql) => reuse.rewrite(id, sql, connection),
+          ...(microbatch ? { microbatch } : {}),
         });
         try {
           if (reuse.isReused(id)) await keepViewRows(reuse, id, result, connection);
@@ -175,7 +220,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         results.set(id, result);
         interrupt.finish(id);
         print(progressLine(index, plan.length, endDescription(node, result), endStatus(result)));
-        return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
+        checkpoint();
+        return failedStatus(result) ? 'failed' : 'ok';
       },
       skip: (id) => {
         const node = manifest.nodes[id]!;
@@ -211,30 +257,34 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   printLanding(print, landing);
   const publishing = published ? publishLines(published) : [];
   printSummary(print, manifest.nodes, ordered, elapsedSeconds, pricePerTb(loaded.target), publishing);
-  writeRunResults(
-    compiler.targetDir,
-    loaded.invocationId,
-    ordered,
-    elapsedSeconds,
-    {
-      which: request.command,
-      select: request.select ?? [],
-      exclude: request.exclude ?? [],
-      full_refresh: request.fullRefresh,
-      threads,
-    },
-    {
-      landing: { quarantined: quarantinedTotal(landing), sources: landing },
-      ...(published ? { publish: published } : {}),
-    },
-  );
+  writeRunResults(compiler.targetDir, loaded.invocationId, ordered, elapsedSeconds, args, {
+    landing: { quarantined: quarantinedTotal(landing), sources: landing },
+    ...(published ? { publish: published } : {}),
+  });
   writeManifest(compiler.targetDir, manifest);
   faultPoint('after');
-  const failed =
-    hookErrors.length > 0 ||
-    published?.status === 'conflict' ||
-    ordered.some((r) => r.status === 'error' || r.status === 'fail');
+  const failed = hookErrors.length > 0 || published?.status === 'conflict' || ordered.some(failedStatus);
   return { results: ordered, exitCode: failed ? 1 : 0, elapsedSeconds };
+}
+
+/** The args recorded in run_results.json (`mdw retry` reads them back). */
+function runArgs(request: RunRequest, threads: number): Record<string, unknown> {
+  const range = request.eventTimeRange;
+  return {
+    which: request.command,
+    select: request.select ?? [],
+    exclude: request.exclude ?? [],
+    full_refresh: request.fullRefresh,
+    threads,
+    ...(range
+      ? { event_time_start: formatEventTime(range.start), event_time_end: formatEventTime(range.end) }
+      : {}),
+  };
+}
+
+/** An error, a failed test, or a microbatch model with failed batches: downstream is skipped. */
+function failedStatus(result: NodeResult): boolean {
+  return result.status === 'error' || result.status === 'fail' || result.status === 'partial success';
 }
 
 /** Copy a reused view's rows for its readers; the view's node carries the time it takes. */
@@ -362,7 +412,7 @@ function startDescription(node: ManifestNode): string {
     case 'snapshot':
       return `START snapshot ${relationLabel(node)}`;
     default:
-      return `START sql ${node.config.materialized} model ${relationLabel(node)}`;
+      return `START sql ${modelKind(node)} model ${relationLabel(node)}`;
   }
 }
 
@@ -381,10 +431,19 @@ function endDescription(node: ManifestNode, result: NodeResult): string {
     case 'snapshot':
       return failed ? `ERROR snapshotting ${relationLabel(node)}` : `OK snapshotted ${relationLabel(node)}`;
     default: {
-      const what = `sql ${node.config.materialized} model ${relationLabel(node)}`;
+      const what = `sql ${modelKind(node)} model ${relationLabel(node)}`;
+      if (result.status === 'partial success' && result.batch_results) {
+        const { successful, failed: failedBatches } = result.batch_results;
+        return `PARTIAL SUCCESS (${successful.length}/${successful.length + failedBatches.length}) ${what}`;
+      }
       return failed ? `ERROR creating ${what}` : `OK created ${what}`;
     }
   }
+}
+
+/** dbt names a microbatch model's materialization `microbatch` in its progress lines. */
+function modelKind(node: ManifestNode): string {
+  return isMicrobatch(node.config) ? 'microbatch' : String(node.config.materialized);
 }
 
 function endStatus(result: NodeResult): string {
@@ -400,13 +459,15 @@ function endStatus(result: NodeResult): string {
       return `FAIL ${result.failures} ${seconds}`;
     case 'error':
       return `ERROR ${seconds}`;
+    case 'partial success':
+      return `PARTIAL SUCCESS ${seconds}`;
     default:
       return `${result.adapter_response._message ?? 'OK'} ${seconds}`;
   }
 }
 
-function skippedResult(node: ManifestNode): NodeResult {
-  return { ...newResult(node, 'main'), status: 'skipped' };
+function skippedResult(node: ManifestNode, message: string | null = null): NodeResult {
+  return { ...newResult(node, 'main'), status: 'skipped', message };
 }
 
 function describeCounts(nodes: Record<string, ManifestNode>, sources: Record<string, unknown>): string {
@@ -456,7 +517,7 @@ function printSummary(
   );
   if (cost) print(`${timestamp()}  ${cost}`);
   const counts = countStatuses(results);
-  const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
+  const problems = results.filter((r) => failedStatus(r) || r.status === 'warn');
   print('');
   if (counts.error === 0 && counts.warn === 0) {
     print(`${timestamp()}  Completed successfully`);
@@ -469,7 +530,14 @@ function printSummary(
   }
   for (const result of problems) {
     const node = nodes[result.unique_id]!;
-    const label = result.status === 'warn' ? 'Warning' : result.status === 'fail' ? 'Failure' : 'Error';
+    const label =
+      result.status === 'warn'
+        ? 'Warning'
+        : result.status === 'fail'
+          ? 'Failure'
+          : result.status === 'partial success'
+            ? 'Partial success'
+            : 'Error';
     print('');
     print(`${timestamp()}  ${label} in ${node.resource_type} ${node.name} (${node.original_file_path})`);
     if (result.message) print(`${timestamp()}    ${result.message}`);

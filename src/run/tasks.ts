@@ -5,11 +5,14 @@ import { planOf } from '../adapters/plan-request.js';
 import type { Adapter, Connection, Relation } from '../adapters/types.js';
 import { shrinkGuardFor } from '../guards/shrink.js';
 import type { ManifestNode } from '../manifest/types.js';
+import { isMicrobatch, microbatchConfig } from '../materialize/microbatch.js';
+import { planMaterialization } from '../materialize/plan.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
 import { changedPartitions, publishChangedPartitions } from './changed-partitions.js';
 import type { Compiler } from './compile.js';
 import { runNodeHooks } from './hooks.js';
+import { buildMicrobatch, type MicrobatchRun } from './microbatch-task.js';
 import { type NodeResult, newResult, type TimingInfo } from './results.js';
 import { scopedRelations } from './test-scope.js';
 import { testStatus } from './test-severity.js';
@@ -27,6 +30,8 @@ export interface NodeTask {
   upstreamError: string | null;
   /** the SQL to execute, from the compiled SQL (compiled_code keeps the original) */
   rewriteSql?: (sql: string) => Promise<string>;
+  /** how to build a model with incremental_strategy='microbatch' (its windows, progress, checkpoints) */
+  microbatch?: MicrobatchRun;
 }
 
 export async function executeNode(task: NodeTask): Promise<NodeResult> {
@@ -43,6 +48,17 @@ export async function executeNode(task: NodeTask): Promise<NodeResult> {
   let phase: 'compile' | 'execute' = 'compile';
   try {
     const relation = task.adapter.relation(node.database, node.schema, node.alias);
+    if (task.microbatch && node.resource_type === 'model' && isMicrobatch(node.config)) {
+      // each window compiles and builds on its own; a failed window is in batch_results
+      microbatchConfig(node.config, node.name); // a config mistake is the model's compile error
+      phase = 'execute';
+      const microbatch = task.microbatch;
+      await timed(timing, 'execute', () => buildMicrobatch(task, microbatch, relation, result));
+      result.compiled = true;
+      result.compiled_code = node.compiled_code ?? null;
+      result.execution_time = (performance.now() - started) / 1000;
+      return result;
+    }
     let sql = '';
     let incrementalRun = false;
     await timed(timing, 'compile', async () => {

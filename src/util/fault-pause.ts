@@ -11,11 +11,19 @@
  * - `before-commit`: manifests, manifest list and metadata file written, the catalog pointer not moved;
  * - `after-commit`: the table's commit made (staged under Write-Audit-Publish, else published),
  *   nothing reported (DuckDB view, summary) yet;
+ * - `during-batch`: a microbatch window's old rows are deleted and its new rows not yet
+ *   inserted, inside the batch's transaction (subject: the window start, `2018-03-04T00:00:00Z`);
  * - `after`: the command's results are printed and target/ written, just before it exits.
  */
 import { writeSync } from 'node:fs';
 
-export type FaultPhase = 'before-files' | 'during-files' | 'before-commit' | 'after-commit' | 'after';
+export type FaultPhase =
+  | 'before-files'
+  | 'during-files'
+  | 'before-commit'
+  | 'after-commit'
+  | 'during-batch'
+  | 'after';
 
 const wanted = process.env.MDW_FAULT_PAUSE_AT;
 

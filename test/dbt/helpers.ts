@@ -78,7 +78,7 @@ export function outputTail(r: CommandResult, max = 4000): string {
 }
 
 /** Names of the fixture projects under test/fixtures/. */
-export const ALL_FIXTURES = ['tiny', 'shop', 'packages'];
+export const ALL_FIXTURES = ['tiny', 'shop', 'packages', 'microbatch'];
 
 /** The fixtures to run: all, or those named in MDW_FIXTURES (comma-separated). */
 export const FIXTURES: string[] = process.env.MDW_FIXTURES

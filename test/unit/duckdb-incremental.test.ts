@@ -280,9 +280,12 @@ describe('duckdb adapter: incremental models', () => {
   test('an unknown strategy is an ExecutionError listing the valid ones', async () => {
     await run('strategy_check', 'select 1 as id');
     await assert.rejects(
-      run('strategy_check', 'select 1 as id', { incremental_strategy: 'microbatch' }),
+      run('strategy_check', 'select 1 as id', { incremental_strategy: 'insert_by_period' }),
       (error: unknown) =>
-        error instanceof ExecutionError && /microbatch/.test(error.message) && /merge/.test(error.message),
+        error instanceof ExecutionError &&
+        /insert_by_period/.test(error.message) &&
+        /merge/.test(error.message) &&
+        /microbatch/.test(error.message),
     );
   });
 

@@ -19,6 +19,7 @@ import {
 } from '../../../lakehouse/iceberg/index.js';
 import { decodeValue } from '../../../lakehouse/iceberg/values.js';
 import type { Strategy } from '../../../materialize/incremental.js';
+import { windowCondition } from '../../../materialize/microbatch.js';
 import type { MaterializationPlan } from '../../../materialize/plan.js';
 import { planSchemaChange } from '../../../materialize/schema-change.js';
 import type { SnapshotPlan } from '../../../materialize/snapshot.js';
@@ -152,7 +153,12 @@ export async function buildIcebergIncremental(
     const workingSql = `select * from ${working.render()}`;
     const nextSchema = await schemaForSelect(raw, workingSql, schema);
     // No new rows and no new columns: nothing to commit, so no empty snapshot.
-    if (written === 0 && (await isEmpty(conn, staged)) && sameFields(nextSchema, schema)) {
+    if (
+      written === 0 &&
+      affected.length === 0 &&
+      (await isEmpty(conn, staged)) &&
+      sameFields(nextSchema, schema)
+    ) {
       return { rowsAffected: 0, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} 0` };
     }
     const files = needsTransformWriter(table.spec(), nextSchema)
@@ -228,6 +234,15 @@ async function affectedFiles(
   const strategy: Strategy = plan.incremental.strategy;
   const live = table.dataFiles();
   if (live.length === 0 || strategy === 'append') return [];
+  const microbatch = plan.incremental.microbatch;
+  if (strategy === 'microbatch' && microbatch?.window) {
+    // the files holding rows of the window the batch replaces
+    const scan = readLiveFilesSql(table, live, table.schema(), { filename: true });
+    const inWindow = windowCondition(quoteIdentifier(microbatch.eventTime), microbatch.window);
+    const result = await conn.query(`select distinct filename from (${scan}) where ${inWindow}`);
+    const hits = new Set(result.rows.map((row) => String(row[0])));
+    return live.filter((file) => hits.has(file.localPath));
+  }
   if (strategy === 'insert_overwrite') {
     const partitionBy = plan.partitionSpec.map((entry) => entry.field);
     if (partitionBy.length === 0) return live; // the whole table is the partition

@@ -6,8 +6,11 @@
 
 import type { PartitionEntry, Strategy } from '../../../materialize/incremental.js';
 import { mergeUpdateColumns } from '../../../materialize/incremental.js';
+import { formatEventTime, windowCondition } from '../../../materialize/microbatch.js';
 import type { IncrementalPlan } from '../../../materialize/plan.js';
 import { planSchemaChange } from '../../../materialize/schema-change.js';
+import { ExecutionError } from '../../../util/errors.js';
+import { faultPoint } from '../../../util/fault-pause.js';
 import {
   asSubquery,
   columnReference,
@@ -83,6 +86,8 @@ export async function applyStrategy(
       return merge(conn, input);
     case 'insert_overwrite':
       return insertOverwrite(conn, input);
+    case 'microbatch':
+      return replaceWindow(conn, input);
   }
 }
 
@@ -156,6 +161,20 @@ async function insertOverwrite(conn: Connection, input: StrategyInput): Promise<
       `delete from ${target.render()} where (${tuple}) in (select distinct ${tuple} from ${staged.render()})`,
     );
   }
+  return insertAll(conn, input);
+}
+
+/** microbatch: the batch's window is replaced whole (dbt-duckdb's delete+insert by event time). */
+async function replaceWindow(conn: Connection, input: StrategyInput): Promise<number> {
+  const { target, build } = input;
+  const microbatch = build.plan.microbatch;
+  if (!microbatch?.window) {
+    throw new ExecutionError('A microbatch build needs its window (the runner plans one per batch).');
+  }
+  await conn.query(
+    `delete from ${target.render()} where ${windowCondition(columnReference(microbatch.eventTime), microbatch.window)}`,
+  );
+  faultPoint('during-batch', formatEventTime(microbatch.window.start));
   return insertAll(conn, input);
 }
 
