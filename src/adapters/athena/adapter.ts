@@ -9,6 +9,7 @@ import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifes
 import type { IncrementalRules } from '../../materialize/incremental.js';
 import { planMaterialization } from '../../materialize/plan.js';
 import type { AdapterOptions } from '../engine.js';
+import { MetadataTableIcebergOperations } from '../trino/iceberg.js';
 import type {
   Adapter,
   Capabilities,
@@ -23,6 +24,7 @@ import { AthenaQueryRunner } from './client.js';
 import { AthenaConnection } from './connection.js';
 import { explainAwsError } from './errors.js';
 import { createExternalSource } from './external-source.js';
+import { athenaMaintenance } from './iceberg-maintenance.js';
 import {
   type BuildContext,
   buildIncremental,
@@ -93,13 +95,22 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   readonly incremental = ATHENA_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
   private readonly open = new Set<AthenaConnection>();
+  /** `mdw iceberg …` and `show --as-of`: Trino's metadata-table SQL, Athena's OPTIMIZE and VACUUM */
+  readonly iceberg: MetadataTableIcebergOperations<AthenaConnection>;
 
   constructor(
     readonly target: TargetConfig,
     readonly profile: AthenaProfile,
     private readonly projectRoot: string,
     private readonly warehouse: () => AthenaWarehouse,
-  ) {}
+  ) {
+    const catalog = target.database;
+    this.iceberg = new MetadataTableIcebergOperations(
+      catalog,
+      athenaMaintenance(),
+      (schema, table) => new AthenaRelation(catalog, schema, table, 'table'),
+    );
+  }
 
   async connect(): Promise<AthenaConnection> {
     const conn = new AthenaConnection(this.warehouse());

@@ -7,7 +7,12 @@
  */
 
 import type { TrinoConnection } from './connection.js';
-import type { IcebergMaintenance } from './iceberg.js';
+import {
+  DEFAULT_ORPHAN_AGE_MS,
+  DEFAULT_SNAPSHOT_AGE_MS,
+  type IcebergMaintenance,
+  retentionFor,
+} from './iceberg.js';
 
 export function trinoMaintenance(catalog: string): IcebergMaintenance<TrinoConnection> {
   return {
@@ -16,23 +21,29 @@ export function trinoMaintenance(catalog: string): IcebergMaintenance<TrinoConne
       // files under the target are rewritten, into files of at most the target
       const size = megabytes(targetFileSizeBytes);
       await conn.withSession({ [`${catalog}.target_max_file_size`]: size }, () =>
-        conn.query(`alter table ${table} execute optimize(file_size_threshold => '${size}')`),
+        conn.query(`alter table ${table.render()} execute optimize(file_size_threshold => '${size}')`),
       );
     },
-    async expireSnapshots(conn, table, retentionMs) {
-      const retention = duration(retentionMs);
+    async expireSnapshots(conn, table, request) {
+      const olderThanMs = request.olderThanMs ?? DEFAULT_SNAPSHOT_AGE_MS;
+      // Trino's expiry knows only an age: the newest `retainLast` stay by keeping their ages
+      const retention = duration(retentionFor(request.snapshots, olderThanMs, request.retainLast));
       await conn.withSession({ [`${catalog}.expire_snapshots_min_retention`]: retention }, () =>
-        conn.query(`alter table ${table} execute expire_snapshots(retention_threshold => '${retention}')`),
+        conn.query(
+          `alter table ${table.render()} execute expire_snapshots(retention_threshold => '${retention}')`,
+        ),
       );
     },
-    async removeOrphans(conn, table, retentionMs) {
-      const retention = duration(retentionMs);
+    async removeOrphans(conn, table, request) {
+      const retention = duration(request.olderThanMs ?? DEFAULT_ORPHAN_AGE_MS);
       await conn.withSession({ [`${catalog}.remove_orphan_files_min_retention`]: retention }, () =>
-        conn.query(`alter table ${table} execute remove_orphan_files(retention_threshold => '${retention}')`),
+        conn.query(
+          `alter table ${table.render()} execute remove_orphan_files(retention_threshold => '${retention}')`,
+        ),
       );
     },
     async rollback(conn, table, snapshotId) {
-      await conn.query(`alter table ${table} execute rollback_to_snapshot(${snapshotId})`);
+      await conn.query(`alter table ${table.render()} execute rollback_to_snapshot(${snapshotId})`);
     },
   };
 }

@@ -18,22 +18,29 @@ import type {
 import { rewriteNamesAsOf } from './as-of-names.js';
 import { toCount } from './connection.js';
 
-/** What an engine runs for each maintenance command; `table` is the rendered table name. */
+/** What an engine runs for each maintenance command. */
 export interface IcebergMaintenance<C extends Connection> {
-  optimize(conn: C, table: string, targetFileSizeBytes: number): Promise<void>;
-  /** expire the snapshots older than `retentionMs` (the current one always stays) */
-  expireSnapshots(conn: C, table: string, retentionMs: number): Promise<void>;
-  removeOrphans(conn: C, table: string, retentionMs: number): Promise<void>;
-  rollback(conn: C, table: string, snapshotId: string): Promise<void>;
+  optimize(conn: C, table: Relation, targetFileSizeBytes: number): Promise<void>;
+  /** expire snapshots older than `olderThanMs` but the newest `retainLast` (the current one always stays) */
+  expireSnapshots(conn: C, table: Relation, request: ExpiryRequest): Promise<void>;
+  removeOrphans(conn: C, table: Relation, request: { olderThanMs?: number }): Promise<void>;
+  rollback(conn: C, table: Relation, snapshotId: string): Promise<void>;
   /** the engine has `"t$all_entries"` (files of past snapshots with their sizes) */
   readonly allEntries: boolean;
 }
 
-/** Local target's defaults, so a command means the same on every target. */
-const DEFAULT_SNAPSHOT_AGE_MS = 5 * 86_400_000;
-const DEFAULT_ORPHAN_AGE_MS = 3_600_000;
+export interface ExpiryRequest {
+  olderThanMs?: number;
+  retainLast?: number;
+  /** the table's snapshots, oldest first */
+  snapshots: readonly SnapshotRow[];
+}
 
-interface SnapshotRow {
+/** Local target's defaults, so a command means the same on every target. */
+export const DEFAULT_SNAPSHOT_AGE_MS = 5 * 86_400_000;
+export const DEFAULT_ORPHAN_AGE_MS = 3_600_000;
+
+export interface SnapshotRow {
   id: string;
   committedAtMs: number;
 }
@@ -173,7 +180,7 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
 
   async rollback(conn: C, schema: string, table: string, snapshotId: string): Promise<void> {
     await this.requireSnapshot(conn, schema, table, snapshotId);
-    await this.maintenance.rollback(conn, this.relationOf(schema, table).render(), snapshotId);
+    await this.maintenance.rollback(conn, this.relationOf(schema, table), snapshotId);
     this.snapshotCache.clear();
   }
 
@@ -184,7 +191,7 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
     targetFileSizeBytes: number,
   ): Promise<{ filesBefore: number; filesAfter: number }> {
     const filesBefore = await this.dataFileCount(conn, schema, table);
-    await this.maintenance.optimize(conn, this.relationOf(schema, table).render(), targetFileSizeBytes);
+    await this.maintenance.optimize(conn, this.relationOf(schema, table), targetFileSizeBytes);
     this.snapshotCache.clear();
     return { filesBefore, filesAfter: await this.dataFileCount(conn, schema, table) };
   }
@@ -197,12 +204,11 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
     for (const { schema, table } of await this.tablesOf(conn, options)) {
       const before = await this.snapshots(conn, schema, table, true);
       const filesBefore = await this.referencedFiles(conn, schema, table);
-      const retentionMs = retentionFor(
-        before,
-        options.olderThanMs ?? DEFAULT_SNAPSHOT_AGE_MS,
-        options.retainLast,
-      );
-      await this.maintenance.expireSnapshots(conn, this.relationOf(schema, table).render(), retentionMs);
+      await this.maintenance.expireSnapshots(conn, this.relationOf(schema, table), {
+        olderThanMs: options.olderThanMs,
+        retainLast: options.retainLast,
+        snapshots: before,
+      });
       const after = await this.snapshots(conn, schema, table, true);
       const filesAfter = await this.referencedFiles(conn, schema, table);
       results.push({
@@ -223,11 +229,9 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
   ): Promise<{ table: string; deletedFiles: number | null }[]> {
     const results = [];
     for (const { schema, table } of await this.tablesOf(conn, options)) {
-      await this.maintenance.removeOrphans(
-        conn,
-        this.relationOf(schema, table).render(),
-        options.olderThanMs ?? DEFAULT_ORPHAN_AGE_MS,
-      );
+      await this.maintenance.removeOrphans(conn, this.relationOf(schema, table), {
+        olderThanMs: options.olderThanMs,
+      });
       results.push({ table: `${schema}.${table}`, deletedFiles: null });
     }
     return results;
