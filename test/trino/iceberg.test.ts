@@ -164,9 +164,18 @@ describe('mdw iceberg on trino', () => {
     assert.equal(await sum(), before);
   });
 
-  test('expire-snapshots keeps the newest with --retain-last and deletes the files only old snapshots held', () => {
-    const oldFiles = files('--as-of', snapshots[0]!.snapshot_id).map((f) => localPath(f.path));
-    assert.ok(oldFiles.every((f) => existsSync(f)));
+  test('expire-snapshots keeps the newest with --retain-last and reports the files it deleted', () => {
+    // every data file any snapshot read; the rolled-back append's file only expired snapshots held
+    const seen = new Set(
+      [...snapshots.map((s) => files('--as-of', s.snapshot_id)), files()]
+        .flat()
+        .map((f) => localPath(f.path)),
+    );
+    const rolledBack = files('--as-of', snapshots[2]!.snapshot_id)
+      .filter((f) => f.partition === 'kind=b')
+      .map((f) => localPath(f.path));
+    assert.equal(rolledBack.length, 1);
+    assert.ok([...seen].every((f) => existsSync(f)));
     const output = ok('iceberg', 'expire-snapshots', EVENTS, '--older-than', '0', '--retain-last', '1');
     const left = history();
     assert.equal(left.length, 1);
@@ -175,11 +184,9 @@ describe('mdw iceberg on trino', () => {
     assert.ok(expired, output);
     // three appends and optimize's commit (a rollback commits no snapshot), less the one kept
     assert.equal(Number(expired[1]), 3);
-    assert.ok(Number(expired[2]) >= 1, output);
-    assert.ok(
-      oldFiles.every((f) => !existsSync(f)),
-      'the pre-optimize files are gone',
-    );
+    assert.equal(existsSync(rolledBack[0]!), false, 'the rolled-back append is deleted');
+    const deleted = [...seen].filter((f) => !existsSync(f));
+    assert.equal(Number(expired[2]), deleted.length, `${output}\ndeleted: ${deleted.join(', ')}`);
     assert.equal(count(), 20);
     const gone = project.mdw(
       'show',
