@@ -109,6 +109,7 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
       catalog,
       athenaMaintenance(),
       (schema, table) => new AthenaRelation(catalog, schema, table, 'table'),
+      target.schema,
     );
   }
 

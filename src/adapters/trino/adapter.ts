@@ -83,6 +83,7 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
       catalog,
       trinoMaintenance(catalog),
       (schema, table) => new TrinoRelation(catalog, schema, table, 'table'),
+      target.schema,
     );
   }
 

@@ -49,17 +49,26 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
   /** snapshots per table (`schema.table`), read once per command */
   private readonly snapshotCache = new Map<string, SnapshotRow[]>();
 
+  /**
+   * `projectSchema`: the profile's schema. A catalog on a server is shared, so the warehouse's
+   * tables are those in that schema and in `<schema>_<custom>` ones (dbt's schema naming).
+   */
   constructor(
     private readonly catalog: string,
     private readonly maintenance: IcebergMaintenance<C>,
     private readonly relationOf: (schema: string, table: string) => Relation,
+    private readonly projectSchema: string,
   ) {}
 
   async listTables(conn: C, schema?: string): Promise<{ schema: string; table: string }[]> {
     const result = await conn.query(
       `select table_schema, table_name from ${quoteIdentifier(this.catalog)}.information_schema.tables
        where table_type = 'BASE TABLE' and table_schema <> 'information_schema'
-       ${schema === undefined ? '' : `and table_schema = ${sqlString(schema.toLowerCase())}`}
+       ${
+         schema === undefined
+           ? `and (table_schema = ${sqlString(this.projectSchema.toLowerCase())} or table_schema like ${sqlString(`${likeEscaped(this.projectSchema.toLowerCase())}\\_%`)} escape '\\')`
+           : `and table_schema = ${sqlString(schema.toLowerCase())}`
+       }
        order by 1, 2`,
     );
     const tables = result.rows.map((row) => ({ schema: String(row[0]), table: String(row[1]) }));
@@ -427,4 +436,9 @@ function partitionFromPath(text: string): Record<string, unknown> {
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
   );
+}
+
+/** A LIKE pattern matching `text` literally (escape character `\`). */
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
