@@ -5,7 +5,7 @@
  *                          [--work-dir DIR] [--results-dir DIR] [--keep]
  *
  * Sections (the issue's figures): floor, build, peer, startup, incremental, scale, generator,
- * iceberg — see bench/README.md. Each section does its set-up, then the bench runs rounds: run i
+ * iceberg, trino — see bench/README.md. Each section does its set-up, then the bench runs rounds: run i
  * of every section, then run i + 1, so that the runs a ratio compares are taken under the same
  * load of a shared machine. Every figure is the median of --runs runs, with min and max; targets
  * are ratios paired by round (lib/targets.ts). Writes bench/results/<YYYY-MM-DD>-<scale>.json
@@ -38,6 +38,7 @@ import { incrementalSection } from './sections/incremental.js';
 import { peerSection } from './sections/peer.js';
 import { scaleSection } from './sections/scale.js';
 import { startupSection } from './sections/startup.js';
+import { trinoSection } from './sections/trino.js';
 
 /**
  * Order within a round: the generator rewrites the landing (same bytes), build leaves the
@@ -52,6 +53,7 @@ const SECTIONS: Section[] = [
   incrementalSection,
   scaleSection,
   icebergSection,
+  trinoSection,
 ];
 
 interface Options {

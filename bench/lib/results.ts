@@ -15,6 +15,7 @@ export const SECTION_NAMES = [
   'scale',
   'generator',
   'iceberg',
+  'trino',
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
@@ -28,6 +29,7 @@ export const FIGURE_NUMBER: Record<SectionName, number> = {
   scale: 6,
   generator: 7,
   iceberg: 8,
+  trino: 9,
 };
 
 export interface Metric {
@@ -183,6 +185,7 @@ const ROWS: Record<SectionName, { metric: string; peak?: string; target?: string
     { metric: 'parquetMatchedSeconds', peak: 'parquetMatchedProcessPeakRss' },
     { metric: 'icebergSeconds', peak: 'icebergProcessPeakRss', target: 'iceberg-vs-parquet' },
   ],
+  trino: [{ metric: 'fullSeconds', peak: 'fullPeakRss' }],
 };
 
 export function tableRows(results: BenchResults): TableRow[] {

@@ -127,11 +127,12 @@ export interface IcebergOperations<C extends Connection = Connection> {
   expireSnapshots(
     conn: C,
     options: { schema?: string; table?: string; olderThanMs?: number; retainLast?: number },
-  ): Promise<{ table: string; expired: number; deletedFiles: number }[]>;
+  ): Promise<{ table: string; expired: number; deletedFiles: number | null }[]>;
+  /** `deletedFiles` is null on engines that do not report what they deleted (Trino, Athena) */
   removeOrphans(
     conn: C,
     options: { schema?: string; table?: string; olderThanMs?: number },
-  ): Promise<{ table: string; deletedFiles: number }[]>;
+  ): Promise<{ table: string; deletedFiles: number | null }[]>;
   /**
    * Time travel: a relation that reads the Iceberg table `relation` as of a snapshot or time
    * (its render() is what SQL names; on some engines a `FOR VERSION AS OF` clause).
@@ -139,9 +140,10 @@ export interface IcebergOperations<C extends Connection = Connection> {
   relationAsOf(conn: C, relation: Relation, asOf: AsOf): Promise<Relation>;
   /**
    * Time travel for SQL written by hand: names on `conn` that are not fully qualified
-   * (`schema.table`) resolve to the warehouse as of a snapshot or time from now on.
+   * (`schema.table`) resolve to the warehouse as of a snapshot or time from now on. An engine
+   * that cannot redirect names on the connection returns a rewrite to apply to that SQL instead.
    */
-  resolveNamesAsOf(conn: C, asOf: AsOf): Promise<void>;
+  resolveNamesAsOf(conn: C, asOf: AsOf): Promise<((sql: string) => string) | undefined>;
   /** Adds a table at an existing metadata file of the warehouse (engines that own a catalog) */
   registerTable?(
     conn: C,

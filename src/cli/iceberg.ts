@@ -6,7 +6,7 @@
  * `register <schema.table> <metadata-file>`, `recover`, `rollback-metadata <schema.table>`
  * (docs/operations.md).
  */
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { createAdapter } from '../adapters/index.js';
 import type { Adapter, Connection, IcebergOperations } from '../adapters/types.js';
 import { formatCount } from '../run/progress.js';
@@ -83,7 +83,8 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
         }
         print(
           files.map((f) => ({
-            path: relative(process.cwd(), f.path),
+            // a file of the local lakehouse relative to here; an engine's URI (s3://, local://) as it is
+            path: isAbsolute(f.path) ? relative(process.cwd(), f.path) : f.path,
             partition: partitionText(f.partition),
             records: f.recordCount,
             bytes: f.fileSizeBytes,
@@ -129,7 +130,9 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
           retainLast: numberFlag(args, 'retain-last'),
         });
         for (const r of results)
-          console.log(`${r.table}: expired ${r.expired} snapshots, deleted ${r.deletedFiles} files.`);
+          console.log(
+            `${r.table}: expired ${r.expired} snapshots, ${r.deletedFiles === null ? 'deleted the files only they held (the engine does not report how many)' : `deleted ${r.deletedFiles} files`}.`,
+          );
         return 0;
       }
       case 'register': {
@@ -168,7 +171,12 @@ export async function icebergCommand(args: ParsedArgs): Promise<number> {
           ...table,
           olderThanMs: olderThan === undefined ? undefined : parseAge(olderThan),
         });
-        for (const r of results) console.log(`${r.table}: removed ${r.deletedFiles} orphan files.`);
+        for (const r of results)
+          console.log(
+            r.deletedFiles === null
+              ? `${r.table}: removed the orphan files older than the cutoff (the engine does not report how many).`
+              : `${r.table}: removed ${r.deletedFiles} orphan files.`,
+          );
         return 0;
       }
     }

@@ -7,6 +7,7 @@ import { stringifyJson } from '../util/exact-json.js';
 import { didYouMean } from '../util/suggest.js';
 import { numberFlag, type ParsedArgs, stringFlag } from './args.js';
 import { icebergOf } from './iceberg.js';
+import { previewQuery } from './preview-query.js';
 import { formatPreview, jsonValue, previewKind } from './preview-table.js';
 import { load, selectionArgs } from './project.js';
 
@@ -47,10 +48,12 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
         ? `select * from ${node.relation_name}`
         : await compiler.compile(node, { runQuery, which: 'show', relationsAsOf });
     // ... and `schema.table` written by hand in --inline SQL resolves to the past too.
-    if (asOf) await icebergOf(adapter).resolveNamesAsOf(connection, asOf);
-    const body = sql.trim().replace(/;\s*$/, '');
-    const query = limit >= 0 ? `select * from (\n${body}\n) as mdw_show limit ${Math.floor(limit)}` : body;
-    const result = await connection.query(query);
+    const rewrite = asOf ? await icebergOf(adapter).resolveNamesAsOf(connection, asOf) : undefined;
+    const written = sql.trim().replace(/;\s*$/, '');
+    const body = rewrite ? rewrite(written) : written;
+    const preview = previewQuery(body, limit);
+    const result = await connection.query(preview.sql);
+    if (preview.keep !== null) result.rows = result.rows.slice(0, preview.keep);
     const types = result.columnNames.map((_, i) => result.columnTypes[i] ?? '');
     if (json) {
       const kinds = types.map((type, i) =>

@@ -141,10 +141,12 @@ for (const target of selectedTargets()) {
         { id: 2, 'First Name': 'Grace', order: 1, select: 'y', CamelCase: 'B' },
         { id: 1, 'First Name': 'Ada', order: 3, select: 'x', CamelCase: 'A' },
       ];
-      // Trino folds every identifier to lower case, quoted ones too: the names come back folded
+      // Trino stores every identifier folded to lower case, quoted ones too, while its result labels
+      // follow the query's text: there the names compare without case
       const fold = (row: Record<string, unknown>) =>
         Object.fromEntries(Object.entries(row).map(([name, value]) => [name.toLowerCase(), value]));
-      assert.deepEqual(rows, target.foldsIdentifierCase ? expected.map(fold) : expected);
+      if (target.foldsIdentifierCase) assert.deepEqual(rows.map(fold), expected.map(fold));
+      else assert.deepEqual(rows, expected);
     });
 
     it('snapshots track changes by timestamp and by check columns, and invalidate hard deletes', () => {

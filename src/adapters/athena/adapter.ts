@@ -11,6 +11,7 @@ import type { AdapterOptions } from '../engine.js';
 import { OpenConnections } from '../open-connections.js';
 import { planOf } from '../plan-request.js';
 import { TRINO_ICEBERG_CAPABILITIES } from '../trino/capabilities.js';
+import { MetadataTableIcebergOperations } from '../trino/iceberg.js';
 import type {
   Adapter,
   Capabilities,
@@ -24,6 +25,7 @@ import { AthenaQueryRunner } from './client.js';
 import { AthenaConnection } from './connection.js';
 import { explainAwsError } from './errors.js';
 import { createExternalSource } from './external-source.js';
+import { athenaMaintenance } from './iceberg-maintenance.js';
 import {
   type BuildContext,
   buildIncremental,
@@ -90,13 +92,23 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   readonly incremental = ATHENA_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
   private readonly open = new OpenConnections<AthenaConnection>();
+  /** `mdw iceberg …` and `show --as-of`: Trino's metadata-table SQL, Athena's OPTIMIZE and VACUUM */
+  readonly iceberg: MetadataTableIcebergOperations<AthenaConnection>;
 
   constructor(
     readonly target: TargetConfig,
     readonly profile: AthenaProfile,
     private readonly projectRoot: string,
     private readonly warehouse: () => AthenaWarehouse,
-  ) {}
+  ) {
+    const catalog = target.database;
+    this.iceberg = new MetadataTableIcebergOperations(
+      catalog,
+      athenaMaintenance(),
+      (schema, table) => new AthenaRelation(catalog, schema, table, 'table'),
+      target.schema,
+    );
+  }
 
   async connect(): Promise<AthenaConnection> {
     return this.open.track(new AthenaConnection(this.warehouse()));

@@ -25,6 +25,8 @@ import { findRelation, listColumns, SchemaRegistry } from './catalog.js';
 import { TrinoClient } from './client.js';
 import { TrinoConnection } from './connection.js';
 import { createExternalSource } from './external-source.js';
+import { MetadataTableIcebergOperations } from './iceberg.js';
+import { trinoMaintenance } from './iceberg-maintenance.js';
 import { buildIncremental, buildTable, buildView } from './materialize.js';
 import { clientOptions, resolveTrinoProfile, type TrinoProfile } from './profile.js';
 import { TrinoRelation } from './relation.js';
@@ -65,12 +67,22 @@ class TrinoAdapter implements Adapter<TrinoConnection> {
   readonly incremental = TRINO_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
   private readonly open = new OpenConnections<TrinoConnection>();
+  /** `mdw iceberg …` and `show --as-of` on the profile's (Iceberg) catalog */
+  readonly iceberg: MetadataTableIcebergOperations<TrinoConnection>;
 
   constructor(
     readonly target: TargetConfig,
     private readonly profile: TrinoProfile,
     private readonly projectRoot: string,
-  ) {}
+  ) {
+    const catalog = target.database;
+    this.iceberg = new MetadataTableIcebergOperations(
+      catalog,
+      trinoMaintenance(catalog),
+      (schema, table) => new TrinoRelation(catalog, schema, table, 'table'),
+      target.schema,
+    );
+  }
 
   async connect(): Promise<TrinoConnection> {
     return this.open.track(new TrinoConnection(new TrinoClient(clientOptions(this.profile))));

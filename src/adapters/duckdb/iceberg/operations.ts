@@ -198,7 +198,7 @@ export class LocalIcebergOperations implements IcebergOperations<DuckDbConnectio
    * their snapshot as of the request, everything else passed through; then make it the default
    * catalog, so `schema.table` in hand-written SQL resolves to the past.
    */
-  async resolveNamesAsOf(conn: DuckDbConnection, asOf: AsOf): Promise<void> {
+  async resolveNamesAsOf(conn: DuckDbConnection, asOf: AsOf): Promise<undefined> {
     const tables = this.tables();
     checkSnapshotExists(tables, asOf);
     const iceberg = new Map(tables.map((table) => [`${table.namespace}.${table.name}`.toLowerCase(), table]));
@@ -218,6 +218,7 @@ export class LocalIcebergOperations implements IcebergOperations<DuckDbConnectio
         );
     }
     await conn.query(`use ${AS_OF_CATALOG}`);
+    return undefined;
   }
 
   private async attachAsOfCatalog(conn: DuckDbConnection, schemas: string[]): Promise<void> {
