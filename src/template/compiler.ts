@@ -41,6 +41,8 @@ interface CompilerBase {
   fail(message: string, lineno?: number, colno?: number): never;
   assertType(node: NjNode, ...types: unknown[]): void;
   getCode(): string;
+  _getNodeName(node: NjNode): string;
+  compilePair(node: NjNode, frame: NjFrame): void;
 }
 
 const CompilerBase = nj.compiler.Compiler as new (
@@ -56,6 +58,26 @@ class DbtCompiler extends CompilerBase {
   override assertType(node: NjNode, ...types: unknown[]): void {
     if (node instanceof LoopFilterNode) return;
     super.assertType(node, ...types);
+  }
+
+  /**
+   * The callee's name nunjucks pastes into a JS string literal for error messages: a string
+   * literal receiver (`'a\n'.format(x)`) may hold newlines or backslashes that would break it.
+   */
+  override _getNodeName(node: NjNode): string {
+    return super._getNodeName(node).replace(/[\\\n\r\u2028\u2029]/g, ' ');
+  }
+
+  /** A dict literal's key that is an expression, not a quoted string, is evaluated as Jinja does. */
+  override compilePair(node: NjNode, frame: NjFrame): void {
+    if (!node.computedKey) {
+      super.compilePair(node, frame);
+      return;
+    }
+    this._emit('[runtime.pyDictKey(');
+    this._compileExpression(node.key, frame);
+    this._emit(')]: ');
+    this._compileExpression(node.value, frame);
   }
 
   /** Record the current position so runtime errors report the right line. */

@@ -5,6 +5,7 @@
  * error that names the unclosed tag.
  */
 import { type NjNode, nj } from './nunjucks.js';
+import { readStringsAsJinja } from './string-literal.js';
 
 const { nodes, lexer } = nj;
 
@@ -81,6 +82,7 @@ interface Tokenizer {
  * Jinja does not have: `r/2` is the name r divided by 2.
  */
 function jinjaTokens(tokens: Tokenizer): Tokenizer {
+  readStringsAsJinja(tokens as unknown as Parameters<typeof readStringsAsJinja>[0]);
   const next = tokens.nextToken.bind(tokens);
   let depth = 0;
   tokens.nextToken = () => {
@@ -305,10 +307,14 @@ class DbtParser extends ParserBase {
       }
       needComma = true;
       if (node instanceof nodes.Dict) {
-        const key = this.parsePrimary();
+        const key = this.parseExpression();
         if (!this.skip(lexer.TOKEN_COLON))
           this.fail('expected a colon after a dict key', tok.lineno, tok.colno);
-        node.addChild(new nodes.Pair(key.lineno, key.colno, key, this.parseExpression()));
+        const pair = new nodes.Pair(key.lineno, key.colno, key, this.parseExpression());
+        // Jinja evaluates a dict key (`{key.lower(): v}`, `{name: v}`); keyword arguments,
+        // which are Pairs too, keep their names
+        pair.computedKey = !(key instanceof nodes.Literal && typeof key.value === 'string');
+        node.addChild(pair);
       } else {
         node.addChild(this.parseExpression());
       }
