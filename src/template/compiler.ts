@@ -85,6 +85,13 @@ class DbtCompiler extends CompilerBase {
     this._emit(`lineno = ${node.lineno}; colno = ${node.colno}; `);
   }
 
+  /** `*rest` among call arguments: spread its items (a list, tuple or other iterable). */
+  compileSpread(node: NjNode, frame: NjFrame): void {
+    this._emit('...runtime.fromIterator(');
+    this._compileExpression(node.expr, frame);
+    this._emit(')');
+  }
+
   compileDo(node: NjNode, frame: NjFrame): void {
     this.mark(node);
     this._compileExpression(node.expr, frame);

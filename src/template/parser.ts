@@ -10,6 +10,8 @@ import { readStringsAsJinja } from './string-literal.js';
 const { nodes, lexer } = nj;
 
 export const DoNode = nodes.Node.extend('Do', { fields: ['expr'] });
+/** `f(a, *rest)`: the items of `rest` become positional arguments. */
+export const SpreadNode = nodes.Node.extend('Spread', { fields: ['expr'] });
 /** `for x in items if cond`: the items that pass `cond`, with `target` bound to each. */
 export const LoopFilterNode = nodes.Node.extend('LoopFilter', { fields: ['arr', 'cond', 'target'] });
 /** `{% break %}` and `{% continue %}` (Jinja's loopcontrols extension, which dbt enables). */
@@ -180,6 +182,11 @@ class DbtParser extends ParserBase {
       if (this.skipValue(lexer.TOKEN_OPERATOR, '**')) {
         // `f(a, **kwargs)`: the mapping's items become keyword arguments
         kwargs.splats = [...(kwargs.splats ?? []), this.parseExpression()];
+        needComma = true;
+        continue;
+      }
+      if (this.skipValue(lexer.TOKEN_OPERATOR, '*')) {
+        args.addChild(new SpreadNode(tok.lineno, tok.colno, this.parseExpression()));
         needComma = true;
         continue;
       }
