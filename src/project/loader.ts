@@ -80,7 +80,7 @@ export function loadProject(options: LoadOptions): LoadedProject {
   const state = new ParseState(project, target, engine, vars, cache);
   state.warnings.push(...projectWarnings);
   const manifest = parse(state, packages);
-  warnCustomMaterializations(macroFiles, manifest, state.warnings);
+  warnCustomMaterializations(macroFiles, manifest, target.type, state.warnings);
   cache.save();
   return {
     project,
@@ -128,25 +128,38 @@ const BUILT_IN_MATERIALIZATIONS = new Set([
   'test',
 ]);
 
-/** `{% materialization %}` blocks are not run by mdw: name the block and the nodes that use it. */
+/**
+ * mdw runs `{% materialization %}` blocks for models (run/custom-materialization.ts) when one
+ * is written for the target's adapter or `default`; name the blocks it cannot run and the nodes
+ * that use them (a block for another adapter only, a custom materialization on a seed/snapshot).
+ */
 function warnCustomMaterializations(
   macroFiles: MacroSourceFile[],
   manifest: Manifest,
+  adapterType: string,
   warnings: string[],
 ): void {
   const defined = new Map<string, string>();
+  const runnable = new Set<string>();
   for (const file of macroFiles) {
     if (!file.contents.includes('materialization')) continue;
-    for (const block of extractBlocks(file.contents, file.path))
-      if (block.kind === 'materialization' && !BUILT_IN_MATERIALIZATIONS.has(block.name))
-        defined.set(block.name, `${file.path}:${block.line}`);
+    for (const block of extractBlocks(file.contents, file.path)) {
+      if (block.kind !== 'materialization' || BUILT_IN_MATERIALIZATIONS.has(block.name)) continue;
+      defined.set(block.name, `${file.path}:${block.line}`);
+      if (block.adapter === adapterType || block.adapter === 'default' || block.adapter === undefined)
+        runnable.add(block.name);
+    }
   }
   for (const node of Object.values(manifest.nodes)) {
-    const where = defined.get(String(node.config.materialized));
-    if (where)
-      warnings.push(
-        `${where}: {% materialization ${node.config.materialized} %} (used by ${node.resource_type} ${node.name}) is a custom materialization, which mdw does not run yet; that ${node.resource_type} will fail.`,
-      );
+    const name = String(node.config.materialized);
+    const where = defined.get(name);
+    if (!where || (runnable.has(name) && node.resource_type === 'model')) continue;
+    const why = runnable.has(name)
+      ? `mdw runs custom materializations for models only`
+      : `it has no block for adapter '${adapterType}' or 'default'`;
+    warnings.push(
+      `${where}: {% materialization ${name} %} (used by ${node.resource_type} ${node.name}) is a custom materialization mdw cannot run here (${why}); that ${node.resource_type} will fail.`,
+    );
   }
 }
 

@@ -92,6 +92,11 @@ export class Compiler {
     return sql;
   }
 
+  /** Every macro the engine knows, by package (custom materializations are among them). */
+  listMacros(): { packageName: string; name: string }[] {
+    return this.loaded.engine.listMacros();
+  }
+
   get projectName(): string {
     return this.loaded.project.name;
   }
@@ -100,6 +105,23 @@ export class Compiler {
   async renderText(node: ManifestNode, text: string, runQuery: RunQuery): Promise<string> {
     const context = this.context(node, { runQuery }, []);
     return (await this.loaded.engine.renderAsync(text, node.original_file_path, context, runQuery)).sql;
+  }
+
+  /**
+   * Render `text` in a node's execution context plus `extra`, run_query live (custom
+   * materializations); `render(text)` renders more Jinja (a hook) in that same context.
+   */
+  async renderInNode(
+    node: ManifestNode,
+    text: string,
+    extra: Record<string, unknown>,
+    runQuery: RunQuery,
+    which?: string,
+  ): Promise<{ sql: string; logs: string[] }> {
+    const context: ContextValues = { ...this.context(node, { runQuery, which }, []), ...extra };
+    context.render = (inner: unknown) =>
+      this.loaded.engine.render(String(inner), node.original_file_path, context).sql;
+    return this.loaded.engine.renderAsync(text, node.original_file_path, context, runQuery);
   }
 
   /** Render project-level Jinja (on-run-start/end) with the target, vars and `extra` (e.g. schemas). */

@@ -11,6 +11,7 @@ import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
 import { changedPartitions, publishChangedPartitions } from './changed-partitions.js';
 import type { Compiler } from './compile.js';
+import { findMaterialization, runCustomMaterialization } from './custom-materialization.js';
 import { runNodeHooks } from './hooks.js';
 import { buildMicrobatch, type MicrobatchRun } from './microbatch-task.js';
 import { type NodeResult, newResult, type TimingInfo } from './results.js';
@@ -122,6 +123,22 @@ async function build(
   incrementalRun: boolean,
 ): Promise<void> {
   const { node, adapter, connection } = task;
+  const custom = findMaterialization(
+    node,
+    () => task.compiler.listMacros(),
+    task.compiler.projectName,
+    adapter.type,
+  );
+  if (custom) {
+    // the block runs its own hooks (run_hooks(pre_hooks)), as in dbt
+    const outcome = await runCustomMaterialization(custom, node, sql, task.compiler, connection, task.which);
+    result.adapter_response = {
+      _message: outcome.message,
+      code: outcome.message.split(' ')[0],
+      rows_affected: outcome.rowsAffected,
+    };
+    return;
+  }
   await runNodeHooks('pre_hook', node, task.compiler, connection);
   const plan =
     node.resource_type === 'seed' ? null : planOf(adapter, { node, fullRefresh: task.fullRefresh });

@@ -180,9 +180,15 @@ export interface MacroDefinitionSite {
   source: string;
 }
 
+/** The macro dbt makes of `{% materialization name, adapter %}`. */
+export function materializationMacroName(name: string, adapter: string): string {
+  return `materialization_${name}_${adapter}`;
+}
+
 /**
  * The macro-file source the engine compiles: `{% macro %}` blocks as written, `{% test x(...) %}`
- * as `{% macro test_x(...) %}`, everything else (materializations, docs, top-level text) blanked.
+ * as `{% macro test_x(...) %}`, `{% materialization x, adapter='a' %}` as dbt names it,
+ * `{% macro materialization_x_a() %}` ('default' for the default one), everything else blanked.
  */
 export function rewriteMacroFile(
   source: string,
@@ -192,7 +198,7 @@ export function rewriteMacroFile(
   let last = 0;
   const macros: MacroDefinitionSite[] = [];
   for (const block of scanBlocks(source, file)) {
-    if (block.kind !== 'macro' && block.kind !== 'test') continue;
+    if (block.kind !== 'macro' && block.kind !== 'test' && block.kind !== 'materialization') continue;
     out += blankOut(source.slice(last, block.start));
     const text = source.slice(block.start, block.end);
     if (block.kind === 'test') {
@@ -202,6 +208,16 @@ export function rewriteMacroFile(
       const tail = source.slice(block.bodyEnd, block.end).replace(/^(\{%[-+]?\s*)endtest\b/, '$1endmacro');
       out += head + source.slice(block.bodyStart, block.bodyEnd) + tail;
       macros.push({ name: `test_${block.name}`, line: block.line, source: text });
+    } else if (block.kind === 'materialization') {
+      const name = materializationMacroName(block.name, block.adapter ?? 'default');
+      const head = source
+        .slice(block.start, block.bodyStart)
+        .replace(/^(\{%[-+]?\s*)materialization\b[\s\S]*?([-+]?%\})$/, `$1macro ${name}() $2`);
+      const tail = source
+        .slice(block.bodyEnd, block.end)
+        .replace(/^(\{%[-+]?\s*)endmaterialization\b/, '$1endmacro');
+      out += head + source.slice(block.bodyStart, block.bodyEnd) + tail;
+      macros.push({ name, line: block.line, source: text });
     } else {
       out += text;
       macros.push({ name: block.name, line: block.line, source: text });

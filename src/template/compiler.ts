@@ -41,6 +41,8 @@ interface CompilerBase {
   fail(message: string, lineno?: number, colno?: number): never;
   assertType(node: NjNode, ...types: unknown[]): void;
   getCode(): string;
+  _getNodeName(node: NjNode): string;
+  compilePair(node: NjNode, frame: NjFrame): void;
 }
 
 const CompilerBase = nj.compiler.Compiler as new (
@@ -58,9 +60,36 @@ class DbtCompiler extends CompilerBase {
     super.assertType(node, ...types);
   }
 
+  /**
+   * The callee's name nunjucks pastes into a JS string literal for error messages: a string
+   * literal receiver (`'a\n'.format(x)`) may hold newlines or backslashes that would break it.
+   */
+  override _getNodeName(node: NjNode): string {
+    return super._getNodeName(node).replace(/[\\\n\r\u2028\u2029]/g, ' ');
+  }
+
+  /** A dict literal's key that is an expression, not a quoted string, is evaluated as Jinja does. */
+  override compilePair(node: NjNode, frame: NjFrame): void {
+    if (!node.computedKey) {
+      super.compilePair(node, frame);
+      return;
+    }
+    this._emit('[runtime.pyDictKey(');
+    this._compileExpression(node.key, frame);
+    this._emit(')]: ');
+    this._compileExpression(node.value, frame);
+  }
+
   /** Record the current position so runtime errors report the right line. */
   private mark(node: NjNode): void {
     this._emit(`lineno = ${node.lineno}; colno = ${node.colno}; `);
+  }
+
+  /** `*rest` among call arguments: spread its items (a list, tuple or other iterable). */
+  compileSpread(node: NjNode, frame: NjFrame): void {
+    this._emit('...runtime.fromIterator(');
+    this._compileExpression(node.expr, frame);
+    this._emit(')');
   }
 
   compileDo(node: NjNode, frame: NjFrame): void {

@@ -5,6 +5,7 @@
  */
 
 import { Column } from './adapter-api.js';
+import { adapterDdlMethods } from './adapter-ddl.js';
 import { AgateTable, emptyTable } from './agate.js';
 import { bindArgs, makeKeywordArgs } from './args.js';
 import { memberLookup } from './lookup.js';
@@ -111,10 +112,23 @@ export class DbtFunctions {
           const { database, schema, identifier } = bindArgs(args, ['database', 'schema', 'identifier']);
           return this.relationOf(database, schema, identifier);
         },
+        ...adapterDdlMethods(
+          (sql) => this.executeSql(sql),
+          (name) => {
+            const quote = memberLookup(state.ctx.adapter, 'quote');
+            return typeof quote === 'function' ? pyStr(quote(name)) : `"${name.replace(/"/g, '""')}"`;
+          },
+        ),
       });
       return state.adapter;
     }
     return this.reserved.get(name);
+  }
+
+  /** Run one statement when executing (the DDL of adapter.drop_relation, ...). */
+  private executeSql(sql: string): void {
+    const state = this.host.state();
+    if (state.execute && state.queries) state.queries.next(sql);
   }
 
   /** Run one of mdw's built-in SQL macros (engine-dispatched) and return its rows; [] when not executing. */

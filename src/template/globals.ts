@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { itertoolsModule } from './adapter-api.js';
 import { bindArgs, splitArgs } from './args.js';
-import { datetimeModule } from './modules/datetime.js';
+import { datetimeModule, pytzNamespace } from './modules/datetime.js';
 import { reModule } from './modules/re.js';
 import { isPlainObject, Namespace, PyModule, pyEquals, pyStr, truthy } from './pyvalues.js';
 import { fromJson, fromYaml, toJson, toYaml } from './serialize.js';
@@ -108,6 +108,7 @@ export function createStaticGlobals(): Map<string, unknown> {
         datetime: new PyModule('datetime', datetimeModule()),
         re: new PyModule('re', reModule()),
         itertools: new PyModule('itertools', itertoolsModule()),
+        pytz: new PyModule('pytz', pytzNamespace()),
       }),
     ],
     // the dbt-core release whose behaviour mdw follows (packages read it in require checks and logs)

@@ -5,10 +5,13 @@
  * error that names the unclosed tag.
  */
 import { type NjNode, nj } from './nunjucks.js';
+import { readStringsAsJinja } from './string-literal.js';
 
 const { nodes, lexer } = nj;
 
 export const DoNode = nodes.Node.extend('Do', { fields: ['expr'] });
+/** `f(a, *rest)`: the items of `rest` become positional arguments. */
+export const SpreadNode = nodes.Node.extend('Spread', { fields: ['expr'] });
 /** `for x in items if cond`: the items that pass `cond`, with `target` bound to each. */
 export const LoopFilterNode = nodes.Node.extend('LoopFilter', { fields: ['arr', 'cond', 'target'] });
 /** `{% break %}` and `{% continue %}` (Jinja's loopcontrols extension, which dbt enables). */
@@ -81,6 +84,7 @@ interface Tokenizer {
  * Jinja does not have: `r/2` is the name r divided by 2.
  */
 function jinjaTokens(tokens: Tokenizer): Tokenizer {
+  readStringsAsJinja(tokens as unknown as Parameters<typeof readStringsAsJinja>[0]);
   const next = tokens.nextToken.bind(tokens);
   let depth = 0;
   tokens.nextToken = () => {
@@ -178,6 +182,11 @@ class DbtParser extends ParserBase {
       if (this.skipValue(lexer.TOKEN_OPERATOR, '**')) {
         // `f(a, **kwargs)`: the mapping's items become keyword arguments
         kwargs.splats = [...(kwargs.splats ?? []), this.parseExpression()];
+        needComma = true;
+        continue;
+      }
+      if (this.skipValue(lexer.TOKEN_OPERATOR, '*')) {
+        args.addChild(new SpreadNode(tok.lineno, tok.colno, this.parseExpression()));
         needComma = true;
         continue;
       }
@@ -305,10 +314,14 @@ class DbtParser extends ParserBase {
       }
       needComma = true;
       if (node instanceof nodes.Dict) {
-        const key = this.parsePrimary();
+        const key = this.parseExpression();
         if (!this.skip(lexer.TOKEN_COLON))
           this.fail('expected a colon after a dict key', tok.lineno, tok.colno);
-        node.addChild(new nodes.Pair(key.lineno, key.colno, key, this.parseExpression()));
+        const pair = new nodes.Pair(key.lineno, key.colno, key, this.parseExpression());
+        // Jinja evaluates a dict key (`{key.lower(): v}`, `{name: v}`); keyword arguments,
+        // which are Pairs too, keep their names
+        pair.computedKey = !(key instanceof nodes.Literal && typeof key.value === 'string');
+        node.addChild(pair);
       } else {
         node.addChild(this.parseExpression());
       }

@@ -132,6 +132,8 @@ export function createRuntime(): TemplateRuntime {
       return value !== undefined ? value : context.lookup(name);
     },
     callWrap,
+    // dict keys are strings here: `{1: x}` and `{name: x}` key by the value's Python str
+    pyDictKey: (key: unknown) => pyStr(key),
     defineMacro,
     fromIterator,
     filterItems,

@@ -48,10 +48,10 @@ describe('adapter and relation API', () => {
 });
 
 describe('custom materializations', () => {
-  it('name the {% materialization %} block and the model that uses it, in one sentence', () => {
+  it('a block for another adapter only: names the block and the model that uses it, in one sentence', () => {
     const dir = makeProject({
       'macros/mat.sql':
-        "\n{% materialization my_table, adapter='duckdb' %}\n{{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
+        "\n{% materialization my_table, adapter='snowflake' %}\n{{ return({'relations': [this]}) }}\n{% endmaterialization %}\n",
       'models/m.sql': "{{ config(materialized='my_table') }} select 1 as id",
       'models/ok.sql': 'select 1 as id',
     });
@@ -59,7 +59,7 @@ describe('custom materializations', () => {
     assert.equal(build.code, 1);
     assert.match(
       build.stdout + build.stderr,
-      /macros\/mat\.sql:2: \{% materialization my_table %\} \(used by model m\) is a custom materialization, which mdw does not run yet/,
+      /macros\/mat\.sql:2: \{% materialization my_table %\} \(used by model m\) is a custom materialization mdw cannot run here \(it has no block for adapter 'duckdb' or 'default'\)/,
     );
     assert.match(build.stdout, /OK created sql view model main\.ok/);
   });

@@ -131,7 +131,7 @@ The **orders** table.
 });
 
 describe('rewriteMacroFile', () => {
-  it('keeps macros, renames tests to test_<name>, blanks everything else and keeps line numbers', () => {
+  it('keeps macros, renames tests to test_<name> and materializations as dbt names them, blanks the rest, keeps lines', () => {
     const source = `top-level text {{ ignored() }}
 {% test positive(model, column_name) %}
 select 1
@@ -144,12 +144,13 @@ select 1
     assert.equal(rewritten.split('\n').length, source.split('\n').length);
     assert.equal(
       rewritten,
-      '\n{% macro test_positive(model, column_name) %}\nselect 1\n{% endmacro %}\n\n\n\n{%- macro keep(a) -%}{{ a }}{%- endmacro %}',
+      '\n{% macro test_positive(model, column_name) %}\nselect 1\n{% endmacro %}\n{% macro materialization_m_duckdb() %}\n{{ whatever }}\n{% endmacro %}\n{%- macro keep(a) -%}{{ a }}{%- endmacro %}',
     );
     assert.deepEqual(
       macros.map((m) => [m.name, m.line]),
       [
         ['test_positive', 2],
+        ['materialization_m_duckdb', 5],
         ['keep', 8],
       ],
     );

@@ -196,12 +196,12 @@ describe('template engine: macros', () => {
     assert.equal(render(e, "{% set v = 'x' %}{% call wrap('b') %}in {{ v }}{% endcall %}"), '<b>in x</b>');
   });
 
-  it('turns {% test %} blocks into test_<name> macros and ignores materializations', () => {
+  it('turns {% test %} blocks into test_<name> macros and materializations into materialization_<name>_<adapter>', () => {
     const e = engine([
       macroFile(
         'macros/t.sql',
         `{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}
-{% materialization custom, adapter='duckdb' %}{{ this_would_fail( }}{% endmaterialization %}`,
+{% materialization custom, adapter='duckdb' %}{{ return({'relations': []}) }}{% endmaterialization %}`,
       ),
     ]);
     assert.equal(
@@ -210,6 +210,7 @@ describe('template engine: macros', () => {
     );
     assert.equal(e.hasMacro('test_positive'), true);
     assert.equal(e.hasMacro('custom'), false);
+    assert.equal(e.hasMacro('materialization_custom_duckdb'), true);
   });
 
   it('lists every macro with package, path, line and source', () => {

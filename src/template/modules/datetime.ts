@@ -6,6 +6,7 @@
  */
 import { bindArgs } from '../args.js';
 import { PY_ADD, PY_SUB, pyRepr, pyStr } from '../pyvalues.js';
+import { type AwareDatetimeFactory, PyTimezone, pytzModule } from './pytz.js';
 
 const US_PER_DAY = 86_400_000_000;
 const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -207,9 +208,24 @@ function makeDate(year: number, month: number, day: number): PyDate {
   return new PyDate(us / US_PER_DAY);
 }
 
+/** `+HH:MM` (with `:SS` when the offset has seconds), as Python prints utcoffset. */
+function offsetText(offsetUs: number): string {
+  const seconds = Math.abs(Math.round(offsetUs / 1_000_000));
+  const text = `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}`;
+  return `${offsetUs < 0 ? '-' : '+'}${text}${seconds % 60 ? `:${pad(seconds % 60)}` : ''}`;
+}
+
+/** A datetime; `us` is its wall-clock time, `offsetUs` its UTC offset when it has a tzinfo. */
 export class PyDatetime {
-  readonly tzinfo = null;
-  constructor(readonly us: number) {}
+  constructor(
+    readonly us: number,
+    readonly tzinfo: PyTimezone | null = null,
+    readonly offsetUs = 0,
+  ) {}
+
+  private withWall(us: number): PyDatetime {
+    return new PyDatetime(us, this.tzinfo, this.offsetUs);
+  }
 
   private get fields(): Fields {
     return fromMicros(this.us);
@@ -245,37 +261,77 @@ export class PyDatetime {
     return this.weekday() + 1;
   }
   timestamp(): number {
-    return this.us / 1_000_000;
+    return (this.us - this.offsetUs) / 1_000_000;
+  }
+  utcoffset(): PyTimedelta | null {
+    return this.tzinfo ? new PyTimedelta(this.offsetUs) : null;
+  }
+  astimezone(tz: unknown): PyDatetime {
+    if (!(tz instanceof PyTimezone)) throw new Error('TypeError: astimezone() needs a pytz timezone');
+    const utc = this.us - this.offsetUs;
+    const offset = tz.offsetAtUtc(utc);
+    return new PyDatetime(utc + offset, tz, offset);
   }
   isoformat(...args: unknown[]): string {
     const { sep } = bindArgs(args, ['sep'], { sep: 'T' });
     const f = this.fields;
     const time = `${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}${f.microsecond ? `.${pad(f.microsecond, 6)}` : ''}`;
-    return `${this.date().isoformat()}${pyStr(sep)}${time}`;
+    const zone = this.tzinfo ? offsetText(this.offsetUs) : '';
+    return `${this.date().isoformat()}${pyStr(sep)}${time}${zone}`;
   }
   strftime(format: unknown): string {
     const f = this.fields;
-    return strftime(f, this.weekday(), dayOfYear(f), pyStr(format));
+    const zone = this.tzinfo ? offsetText(this.offsetUs).replace(/:/g, '') : '';
+    return strftime(f, this.weekday(), dayOfYear(f), pyStr(format).replace(/%z/g, zone));
   }
   replace(...args: unknown[]): PyDatetime {
     const f = this.fields;
-    const k = bindArgs(args, ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond'], { ...f });
-    return new PyDatetime(toMicros(numberFields(k)));
+    const names = ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'tzinfo'];
+    const k = bindArgs(args, names, { ...f, tzinfo: this.tzinfo });
+    const us = toMicros(numberFields(k));
+    return k.tzinfo === this.tzinfo ? this.withWall(us) : withTzinfo(us, k.tzinfo);
   }
   valueOf(): number {
-    return this.us;
+    return this.us - this.offsetUs;
   }
   [PY_ADD](other: unknown): unknown {
-    return other instanceof PyTimedelta ? new PyDatetime(this.us + other.us) : undefined;
+    return other instanceof PyTimedelta ? this.withWall(this.us + other.us) : undefined;
   }
   [PY_SUB](other: unknown): unknown {
-    if (other instanceof PyTimedelta) return new PyDatetime(this.us - other.us);
-    if (other instanceof PyDatetime) return new PyTimedelta(this.us - other.us);
+    if (other instanceof PyTimedelta) return this.withWall(this.us - other.us);
+    if (other instanceof PyDatetime) return new PyTimedelta(this.valueOf() - other.valueOf());
     return undefined;
   }
   toString(): string {
     return this.isoformat(' ');
   }
+}
+
+/** `datetime(..., tzinfo=zone)`: pytz gives a zone used this way its first (LMT) offset. */
+function withTzinfo(wallUs: number, tzinfo: unknown): PyDatetime {
+  if (tzinfo === null || tzinfo === undefined) return new PyDatetime(wallUs);
+  if (!(tzinfo instanceof PyTimezone)) throw new Error('TypeError: tzinfo must be a pytz timezone');
+  return new PyDatetime(wallUs, tzinfo, tzinfo.firstOffset());
+}
+
+/** An aware "now" in a zone, or the naive local now. */
+function nowIn(tz: unknown): PyDatetime {
+  if (!(tz instanceof PyTimezone)) return new PyDatetime(toMicros(localNow()));
+  return new PyDatetime(Date.now() * 1000, null).astimezone(tz);
+}
+
+const awareDatetimes: AwareDatetimeFactory = {
+  aware: (wallUs, tz, offsetUs) => new PyDatetime(wallUs, tz, offsetUs),
+  wallOf: (value) => {
+    if (!(value instanceof PyDatetime)) throw new Error('TypeError: expected a datetime');
+    return value.us;
+  },
+  offsetOf: (value) => (value instanceof PyDatetime && value.tzinfo ? value.offsetUs : null),
+};
+
+/** Build the `modules.pytz` namespace (its datetimes are this module's). */
+export function pytzNamespace(): Record<string, unknown> {
+  return pytzModule(awareDatetimes);
 }
 
 function numberFields(k: Record<string, unknown>): Fields {
@@ -386,14 +442,13 @@ function fromIso(text: unknown): PyDatetime {
 /** Build the `modules.datetime` namespace. */
 export function datetimeModule(): Record<string, unknown> {
   const datetime = Object.assign(
-    (...args: unknown[]) =>
-      new PyDatetime(
-        toMicros(
-          numberFields(bindArgs(args, ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond'])),
-        ),
-      ),
+    (...args: unknown[]) => {
+      const names = ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'tzinfo'];
+      const k = bindArgs(args, names, { tzinfo: null });
+      return withTzinfo(toMicros(numberFields(k)), k.tzinfo);
+    },
     {
-      now: () => new PyDatetime(toMicros(localNow())),
+      now: (tz: unknown) => nowIn(tz),
       today: () => new PyDatetime(toMicros(localNow())),
       utcnow: () => new PyDatetime(Date.now() * 1000),
       strptime,
