@@ -4,7 +4,9 @@ import { executeRun, type RunCommand } from '../run/runner.js';
 import { ConfigError } from '../util/errors.js';
 import { redact } from '../util/secrets.js';
 import type { ParsedArgs } from './args.js';
-import { load, selectionArgs } from './project.js';
+import { load, resourceTypeFlags, selectionArgs } from './project.js';
+
+const RUN_RESOURCE_TYPES = ['model', 'seed', 'snapshot', 'test', 'unit_test'];
 
 export async function runCommand(command: RunCommand, args: ParsedArgs): Promise<number> {
   if (args.flags['dry-run'] === true && command !== 'build' && command !== 'run') {
@@ -15,6 +17,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     loaded,
     command,
     ...selectionArgs(args),
+    resourceTypes: resourceTypeFlags(args, RUN_RESOURCE_TYPES, RUN_RESOURCE_TYPES),
     fullRefresh: args.flags['full-refresh'] === true,
     failFast: args.flags['fail-fast'] === true,
     storeFailures: args.flags['store-failures'] === true,

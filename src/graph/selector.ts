@@ -117,6 +117,13 @@ function createContext(manifest: Manifest, graph: Graph): Context {
   for (const source of Object.values(manifest.sources)) {
     if (source.config?.enabled !== false) byId.set(source.unique_id, source);
   }
+  // unit tests follow their model as data tests do (dbt's indirect selection covers both)
+  for (const test of Object.values(manifest.unit_tests ?? {})) {
+    byId.set(test.unique_id, test);
+    tests.add(test.unique_id);
+  }
+  for (const extra of [manifest.semantic_models, manifest.metrics, manifest.saved_queries])
+    for (const entry of Object.values(extra ?? {})) byId.set(entry.unique_id, entry);
   return { graph, byId, tests, methods: { rootProject: manifest.metadata.project_name }, unmatched: [] };
 }
 
