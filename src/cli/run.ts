@@ -6,7 +6,7 @@ import { redact } from '../util/secrets.js';
 import type { ParsedArgs } from './args.js';
 import { load, resourceTypeFlags, selectionArgs } from './project.js';
 
-const RUN_RESOURCE_TYPES = ['model', 'seed', 'snapshot', 'test', 'unit_test'];
+const RUN_RESOURCE_TYPES = ['model', 'seed', 'snapshot', 'test', 'unit_test', 'saved_query'];
 
 export async function runCommand(command: RunCommand, args: ParsedArgs): Promise<number> {
   if (args.flags['dry-run'] === true && command !== 'build' && command !== 'run') {

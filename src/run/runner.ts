@@ -64,7 +64,7 @@ const RESOURCE_TYPES: Record<RunCommand, ResourceType[]> = {
   seed: ['seed'],
   snapshot: ['snapshot'],
   test: ['test', 'unit_test'],
-  build: ['model', 'seed', 'snapshot', 'test', 'unit_test'],
+  build: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'saved_query'],
 };
 
 export async function executeRun(request: RunRequest): Promise<RunOutcome> {
@@ -84,11 +84,14 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     print(`${timestamp()}  The selection criterion '${term}' does not match any enabled nodes`);
   }
   const unitTests = manifest.unit_tests ?? {};
+  // dbt build lists saved queries as NO-OP nodes (exports run only with --export-saved-queries)
+  const savedQueries = manifest.saved_queries ?? {};
   const plan = graph
     .topologicalOrder(selected)
     .filter(
       (id) =>
         unitTests[id] !== undefined ||
+        savedQueries[id] !== undefined ||
         (manifest.nodes[id] !== undefined && manifest.nodes[id]!.config.materialized !== 'ephemeral'),
     );
   const compiler = new Compiler(loaded);
@@ -156,6 +159,25 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       threads,
       failFast: request.failFast,
       run: async (id, worker) => {
+        const savedQuery = savedQueries[id];
+        if (savedQuery) {
+          const result: NodeResult = {
+            ...newResult({ unique_id: id, relation_name: null }, `Thread-${worker + 1}`),
+            status: 'no-op',
+            failures: 0,
+            message: 'NO-OP',
+          };
+          results.set(id, result);
+          print(
+            progressLine(
+              ++startedCount,
+              plan.length,
+              `NO-OP saved query ${savedQuery.name}`,
+              'NO-OP in 0.00s',
+            ),
+          );
+          return 'ok';
+        }
         const unitTest = unitTests[id];
         if (unitTest) {
           const index = ++startedCount;
@@ -204,7 +226,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         return result.status === 'error' || result.status === 'fail' ? 'failed' : 'ok';
       },
       skip: (id) => {
-        const unitTest = unitTests[id];
+        const unitTest = unitTests[id] ?? savedQueries[id];
         if (unitTest) {
           results.set(id, {
             ...newResult({ unique_id: id, relation_name: null }, 'main'),
@@ -214,7 +236,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
             progressLine(
               ++startedCount,
               plan.length,
-              `SKIP unit_test ${unitTest.model}::${unitTest.name}`,
+              `SKIP ${unitTest.resource_type} ${unitTest.name}`,
               'SKIP',
             ),
           );
@@ -501,7 +523,8 @@ function printSummary(
   for (const result of results) {
     const node = nodes[result.unique_id];
     if (!node) {
-      kinds.set('unit test', (kinds.get('unit test') ?? 0) + 1);
+      const kind = unitTests[result.unique_id] ? 'unit test' : 'saved query';
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       continue;
     }
     const kind =
@@ -556,6 +579,6 @@ function printSummary(
   for (const line of publishing) print(`${timestamp()}  ${line}`);
   print('');
   print(
-    `${timestamp()}  Done. PASS=${counts.pass} WARN=${counts.warn} ERROR=${counts.error} SKIP=${counts.skip} NO-OP=0 TOTAL=${counts.total}`,
+    `${timestamp()}  Done. PASS=${counts.pass} WARN=${counts.warn} ERROR=${counts.error} SKIP=${counts.skip} NO-OP=${counts.noop} TOTAL=${counts.total}`,
   );
 }

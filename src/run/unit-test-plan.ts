@@ -32,6 +32,13 @@ export function unitTestGates(
     own.set(id, [...new Set([...before, ...inputs])]);
     if (planned.has(modelId)) extra.set(modelId, [...(extra.get(modelId) ?? []), id]);
   }
+  // a saved query waits for the planned nodes its metrics read (through the semantic models)
+  for (const id of plan)
+    if (manifest.saved_queries?.[id])
+      own.set(
+        id,
+        [...graph.ancestors(id)].filter((p) => planned.has(p)),
+      );
   return (id) => own.get(id) ?? [...parents(id), ...(extra.get(id) ?? [])];
 }
 
