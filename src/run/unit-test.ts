@@ -9,6 +9,7 @@ import type { Adapter, Connection } from '../adapters/types.js';
 import { parseCsvRecords } from '../csv/records.js';
 import type { UnitTestDefinition, UnitTestRows } from '../manifest/resources.js';
 import type { Manifest } from '../manifest/types.js';
+import { UNIT_TEST_MACRO_OVERRIDES } from '../template/engine.js';
 import { errorMessage } from '../util/errors.js';
 import type { Compiler } from './compile.js';
 import { type NodeResult, newResult } from './results.js';
@@ -80,8 +81,9 @@ async function compileModel(task: UnitTestTask): Promise<string> {
     const rows = fixtureRows(test, input, columns.names);
     fixtures.set(id, typedRowsSql(adapter, columns.names, columns.types, rows));
   }
-  const context: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(test.overrides.macros)) context[name] = () => value;
+  const macros: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(test.overrides.macros)) macros[name] = () => value;
+  const context: Record<string, unknown> = { [UNIT_TEST_MACRO_OVERRIDES]: macros };
   const envOverrides = test.overrides.env_vars;
   if (Object.keys(envOverrides).length > 0) {
     const original = (await task.compiler.contextOf(model)).env_var as (...args: unknown[]) => unknown;
