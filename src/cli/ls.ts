@@ -49,14 +49,12 @@ export async function lsCommand(args: ParsedArgs): Promise<number> {
 }
 
 function resourceOf(manifest: Manifest, id: string): SelectableNode {
-  return (
-    manifest.nodes[id] ??
+  return (manifest.nodes[id] ??
     manifest.sources[id] ??
     manifest.unit_tests?.[id] ??
     manifest.metrics?.[id] ??
     manifest.semantic_models?.[id] ??
-    (manifest.saved_queries ?? {})[id]!
-  );
+    manifest.saved_queries?.[id]) as SelectableNode;
 }
 
 /** dbt's selector for each resource: the fqn, or `<type>:<package>.<name>` for the others. */

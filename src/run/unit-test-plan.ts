@@ -19,7 +19,8 @@ export function unitTestGates(
   const planned = new Set(plan);
   const extra = new Map<string, string[]>();
   const own = new Map<string, string[]>();
-  for (const id of plan) {
+  const previous = new Map<string, string>(); // model id → its last unit test so far
+  for (const id of [...plan].sort()) {
     const test = unitTests[id];
     if (!test) continue;
     const modelId = test.depends_on.nodes[0]!;
@@ -29,7 +30,10 @@ export function unitTestGates(
     const before = planned.has(modelId)
       ? parents(modelId)
       : graph.parents(modelId).filter((p) => planned.has(p));
-    own.set(id, [...new Set([...before, ...inputs])]);
+    // as in dbt build, a model's unit tests run one after the other: the first failure skips the rest
+    const chained = build && previous.has(modelId) ? [previous.get(modelId)!] : [];
+    own.set(id, [...new Set([...before, ...inputs, ...chained])]);
+    previous.set(modelId, id);
     if (planned.has(modelId)) extra.set(modelId, [...(extra.get(modelId) ?? []), id]);
   }
   // a saved query waits for the planned nodes its metrics read (through the semantic models)

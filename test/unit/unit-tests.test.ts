@@ -110,6 +110,31 @@ describe('unit tests', () => {
     assert.match(result.stdout, /PASS shouting::upper_names/);
   });
 
+  it("in build a model's unit tests run one after the other: the first failure skips the rest", () => {
+    const dir = makeProject({
+      'seeds/people.csv': PEOPLE,
+      'models/shouting.sql': MODEL,
+      'models/unit.yml': `version: 2
+unit_tests:
+  - name: b_passes
+    model: shouting
+    given: [{input: "ref('people')", rows: [{id: 1, name: ann}]}]
+    expect: {rows: [{name: ANN}]}
+  - name: a_fails
+    model: shouting
+    given: [{input: "ref('people')", rows: [{id: 1, name: ann}]}]
+    expect: {rows: [{name: ann}]}
+`,
+    });
+    const result = runMdw(dir, ['build']);
+    assert.equal(result.code, 1, result.stdout);
+    const s = statuses(dir);
+    assert.equal(s['unit_test.shop.shouting.a_fails'], 'fail');
+    assert.equal(s['unit_test.shop.shouting.b_passes'], 'skipped');
+    assert.equal(s['model.shop.shouting'], 'skipped');
+    assert.match(result.stdout, /SKIP unit_test b_passes/);
+  });
+
   it('a model ref that is not given is an error naming it', () => {
     const dir = makeProject({
       'seeds/people.csv': PEOPLE,
