@@ -17,7 +17,8 @@
  *
  * Evaluation follows dbt: each criterion matches its method, applies graph operators,
  * then attaches tests; comma-joined criteria intersect, tokens and arguments unite; the
- * exclusion (always eager: a test goes when any of its parents goes) is subtracted; the
+ * exclusion (with the same indirect selection: in cautious mode a test goes only when all of
+ * its parents go, as dbt 1.11 does) is subtracted; the
  * resource-type filter comes last. Attaching tests per criterion is what makes
  * `orders,test_type:singular` select the singular tests on `orders`.
  */
@@ -89,7 +90,7 @@ export function selectNodes(
       ? { direct: new Set(ctx.byId.keys()), pending: new Set() }
       : evaluateUnion(ctx, include, mode);
   if (exclude.length > 0) {
-    const excluded = evaluateUnion(ctx, exclude, 'eager').direct;
+    const excluded = evaluateUnion(ctx, exclude, mode).direct;
     result = incorporate(
       ctx,
       { direct: minus(result.direct, excluded), pending: minus(result.pending, excluded) },
