@@ -24,6 +24,8 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   models: { multi: true, alias: 'm' },
   exclude: { multi: true },
   'resource-type': { multi: true },
+  'exclude-resource-type': { multi: true },
+  'indirect-selection': { value: true },
   threads: { value: true },
   'full-refresh': {},
   'fail-fast': { alias: 'x' },

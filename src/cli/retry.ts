@@ -42,7 +42,10 @@ export async function retryCommand(args: ParsedArgs): Promise<number> {
   }
   const names = (previous.results ?? [])
     .filter((result) => RETRIED.has(result.status))
-    .map((result) => loaded.manifest.nodes[result.unique_id]?.name)
+    .map((result) => {
+      const unitTest = loaded.manifest.unit_tests?.[result.unique_id];
+      return unitTest ? `unit_test:${unitTest.name}` : loaded.manifest.nodes[result.unique_id]?.name;
+    })
     .filter((name): name is string => name !== undefined);
   if (names.length === 0) {
     console.log(

@@ -5,7 +5,9 @@ import { executeRun, type RunCommand } from '../run/runner.js';
 import { ConfigError } from '../util/errors.js';
 import { redact } from '../util/secrets.js';
 import type { ParsedArgs } from './args.js';
-import { load, selectionArgs } from './project.js';
+import { load, resourceTypeFlags, selectionArgs } from './project.js';
+
+const RUN_RESOURCE_TYPES = ['model', 'seed', 'snapshot', 'test', 'unit_test', 'saved_query'];
 
 export async function runCommand(command: RunCommand, args: ParsedArgs): Promise<number> {
   if (args.flags['dry-run'] === true && command !== 'build' && command !== 'run') {
@@ -22,6 +24,7 @@ export async function runCommand(command: RunCommand, args: ParsedArgs): Promise
     loaded,
     command,
     ...selectionArgs(args),
+    resourceTypes: resourceTypeFlags(args, RUN_RESOURCE_TYPES, RUN_RESOURCE_TYPES),
     fullRefresh: args.flags['full-refresh'] === true,
     eventTimeRange: range,
     failFast: args.flags['fail-fast'] === true,

@@ -43,6 +43,13 @@ export class Graph {
     for (const id of Object.keys(manifest.sources)) entries.push([id, NONE]);
     for (const [id, node] of Object.entries(manifest.nodes))
       entries.push([id, node.depends_on?.nodes ?? NONE]);
+    for (const extra of [
+      manifest.unit_tests,
+      manifest.semantic_models,
+      manifest.metrics,
+      manifest.saved_queries,
+    ])
+      for (const [id, entry] of Object.entries(extra ?? {})) entries.push([id, entry.depends_on.nodes]);
     return new Graph(entries);
   }
 

@@ -2,12 +2,13 @@
  * Selector methods: which nodes/sources one criterion's `method:value` matches, before
  * any graph operator is applied. Each method compiles its value once into a predicate.
  */
+import type { SemanticResource, UnitTestDefinition } from '../manifest/resources.js';
 import type { ManifestNode, SourceDefinition } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import type { SelectionCriterion, SelectorMethod } from './selector-parse.js';
 import { nameMatcher, pathPattern } from './wildcard.js';
 
-export type SelectableNode = ManifestNode | SourceDefinition;
+export type SelectableNode = ManifestNode | SourceDefinition | UnitTestDefinition | SemanticResource;
 
 export interface MethodContext {
   /** Name of the root project, for `package:this`. */
@@ -86,11 +87,16 @@ const METHODS: Record<SelectorMethod, (value: string, args: string[], ctx: Metho
       );
     }
     return (node) => {
-      if (node.resource_type !== 'test') return false; // mdw has no unit tests: `unit` matches nothing
+      if (value === 'unit') return node.resource_type === 'unit_test';
+      if (node.resource_type !== 'test') return false;
       const generic = node.test_metadata !== undefined && node.test_metadata !== null;
       return value === 'data' || (value === 'generic' ? generic : value === 'singular' && !generic);
     };
   },
+  unit_test: (value) => namedResource('unit_test', value),
+  metric: (value) => namedResource('metric', value),
+  semantic_model: (value) => namedResource('semantic_model', value),
+  saved_query: (value) => namedResource('saved_query', value),
   test_name: (value) => {
     const matches = nameMatcher(value);
     return (node) => {
@@ -101,6 +107,14 @@ const METHODS: Record<SelectorMethod, (value: string, args: string[], ctx: Metho
     };
   },
 };
+
+/** `unit_test:name`, `metric:pkg.name`, ...: resources of one type by name, optionally package-qualified. */
+function namedResource(type: string, value: string): Predicate {
+  const dot = value.lastIndexOf('.');
+  const name = nameMatcher(dot < 0 ? value : value.slice(dot + 1));
+  const pkg = dot < 0 ? () => true : nameMatcher(value.slice(0, dot));
+  return (node) => node.resource_type === type && name(node.name) && pkg(node.package_name);
+}
 
 /** Ids of `candidates` that `criterion`'s method and value match (graph operators not applied). */
 export function matchCriterion(

@@ -16,13 +16,17 @@ export const SELECTOR_METHODS = [
   'config',
   'file',
   'fqn',
+  'metric',
   'package',
   'path',
   'resource_type',
+  'saved_query',
+  'semantic_model',
   'source',
   'tag',
   'test_name',
   'test_type',
+  'unit_test',
 ] as const;
 
 export type SelectorMethod = (typeof SELECTOR_METHODS)[number];
@@ -57,14 +61,10 @@ const UNSUPPORTED_DBT_METHODS: ReadonlySet<string> = new Set([
   'access',
   'exposure',
   'group',
-  'metric',
   'result',
-  'saved_query',
   'selector',
-  'semantic_model',
   'source_status',
   'state',
-  'unit_test',
   'version',
 ]);
 

@@ -17,7 +17,8 @@
  *
  * Evaluation follows dbt: each criterion matches its method, applies graph operators,
  * then attaches tests; comma-joined criteria intersect, tokens and arguments unite; the
- * exclusion (always eager: a test goes when any of its parents goes) is subtracted; the
+ * exclusion (with the same indirect selection: in cautious mode a test goes only when all of
+ * its parents go, as dbt 1.11 does) is subtracted; the
  * resource-type filter comes last. Attaching tests per criterion is what makes
  * `orders,test_type:singular` select the singular tests on `orders`.
  */
@@ -89,7 +90,7 @@ export function selectNodes(
       ? { direct: new Set(ctx.byId.keys()), pending: new Set() }
       : evaluateUnion(ctx, include, mode);
   if (exclude.length > 0) {
-    const excluded = evaluateUnion(ctx, exclude, 'eager').direct;
+    const excluded = evaluateUnion(ctx, exclude, mode).direct;
     result = incorporate(
       ctx,
       { direct: minus(result.direct, excluded), pending: minus(result.pending, excluded) },
@@ -117,6 +118,13 @@ function createContext(manifest: Manifest, graph: Graph): Context {
   for (const source of Object.values(manifest.sources)) {
     if (source.config?.enabled !== false) byId.set(source.unique_id, source);
   }
+  // unit tests follow their model as data tests do (dbt's indirect selection covers both)
+  for (const test of Object.values(manifest.unit_tests ?? {})) {
+    byId.set(test.unique_id, test);
+    tests.add(test.unique_id);
+  }
+  for (const extra of [manifest.semantic_models, manifest.metrics, manifest.saved_queries])
+    for (const entry of Object.values(extra ?? {})) byId.set(entry.unique_id, entry);
   return { graph, byId, tests, methods: { rootProject: manifest.metadata.project_name }, unmatched: [] };
 }
 

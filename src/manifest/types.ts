@@ -1,3 +1,5 @@
+import type { SemanticResource, UnitTestDefinition } from './resources.js';
+
 /**
  * The Manifest: the one data structure between parsing and running (as in dbt-core).
  * Field names are dbt's snake_case on purpose: the same objects are serialized to
@@ -5,7 +7,15 @@
  */
 
 export type NodeResourceType = 'model' | 'seed' | 'snapshot' | 'test' | 'analysis';
-export type ResourceType = NodeResourceType | 'source' | 'macro' | 'doc';
+export type ResourceType =
+  | NodeResourceType
+  | 'source'
+  | 'macro'
+  | 'doc'
+  | 'unit_test'
+  | 'metric'
+  | 'semantic_model'
+  | 'saved_query';
 
 /** Merged config of a node: dbt_project.yml tree < schema YAML < in-file config(). */
 export interface NodeConfig {
@@ -165,6 +175,12 @@ export interface Manifest {
   sources: Record<string, SourceDefinition>;
   macros: Record<string, MacroDefinition>;
   docs: Record<string, DocBlock>;
+  /** `unit_tests:` of properties files (dbt 1.8+); absent in manifests built by hand */
+  unit_tests?: Record<string, UnitTestDefinition>;
+  /** the semantic layer: parsed and listed, not executed */
+  metrics?: Record<string, SemanticResource>;
+  semantic_models?: Record<string, SemanticResource>;
+  saved_queries?: Record<string, SemanticResource>;
   /** unique_id → unique_ids it depends on / that depend on it (nodes and sources) */
   parent_map: Record<string, string[]>;
   child_map: Record<string, string[]>;

@@ -19,10 +19,12 @@ import { readModels } from './parse/models.js';
 import { readProperties, warnUnmatchedPatches } from './parse/property-files.js';
 import { resolveDependencies } from './parse/relations.js';
 import { readSeeds } from './parse/seeds.js';
+import { readSemanticResources } from './parse/semantic.js';
 import { readSnapshots } from './parse/snapshots.js';
 import { readSources } from './parse/sources.js';
 import { ParseState } from './parse/state.js';
 import { readGenericTests, readSingularTests } from './parse/tests.js';
+import { readUnitTests } from './parse/unit-tests.js';
 import { checksum, ParseCache } from './parse-cache.js';
 import { loadProjectAndTarget } from './project-config.js';
 
@@ -115,7 +117,12 @@ function parse(state: ParseState, packages: ProjectConfig[]): Manifest {
   }
   state.usePackage(state.root);
   resolveDependencies(state);
-  return assembleManifest(state);
+  for (const pkg of all) {
+    state.usePackage(pkg);
+    readUnitTests(state);
+  }
+  state.usePackage(state.root);
+  return { ...assembleManifest(state), unit_tests: state.unitTests, ...readSemanticResources(state) };
 }
 
 const BUILT_IN_MATERIALIZATIONS = new Set([

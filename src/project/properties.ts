@@ -6,6 +6,8 @@
 import type { ColumnInfo } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
+import { parseSemanticEntries, type RawSemantic, SEMANTIC_KEYS } from './semantic-properties.js';
+import { parseUnitTests, type RawUnitTest } from './unit-test-properties.js';
 import { isRecord, type YamlFile } from './yaml.js';
 
 export interface TestDefinition {
@@ -73,24 +75,28 @@ export interface PropertiesFile {
   nodes: NodePatch[];
   sources: SourcePatch[];
   macroDescriptions: Record<string, string>;
+  /** `unit_tests:` entries (absent in parse caches written before they were read) */
+  unitTests?: RawUnitTest[];
+  /** `metrics:`, `semantic_models:`, `saved_queries:` entries */
+  semantic?: RawSemantic[];
   /** warnings about this file's top-level keys (unknown, or dbt's but not run by mdw) */
   notices?: string[];
 }
 
 /** Top-level keys dbt reads from property files that mdw reads too, or may ignore without changing results. */
-const READ_KEYS = new Set(['version', 'models', 'seeds', 'snapshots', 'sources', 'macros']);
-const IGNORED_KEYS = new Set([
-  'analyses',
-  'exposures',
-  'metrics',
-  'semantic_models',
-  'saved_queries',
-  'groups',
-  'data_tests',
+const READ_KEYS = new Set([
+  'version',
+  'models',
+  'seeds',
+  'snapshots',
+  'sources',
+  'macros',
+  'unit_tests',
+  ...Object.keys(SEMANTIC_KEYS),
 ]);
+const IGNORED_KEYS = new Set(['analyses', 'exposures', 'groups', 'data_tests']);
 /** dbt runs these; mdw does not yet, so the results would differ: say so. */
 const NOT_RUN_KEYS: Record<string, string> = {
-  unit_tests: 'unit tests (dbt 1.8+) are not run by mdw yet; these are skipped',
   functions: 'user-defined functions (dbt 1.11) are not created by mdw yet; these are skipped',
 };
 
@@ -130,6 +136,10 @@ export function parsePropertiesFile(file: YamlFile): PropertiesFile {
     const name = requireName(file, entry, ['macros', index]);
     result.macroDescriptions[name] = String(entry.description ?? '');
   }
+  const unitTests = parseUnitTests(file, data.unit_tests);
+  if (unitTests.length > 0) result.unitTests = unitTests;
+  const semantic = Object.keys(SEMANTIC_KEYS).flatMap((key) => parseSemanticEntries(file, key, data[key]));
+  if (semantic.length > 0) result.semantic = semantic;
   const notices: string[] = [];
   for (const key of Object.keys(data)) {
     if (READ_KEYS.has(key) || IGNORED_KEYS.has(key)) continue;

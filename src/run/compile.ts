@@ -37,6 +37,20 @@ export interface CompileOptions {
   eventTimeWindow?: MicrobatchWindow;
   /** the window as dbt's `model.batch`: { id, event_time_start, event_time_end } */
   batch?: { id: string; event_time_start: string; event_time_end: string };
+  /** a unit test: its inputs replace refs/sources/`this` with fixture CTEs (run/unit-test.ts) */
+  unitTest?: UnitTestCompile;
+}
+
+export interface UnitTestCompile {
+  /** unique_id of a given input (or 'this') → the query of its fixture rows */
+  fixtures: ReadonlyMap<string, string>;
+  /** context values that replace macros (overrides.macros) and env_var (overrides.env_vars) */
+  context: Record<string, unknown>;
+}
+
+/** The CTE name of a unit test fixture, as dbt names the ephemeral nodes it makes of them. */
+export function fixtureCte(id: string): string {
+  return id === 'this' ? '__dbt__cte__this' : `__dbt__cte__${id.split('.').slice(2).join('__')}`;
 }
 
 /** The key of CompileOptions.relationsAsOf. */
@@ -57,6 +71,16 @@ export class Compiler {
       this.packages.add(node.package_name);
     }
     for (const source of Object.values(loaded.manifest.sources)) this.packages.add(source.package_name);
+  }
+
+  /** A compiler whose vars are these over the project's (a unit test's overrides.vars). */
+  withVars(vars: Record<string, unknown>): Compiler {
+    return new Compiler({ ...this.loaded, vars: { ...this.loaded.vars, ...vars } });
+  }
+
+  /** A node's execution context (a unit test wraps its env_var). */
+  async contextOf(node: ManifestNode): Promise<ContextValues> {
+    return this.context(node, {}, []);
   }
 
   /** The project vars (--vars over dbt_project.yml). */
@@ -86,6 +110,12 @@ export class Compiler {
         .sql;
     }
     sql = await this.injectEphemerals(sql, ephemerals, options);
+    if (options.unitTest) {
+      const fixtures = [...options.unitTest.fixtures].map(
+        ([id, query]) => `${fixtureCte(id)} as (\n${query.trim()}\n)`,
+      );
+      sql = prependCtes(sql, fixtures);
+    }
     node.compiled = true;
     node.compiled_code = sql;
     if (options.write !== false) node.compiled_path = this.writeCompiled(node, sql);
@@ -144,7 +174,7 @@ export class Compiler {
 
   private context(node: ManifestNode, options: CompileOptions, ephemerals: ManifestNode[]): ContextValues {
     const { manifest, target, vars, invocationId, runStartedAt } = this.loaded;
-    return buildNodeContext({
+    const context = buildNodeContext({
       // dbt's model.batch (id, event_time_start, event_time_end) while a microbatch window compiles
       node: options.batch ? ({ ...node, batch: options.batch } as ManifestNode) : node,
       target,
@@ -160,6 +190,8 @@ export class Compiler {
         );
         if (!source)
           throw new ConfigError(`${node.original_file_path}: source '${sourceName}.${table}' was not found.`);
+        if (options.unitTest)
+          return fixtureRelation(options.unitTest, source.unique_id, `source('${sourceName}', '${table}')`);
         const past = options.relationsAsOf?.get(relationKey(source.schema, source.identifier));
         if (past) {
           return new EngineRenderedRelation(
@@ -185,6 +217,11 @@ export class Compiler {
       graph: { nodes: manifest.nodes, sources: manifest.sources, exposures: {}, metrics: {} },
       adapter: options.adapterMethods,
     });
+    if (!options.unitTest) return context;
+    const self = options.unitTest.fixtures.has('this')
+      ? new JinjaRelation('', '', fixtureCte('this'), null, true)
+      : context.this;
+    return { ...context, ...options.unitTest.context, this: self };
   }
 
   private resolveRef(
@@ -201,6 +238,7 @@ export class Compiler {
       (pkg) => this.byName.get(`${pkg}.${call.name}`),
     );
     if (!node) throw new ConfigError(`${from.original_file_path}: ref('${call.name}') was not found.`);
+    if (options.unitTest) return fixtureRelation(options.unitTest, node.unique_id, `ref('${call.name}')`);
     if (node.config.materialized === 'ephemeral') {
       if (!ephemerals.includes(node)) ephemerals.push(node);
       return new JinjaRelation('', '', `__dbt__cte__${node.name}`, null, true);
@@ -311,11 +349,7 @@ export class Compiler {
       ctes.push(`__dbt__cte__${node.name} as (\n${body.trim()}\n)`);
     };
     for (const node of ephemerals) await visit(node);
-    const leadingWith = /^(\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*)with\s+(recursive\s+)?/i.exec(sql);
-    if (leadingWith) {
-      return `${leadingWith[1]}with ${leadingWith[2] ?? ''}${ctes.join(',\n')},\n${sql.slice(leadingWith[0].length)}`;
-    }
-    return `with ${ctes.join(',\n')}\n${sql}`;
+    return prependCtes(sql, ctes);
   }
 
   private writeCompiled(node: ManifestNode, sql: string): string {
@@ -344,4 +378,23 @@ export function inlineNode(loaded: LoadedProject, sql: string): ManifestNode {
     schema: loaded.target.schema,
   });
   return { ...node, unique_id: `sql_operation.${loaded.project.name}.inline_query` };
+}
+
+/** `ctes` in front of the query, merged into its own leading WITH when it has one. */
+function prependCtes(sql: string, ctes: string[]): string {
+  if (ctes.length === 0) return sql;
+  const leadingWith = /^(\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*)with\s+(recursive\s+)?/i.exec(sql);
+  if (leadingWith) {
+    return `${leadingWith[1]}with ${leadingWith[2] ?? ''}${ctes.join(',\n')},\n${sql.slice(leadingWith[0].length)}`;
+  }
+  return `with ${ctes.join(',\n')}\n${sql}`;
+}
+
+/** A unit test reads its given rows: every ref/source of the model must be one of its inputs. */
+function fixtureRelation(unitTest: UnitTestCompile, id: string, call: string): JinjaRelation {
+  if (!unitTest.fixtures.has(id))
+    throw new ConfigError(
+      `the model reads ${call}, which is not one of the unit test's 'given' inputs; dbt needs every ref and source the model reads given.`,
+    );
+  return new JinjaRelation('', '', fixtureCte(id), null, true);
 }

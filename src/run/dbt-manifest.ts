@@ -4,6 +4,7 @@
  * mdw-only fields (definition lines, seed file paths) are left out; mdw's version is `dbt_version`
  * as in run_results.json (`mdw-0.1.0`).
  */
+import type { SemanticResource, UnitTestDefinition } from '../manifest/resources.js';
 import type { MacroDefinition, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 
 export const MANIFEST_SCHEMA_VERSION = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
@@ -108,6 +109,66 @@ export function dbtMacro(macro: MacroDefinition): Record<string, unknown> {
   };
 }
 
+const SEMANTIC_KEYS: Record<SemanticResource['resource_type'], readonly string[]> = {
+  metric: ['type', 'type_params', 'filter', 'time_granularity', 'meta', 'tags', 'group'],
+  semantic_model: ['model', 'defaults', 'entities', 'measures', 'dimensions', 'primary_entity', 'group'],
+  saved_query: ['query_params', 'exports', 'group', 'tags'],
+};
+const SEMANTIC_COMMON = [
+  'name',
+  'resource_type',
+  'package_name',
+  'path',
+  'original_file_path',
+  'unique_id',
+  'fqn',
+  'description',
+  'label',
+  'config',
+  'depends_on',
+] as const;
+
+/** A metric, semantic model or saved query: its YAML fields at top level, as dbt writes them. */
+export function dbtSemantic(resource: SemanticResource): Record<string, unknown> {
+  const all: Record<string, unknown> = { ...resource.spec, meta: resource.meta, tags: resource.tags };
+  const own = Object.fromEntries(
+    SEMANTIC_KEYS[resource.resource_type].filter((key) => key in all).map((key) => [key, all[key]]),
+  );
+  const required: Record<string, unknown> =
+    resource.resource_type === 'semantic_model'
+      ? { node_relation: null }
+      : resource.resource_type === 'saved_query'
+        ? { exports: [] }
+        : {};
+  return { ...required, ...own, ...pick(resource, [...SEMANTIC_COMMON]) };
+}
+
+/** A unit test with the fields dbt's UnitTestDefinition declares (given/expect/overrides as written). */
+export function dbtUnitTest(test: UnitTestDefinition): Record<string, unknown> {
+  return {
+    ...pick(test, [
+      'model',
+      'name',
+      'resource_type',
+      'package_name',
+      'path',
+      'original_file_path',
+      'unique_id',
+      'fqn',
+      'description',
+      'overrides',
+      'depends_on',
+      'config',
+    ]),
+    given: test.given.map(({ input, rows, format, fixture }) => ({ input, rows, format, fixture })),
+    expect: test.expect,
+    checksum: null,
+    schema: null,
+    versions: null,
+    version: null,
+  };
+}
+
 /** The document target/manifest.json holds. */
 export function toDbtManifest(manifest: Manifest): Record<string, unknown> {
   const { mdw_version, ...metadata } = manifest.metadata;
@@ -129,15 +190,15 @@ export function toDbtManifest(manifest: Manifest): Record<string, unknown> {
       path: doc.original_file_path,
     })),
     exposures: {},
-    metrics: {},
+    metrics: map(manifest.metrics ?? {}, dbtSemantic),
     groups: {},
     selectors: {},
     disabled: {},
     parent_map: manifest.parent_map,
     child_map: manifest.child_map,
     group_map: {},
-    saved_queries: {},
-    semantic_models: {},
-    unit_tests: {},
+    saved_queries: map(manifest.saved_queries ?? {}, dbtSemantic),
+    semantic_models: map(manifest.semantic_models ?? {}, dbtSemantic),
+    unit_tests: map(manifest.unit_tests ?? {}, dbtUnitTest),
   };
 }

@@ -5,7 +5,15 @@ import { redact } from '../util/secrets.js';
 import { MDW_VERSION } from '../version.js';
 
 /** 'partial success': a microbatch model some of whose batches failed (dbt's status) */
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'partial success';
+export type NodeStatus =
+  | 'success'
+  | 'error'
+  | 'skipped'
+  | 'pass'
+  | 'fail'
+  | 'warn'
+  | 'no-op'
+  | 'partial success';
 
 export interface TimingInfo {
   name: 'compile' | 'execute';
@@ -88,13 +96,16 @@ export interface StatusCounts {
   warn: number;
   error: number;
   skip: number;
+  /** saved queries in build (dbt NO-OP) */
+  noop: number;
   total: number;
 }
 
 export function countStatuses(results: NodeResult[]): StatusCounts {
-  const counts = { pass: 0, warn: 0, error: 0, skip: 0, total: results.length };
+  const counts = { pass: 0, warn: 0, error: 0, skip: 0, noop: 0, total: results.length };
   for (const result of results) {
     if (result.status === 'success' || result.status === 'pass') counts.pass++;
+    else if (result.status === 'no-op') counts.noop++;
     else if (result.status === 'warn') counts.warn++;
     else if (result.status === 'skipped') counts.skip++;
     else counts.error++;

@@ -7,9 +7,10 @@
 import { createAdapter } from '../adapters/index.js';
 import type { Adapter, Connection } from '../adapters/types.js';
 import { Graph } from '../graph/dag.js';
-import { selectNodes } from '../graph/selector.js';
+import { type IndirectSelection, selectNodes } from '../graph/selector.js';
 import { quarantineLimits } from '../landing/limits.js';
 import { type LandingReport, quarantinedTotal, summaryLines } from '../landing/report.js';
+import type { UnitTestDefinition } from '../manifest/resources.js';
 import type { ManifestNode, ResourceType } from '../manifest/types.js';
 import {
   type EventTimeRange,
@@ -33,6 +34,8 @@ import { countStatuses, type NodeResult, newResult, writeRunResults } from './re
 import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
+import { executeUnitTest, type UnitTestResult } from './unit-test.js';
+import { unitTestGates, unitTestLine } from './unit-test-plan.js';
 import { ViewReuse } from './view-reuse.js';
 
 export type RunCommand = 'run' | 'seed' | 'snapshot' | 'test' | 'build';
@@ -42,6 +45,10 @@ export interface RunRequest {
   command: RunCommand;
   select?: string[];
   exclude?: string[];
+  /** how tests follow the selected nodes (dbt's --indirect-selection; default eager) */
+  indirectSelection?: IndirectSelection;
+  /** `--resource-type` / `--exclude-resource-type`, within the command's own types */
+  resourceTypes?: ResourceType[];
   threads?: number;
   fullRefresh: boolean;
   failFast: boolean;
@@ -69,8 +76,8 @@ const RESOURCE_TYPES: Record<RunCommand, ResourceType[]> = {
   run: ['model'],
   seed: ['seed'],
   snapshot: ['snapshot'],
-  test: ['test'],
-  build: ['model', 'seed', 'snapshot', 'test'],
+  test: ['test', 'unit_test'],
+  build: ['model', 'seed', 'snapshot', 'test', 'unit_test', 'saved_query'],
 };
 
 export async function executeRun(request: RunRequest): Promise<RunOutcome> {
@@ -81,20 +88,31 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const { selected, unmatched } = selectNodes(manifest, graph, {
     select: request.select,
     exclude: request.exclude,
-    resourceTypes: RESOURCE_TYPES[request.command],
+    resourceTypes: RESOURCE_TYPES[request.command].filter(
+      (type) => !request.resourceTypes || request.resourceTypes.includes(type),
+    ),
+    indirectSelection: request.indirectSelection,
   });
   for (const term of unmatched) {
     print(`${timestamp()}  The selection criterion '${term}' does not match any enabled nodes`);
   }
+  const unitTests = manifest.unit_tests ?? {};
+  // dbt build lists saved queries as NO-OP nodes (exports run only with --export-saved-queries)
+  const savedQueries = manifest.saved_queries ?? {};
   const plan = graph
     .topologicalOrder(selected)
-    .filter((id) => manifest.nodes[id] && manifest.nodes[id]!.config.materialized !== 'ephemeral');
+    .filter(
+      (id) =>
+        unitTests[id] !== undefined ||
+        savedQueries[id] !== undefined ||
+        (manifest.nodes[id] !== undefined && manifest.nodes[id]!.config.materialized !== 'ephemeral'),
+    );
   const compiler = new Compiler(loaded);
   const threads = request.dryRun ? 1 : Math.max(1, request.threads ?? loaded.target.threads);
   print(
     `${timestamp()}  Running with mdw=${loaded.manifest.metadata.mdw_version} on ${loaded.target.type} target '${loaded.target.name}'`,
   );
-  print(`${timestamp()}  Found ${describeCounts(manifest.nodes, manifest.sources)}`);
+  print(`${timestamp()}  Found ${describeCounts(manifest.nodes, manifest.sources, unitTests)}`);
   print('');
   if (plan.length === 0) {
     print(`${timestamp()}  Nothing to do. Try checking your model configs and model specification args`);
@@ -123,10 +141,17 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const checkpoint = (running?: NodeResult) => {
     const staged = gate?.staging === true;
     const recorded = plan.map((id) => {
-      const node = manifest.nodes[id]!;
+      // unit tests and saved queries are planned too, but are not manifest nodes
+      const node = manifest.nodes[id] ?? { unique_id: id, relation_name: null };
       const done = running?.unique_id === id ? running : results.get(id);
       if (!done) return skippedResult(node, 'Not run: the invocation stopped before this node.');
-      if (staged && usesIceberg(node) && done.status === 'success' && !done.batch_results)
+      if (
+        staged &&
+        manifest.nodes[id] &&
+        usesIceberg(manifest.nodes[id]) &&
+        done.status === 'success' &&
+        !done.batch_results
+      )
         return skippedResult(node, 'Built but staged: the invocation stopped before publishing it.');
       return done;
     });
@@ -135,7 +160,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
   const hookErrors: string[] = [];
-  const planned = plan.map((id) => manifest.nodes[id]!);
+  const planned = plan.filter((id) => manifest.nodes[id]).map((id) => manifest.nodes[id]!);
   const grants = grantsWarning(adapter, loaded.target.name, planned);
   if (grants) print(`${timestamp()}  ${grants}`);
   if (request.eventTimeRange && !planned.some((node) => isMicrobatch(node.config))) {
@@ -172,7 +197,13 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     });
     for (const [view, folders] of Object.entries(narrowedViews))
       publishChangedPartitions(compiler.vars, view, folders);
-    const parents = planParents(manifest, graph, new Set(plan), request.command === 'build');
+    const parents = unitTestGates(
+      manifest,
+      graph,
+      plan,
+      planParents(manifest, graph, new Set(plan), request.command === 'build'),
+      request.command === 'build',
+    );
     reuse =
       request.viewReuse === false
         ? ViewReuse.disabled()
@@ -183,6 +214,45 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       threads,
       failFast: request.failFast,
       run: async (id, worker) => {
+        const savedQuery = savedQueries[id];
+        if (savedQuery) {
+          const result: NodeResult = {
+            ...newResult({ unique_id: id, relation_name: null }, `Thread-${worker + 1}`),
+            status: 'no-op',
+            failures: 0,
+            message: 'NO-OP',
+          };
+          results.set(id, result);
+          print(
+            progressLine(
+              ++startedCount,
+              plan.length,
+              `NO-OP saved query ${savedQuery.name}`,
+              'NO-OP in 0.00s',
+            ),
+          );
+          return 'ok';
+        }
+        const unitTest = unitTests[id];
+        if (unitTest) {
+          const index = ++startedCount;
+          interrupt.start(id, `unit_test ${unitTest.model}::${unitTest.name}`);
+          print(
+            progressLine(index, plan.length, `START unit_test ${unitTest.model}::${unitTest.name}`, 'RUN'),
+          );
+          const result = await executeUnitTest({
+            test: unitTest,
+            manifest,
+            adapter,
+            connection: await connectionFor(worker),
+            compiler,
+            threadId: `Thread-${worker + 1}`,
+          });
+          results.set(id, result);
+          interrupt.finish(id);
+          print(progressLine(index, plan.length, ...unitTestLine(unitTest, result)));
+          return result.status === 'pass' ? 'ok' : 'failed';
+        }
         const node = manifest.nodes[id]!;
         const index = ++startedCount;
         interrupt.start(id, node.resource_type === 'test' ? `test ${node.name}` : relationLabel(node));
@@ -224,6 +294,22 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         return failedStatus(result) ? 'failed' : 'ok';
       },
       skip: (id) => {
+        const unitTest = unitTests[id] ?? savedQueries[id];
+        if (unitTest) {
+          results.set(id, {
+            ...newResult({ unique_id: id, relation_name: null }, 'main'),
+            status: 'skipped',
+          });
+          print(
+            progressLine(
+              ++startedCount,
+              plan.length,
+              `SKIP ${unitTest.resource_type} ${unitTest.name}`,
+              'SKIP',
+            ),
+          );
+          return;
+        }
         const node = manifest.nodes[id]!;
         results.set(id, skippedResult(node));
         const index = ++startedCount;
@@ -242,7 +328,9 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   } catch (error) {
     if (!(error instanceof RunStartError)) throw error;
     hookErrors.push(error.message);
-    for (const id of plan) if (!results.has(id)) results.set(id, skippedResult(manifest.nodes[id]!));
+    for (const id of plan)
+      if (!results.has(id))
+        results.set(id, { ...newResult({ unique_id: id, relation_name: null }, 'main'), status: 'skipped' });
   } finally {
     uninstall();
     // publish nothing after an unexpected error; a stage left behind is discarded by the next run
@@ -256,7 +344,15 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const elapsedSeconds = (performance.now() - started) / 1000;
   printLanding(print, landing);
   const publishing = published ? publishLines(published) : [];
-  printSummary(print, manifest.nodes, ordered, elapsedSeconds, pricePerTb(loaded.target), publishing);
+  printSummary(
+    print,
+    manifest.nodes,
+    unitTests,
+    ordered,
+    elapsedSeconds,
+    pricePerTb(loaded.target),
+    publishing,
+  );
   writeRunResults(compiler.targetDir, loaded.invocationId, ordered, elapsedSeconds, args, {
     landing: { quarantined: quarantinedTotal(landing), sources: landing },
     ...(published ? { publish: published } : {}),
@@ -311,7 +407,8 @@ async function prepareSources(
   landing: LandingReport[],
 ): Promise<Map<string, string>> {
   const needed = new Set<string>();
-  for (const id of plan) for (const parent of loaded.manifest.nodes[id]!.depends_on.nodes) needed.add(parent);
+  for (const id of plan)
+    for (const parent of loaded.manifest.nodes[id]?.depends_on.nodes ?? []) needed.add(parent);
   const errors = new Map<string, string>();
   for (const source of Object.values(loaded.manifest.sources)) {
     if (!source.external?.location || !needed.has(source.unique_id)) continue;
@@ -385,10 +482,11 @@ function planParents(
       return false;
     };
     for (const testId of plan) {
-      if (manifest.nodes[testId]!.resource_type !== 'test') continue;
+      if (manifest.nodes[testId]?.resource_type !== 'test') continue;
       for (const tested of direct.get(testId) ?? []) {
         for (const child of graph.children(tested)) {
-          if (!plan.has(child) || child === testId || manifest.nodes[child]!.resource_type === 'test')
+          const childNode = manifest.nodes[child];
+          if (!plan.has(child) || child === testId || !childNode || childNode.resource_type === 'test')
             continue;
           if (reaches(testId, child)) continue; // the test already waits for this child
           direct.get(child)!.push(testId);
@@ -466,16 +564,25 @@ function endStatus(result: NodeResult): string {
   }
 }
 
-function skippedResult(node: ManifestNode, message: string | null = null): NodeResult {
+function skippedResult(
+  node: Pick<ManifestNode, 'unique_id' | 'relation_name'>,
+  message: string | null = null,
+): NodeResult {
   return { ...newResult(node, 'main'), status: 'skipped', message };
 }
 
-function describeCounts(nodes: Record<string, ManifestNode>, sources: Record<string, unknown>): string {
+function describeCounts(
+  nodes: Record<string, ManifestNode>,
+  sources: Record<string, unknown>,
+  unitTests: Record<string, UnitTestDefinition>,
+): string {
   const counts = new Map<string, number>();
   for (const node of Object.values(nodes)) {
     const key = node.resource_type === 'test' ? 'data test' : node.resource_type;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
+  const unitCount = Object.keys(unitTests).length;
+  if (unitCount > 0) counts.set('unit test', unitCount);
   const sourceCount = Object.keys(sources).length;
   if (sourceCount > 0) counts.set('source', sourceCount);
   return [...counts].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
@@ -492,6 +599,7 @@ function pricePerTb(target: Readonly<Record<string, unknown>>): number {
 function printSummary(
   print: Print,
   nodes: Record<string, ManifestNode>,
+  unitTests: Record<string, UnitTestDefinition>,
   results: NodeResult[],
   seconds: number,
   price: number,
@@ -499,7 +607,12 @@ function printSummary(
 ): void {
   const kinds = new Map<string, number>();
   for (const result of results) {
-    const node = nodes[result.unique_id]!;
+    const node = nodes[result.unique_id];
+    if (!node) {
+      const kind = unitTests[result.unique_id] ? 'unit test' : 'saved query';
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      continue;
+    }
     const kind =
       node.resource_type === 'model'
         ? `${node.config.materialized} model`
@@ -529,6 +642,19 @@ function printSummary(
     );
   }
   for (const result of problems) {
+    const unitTest = unitTests[result.unique_id];
+    if (unitTest) {
+      const label = result.status === 'fail' ? 'Failure' : 'Error';
+      print('');
+      print(`${timestamp()}  ${label} in unit_test ${unitTest.name} (${unitTest.original_file_path})`);
+      if (result.message) print(`${timestamp()}    ${result.message}`);
+      const diff = (result as UnitTestResult).diff;
+      if (diff) {
+        print('');
+        for (const line of diff.split('\n')) print(`${timestamp()}  ${line}`);
+      }
+      continue;
+    }
     const node = nodes[result.unique_id]!;
     const label =
       result.status === 'warn'
@@ -546,6 +672,6 @@ function printSummary(
   for (const line of publishing) print(`${timestamp()}  ${line}`);
   print('');
   print(
-    `${timestamp()}  Done. PASS=${counts.pass} WARN=${counts.warn} ERROR=${counts.error} SKIP=${counts.skip} NO-OP=0 TOTAL=${counts.total}`,
+    `${timestamp()}  Done. PASS=${counts.pass} WARN=${counts.warn} ERROR=${counts.error} SKIP=${counts.skip} NO-OP=${counts.noop} TOTAL=${counts.total}`,
   );
 }

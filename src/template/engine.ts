@@ -33,6 +33,8 @@ export { loadBuiltinMacroFiles } from './builtins.js';
 
 /** Bound on the compiled-template cache (one entry per distinct model source). */
 const MAX_CACHED_TEMPLATES = 20_000;
+/** Context key of a unit test's macro overrides (name → value), looked up before any macro. */
+export const UNIT_TEST_MACRO_OVERRIDES = '__mdw_unit_test_macro_overrides';
 
 const TESTS = withRegistryTests(FILTERS);
 
@@ -108,6 +110,11 @@ class Engine implements TemplateEngine {
    * globals and package namespaces, then mdw's built-in macros.
    */
   private resolve(name: string, fromPackage: string): unknown {
+    // a unit test's `overrides: macros:` replace any macro of that name, the project's too
+    const overrides = contextValue(this.current.ctx, UNIT_TEST_MACRO_OVERRIDES) as
+      | Record<string, unknown>
+      | undefined;
+    if (overrides && Object.hasOwn(overrides, name)) return overrides[name];
     if (fromPackage !== this.rootPackage && fromPackage !== BUILTIN_PACKAGE) {
       const own = this.registry.get(fromPackage, name);
       if (own) return own.fn;

@@ -4,6 +4,7 @@
  * type uses (a new node with its folder config, its properties patch, a parse-time render).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { UnitTestDefinition } from '../../manifest/resources.js';
 import type {
   ColumnInfo,
   DocBlock,
@@ -30,6 +31,7 @@ export class ParseState {
   readonly nodes: Record<string, ManifestNode> = {};
   readonly sources: Record<string, SourceDefinition> = {};
   readonly docs: Record<string, DocBlock> = {};
+  readonly unitTests: Record<string, UnitTestDefinition> = {};
   /** properties patches by `<kind>:<name>`, until a node takes them (of the package being parsed) */
   patches = new Map<string, NodePatch>();
   /** the properties files of the package being parsed */

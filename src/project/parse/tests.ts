@@ -17,6 +17,8 @@ export function readSingularTests(state: ParseState): void {
   for (const dir of state.project.test_paths) {
     for (const path of listFiles(state.project.root, dir, ['.sql'])) {
       if (path.startsWith(join(dir, 'generic') + '/')) continue;
+      // unit test fixtures (dbt 1.8+) live under <test-path>/fixtures/ and are not tests
+      if (path.startsWith(join(dir, 'fixtures') + '/')) continue;
       const raw = readFileSync(join(state.project.root, path), 'utf8');
       const node = state.newNode('test', basename(path, '.sql'), path, dir, raw);
       state.renderAtParse(node, raw);
