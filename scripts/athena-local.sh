@@ -154,6 +154,9 @@ s3.region=$REGION
 s3.path-style-access=true
 s3.aws-access-key=$ACCESS_KEY
 s3.aws-secret-key=$SECRET_KEY
+s3.max-connections=16
+s3.socket-connect-timeout=1m
+s3.max-error-retries=20
 EOF
 }
 
@@ -182,6 +185,10 @@ write_catalogs() {
     # Athena reads a projected day whose folder does not exist as no rows; Trino fails the
     # query on an absent partition location unless told to skip it.
     echo "hive.ignore-absent-partitions=true"
+    # The daily sales table projects a folder per day since 2018 (thousands): listing them 64 at
+    # a time per query floods moto's single server until connects time out (see the S3
+    # settings: fewer pooled connections, a longer connect timeout, more retries).
+    echo "hive.split-loader-concurrency=4"
     echo "hive.non-managed-table-writes-enabled=true"
     # ALTER TABLE … ADD PARTITION … LOCATION
     echo "hive.allow-register-partition-procedure=true"
