@@ -22,6 +22,8 @@
 #   MDW_TRINO_PORT       HTTP port (default: a free one)
 #   MDW_TRINO_RUN_DIR    state folder (default: <cache>/trino/run)
 #   MDW_TRINO_JAVA_HOME  a Java 24+ home (default: the Temurin 25 JDK under /usr/lib/jvm)
+#   MDW_TRINO_EXTRA_CONFIG  lines appended to etc/config.properties (e.g. the Athena stack's
+#                        timeouts for a loaded machine)
 #   MDW_TRINO_CATALOG_DIR  a folder of catalog .properties files served INSTEAD of the catalogs
 #                        below (scripts/athena-local.sh uses it for its Glue catalogs)
 # Catalogs: iceberg (JDBC catalog above), hive (external CSV tables over local folders: use
@@ -167,6 +169,7 @@ node-scheduler.include-coordinator=true
 http-server.http.port=$port
 discovery.uri=http://127.0.0.1:$port
 EOF
+  [[ -z "${MDW_TRINO_EXTRA_CONFIG:-}" ]] || printf '%s\n' "$MDW_TRINO_EXTRA_CONFIG" >>"$etc/config.properties"
   cat >"$etc/log.properties" <<EOF
 io.trino=WARN
 EOF

@@ -23,14 +23,15 @@ export function newWarehouse(label: string): WarehouseRun {
   return { projectDir, rawDir: join(root, 'raw'), warehouseDir: join(root, 'warehouse') };
 }
 
-export function mdw(run: WarehouseRun, args: string[]): CliResult {
+/** `env` is added to this process's environment (and the run's folders). */
+export function mdw(run: WarehouseRun, args: string[], env: Record<string, string> = {}): CliResult {
   const result = spawnSync(
     process.execPath,
     [MDW_BIN, ...args, '--project-dir', run.projectDir, '--profiles-dir', run.projectDir],
     {
       encoding: 'utf8',
-      env: { ...process.env, MDW_RAW_DIR: run.rawDir, MDW_WAREHOUSE_DIR: run.warehouseDir },
-      timeout: 600_000,
+      env: { ...process.env, ...env, MDW_RAW_DIR: run.rawDir, MDW_WAREHOUSE_DIR: run.warehouseDir },
+      timeout: Number(process.env.MDW_TEST_CLI_TIMEOUT_MS ?? 600_000),
       maxBuffer: 64 * 1024 * 1024,
     },
   );

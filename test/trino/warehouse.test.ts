@@ -7,26 +7,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import {
+  assertSameDigest,
+  digestRows,
+  type TableDigest,
+  textSelect,
+  WAREHOUSE_TABLES,
+} from '../support/table-digest.js';
 import { trinoUrl } from './helpers.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
-const TABLES = [
-  'mdw_std.mdw_std_dim_customers',
-  'mdw_std.mdw_std_dim_date',
-  'mdw_std.mdw_std_dim_employees',
-  'mdw_std.mdw_std_dim_products',
-  'mdw_cur.mdw_cur_ft_sales',
-  'mdw_cur.mdw_cur_daily_revenue',
-  'mdw_cur.mdw_cur_category_daily_sales',
-  'mdw_cur.mdw_cur_customer_summary',
-  'mdw_cur.mdw_cur_product_performance',
-  'mdw_cur.mdw_cur_salesperson_performance',
-];
 let scratch: string;
 
 function mdw(...args: string[]): { status: number | null; output: string; stdout: string } {
@@ -59,36 +53,9 @@ function show(target: 'local' | 'trino', sql: string): Record<string, unknown>[]
   return JSON.parse(run.stdout.slice(run.stdout.indexOf('[')));
 }
 
-/**
- * One value as comparable text: numbers lose trailing fraction zeros (the engines agree on
- * decimal digits but not on every result scale), timestamps lose trailing zeros of their fraction.
- */
-function canonical(value: unknown): string {
-  if (value === null || value === undefined) return '∅';
-  const text = String(value);
-  if (/^-?\d+\.\d+$/.test(text)) return text.replace(/\.?0+$/, '');
-  const time = /^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)(\.\d+)?$/.exec(text);
-  if (time) return `${time[1]!.replace('T', ' ')}${(time[2] ?? '').replace(/\.?0+$/, '')}`;
-  return text;
-}
-
-interface TableDigest {
-  rows: number;
-  checksum: string;
-  sample: string[];
-}
-
-/** Every column cast to text in the engine itself (no float on the way), rows sorted, hashed. */
+/** The table's rows on one target, every column as text, digested. */
 function digest(target: 'local' | 'trino', table: string, columns: readonly string[]): TableDigest {
-  const list = columns.map((c) => `cast("${c}" as varchar) as "${c}"`).join(', ');
-  const lines = show(target, `select ${list} from ${table}`)
-    .map((row) => columns.map((c) => canonical(row[c])).join('|'))
-    .sort();
-  return {
-    rows: lines.length,
-    checksum: createHash('sha256').update(lines.join('\n')).digest('hex'),
-    sample: lines,
-  };
+  return digestRows(show(target, textSelect(table, columns)), columns);
 }
 
 function columnsOf(table: string): string[] {
@@ -101,21 +68,10 @@ function columnsOf(table: string): string[] {
 
 /** Every std and cur table holds the same rows on both targets. */
 function assertSameTables(when: string): void {
-  for (const table of TABLES) {
+  for (const table of WAREHOUSE_TABLES) {
     const columns = columnsOf(table);
-    const local = digest('local', table, columns);
-    const trino = digest('trino', table, columns);
-    assert.ok(local.rows > 0, `${table} is empty on the local target (${when})`);
-    assert.equal(
-      trino.rows,
-      local.rows,
-      `${table}: Trino has ${trino.rows} rows, local ${local.rows} (${when})`,
-    );
-    if (trino.checksum !== local.checksum) {
-      const onlyTrino = trino.sample.find((line) => !local.sample.includes(line));
-      const onlyLocal = local.sample.find((line) => !trino.sample.includes(line));
-      assert.fail(`${table} differs (${when}): Trino has ${onlyTrino}, local has ${onlyLocal}`);
-    }
+    const names = { expected: 'local', actual: 'Trino' };
+    assertSameDigest(table, digest('local', table, columns), digest('trino', table, columns), names, when);
   }
 }
 

@@ -113,6 +113,9 @@ describe('local Athena translation', () => {
     assert.deepEqual(trinoSql(await translate('ALTER TABLE orders RENAME TO orders_old', ctx)), [
       `ALTER TABLE "awsdatacatalog_iceberg"."mdw"."orders" RENAME TO "awsdatacatalog_iceberg"."mdw"."orders_old"`,
     ]);
+    assert.deepEqual(trinoSql(await translate('alter table `mdw`.`orders` drop column `rank`', ctx)), [
+      `ALTER TABLE "awsdatacatalog_iceberg"."mdw"."orders" DROP COLUMN "rank"`,
+    ]);
     assert.deepEqual(trinoSql(await translate('CREATE DATABASE IF NOT EXISTS `mdw_raw`', ctx)), [
       `CREATE SCHEMA IF NOT EXISTS "awsdatacatalog"."mdw_raw"`,
     ]);

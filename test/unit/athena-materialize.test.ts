@@ -232,3 +232,22 @@ describe('bytes scanned', () => {
     assert.equal(scanSummary([undefined], 5), null);
   });
 });
+
+describe('athena after a killed build', () => {
+  it('an incremental run drops the new version a killed full refresh left under the temporary name', async () => {
+    const warehouse = new ScriptedWarehouse();
+    warehouse.tables.set('cur.fact', { kind: 'iceberg', location: 's3://lake/cur/fact/v1/' });
+    warehouse.tables.set('cur.fact__mdw_tmp', { kind: 'iceberg', location: 's3://lake/cur/fact/v2/' });
+    const node = testNode('model', 'fact', { materialized: 'incremental', incremental_strategy: 'append' });
+    const plan = planMaterialization(node, {
+      fullRefresh: false,
+      warn: () => {},
+      incremental: { engine: 'Athena', defaultStrategy: 'insert_overwrite', strategies: ['append'] },
+    });
+    if (plan.kind !== 'incremental') assert.fail(`planned ${plan.kind}`);
+    await buildIncremental(context(warehouse), node, relation, 'select 1 as id', plan);
+    assert.ok(!warehouse.tables.has('cur.fact__mdw_tmp'), warehouse.log.join('\n'));
+    assert.ok(warehouse.log.includes('s3 delete s3://lake/cur/fact/v2/'), 'its data goes too');
+    assert.equal(warehouse.tables.get('cur.fact')?.location, 's3://lake/cur/fact/v1/');
+  });
+});

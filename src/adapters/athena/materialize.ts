@@ -16,6 +16,7 @@ import { mergeUpdateColumns, type PartitionEntry } from '../../materialize/incre
 import type { IncrementalPlan } from '../../materialize/plan.js';
 import { planSchemaChange } from '../../materialize/schema-change.js';
 import { ExecutionError } from '../../util/errors.js';
+import { faultPoint } from '../../util/fault-pause.js';
 import { asSubquery, qualifiedColumn, quoteIdentifier } from '../sql-helpers.js';
 import { partitionKeyExpression } from '../trino/materialize.js';
 import { inBatchSql, PARTITION_RANK, rankedRowsSql } from '../trino/partition-batches.js';
@@ -132,6 +133,8 @@ export async function buildTable(
     ? await writeInBatches(ctx, temp, withClause, sql, plan.batches)
     : ((await ctx.conn.query(`create table ${temp.render()}${withClause} as ${asSubquery(sql)}`))
         .rowsAffected ?? 0);
+  // crash tests: the new version is written in full, the catalog still names the old one
+  faultPoint('before-commit', `${relation.schema}.${relation.identifier}`.toLowerCase());
   await replaceWith(ctx, relation, temp, existing);
   return { rowsAffected: rows, message: `CREATE TABLE (${rows} rows)` };
 }
@@ -229,6 +232,8 @@ export async function buildIncremental(
     throw new ExecutionError(
       `Model ${node.name}: ${relation.schema}.${relation.identifier} is a Hive table; incremental models on Athena write Iceberg tables (run with --full-refresh once).`,
     );
+  // a full refresh killed before its swap left its new version under the temporary name
+  await dropIfExists(ctx, relation.sibling(`${relation.identifier}__mdw_tmp`));
   const { batches } = plan;
   const staged = relation.sibling(`${relation.identifier}__mdw_incr`);
   const stagedInfo = await stage(ctx, staged, sql, batches);

@@ -285,6 +285,13 @@ async function alterTable(sig: Token[], ctx: TranslateContext): Promise<Plan> {
       `ALTER TABLE ${fullName(catalog, schema, name.table)} RENAME TO ${fullName(catalog, to.schema ?? schema, to.table)}`,
     );
   }
+  // Athena drops a column of an Iceberg table (the adapter drops its batch-rank column)
+  if (c.accept('DROP', 'COLUMN')) {
+    return plan(
+      'ALTER_TABLE_DROP_COLUMN',
+      `ALTER TABLE ${fullName(catalog, schema, name.table)} DROP COLUMN ${quoteIdent(c.identifier())}`,
+    );
+  }
   if (c.accept('ADD', 'COLUMNS')) {
     const steps: Step[] = columnList(c).map((col) => ({
       kind: 'trino',

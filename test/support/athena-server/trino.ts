@@ -126,8 +126,21 @@ async function exchange(
   body?: string,
 ): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(url, { method, headers: { ...headers, 'Content-Type': 'text/plain' }, body });
-    const text = await res.text();
+    let res: globalThis.Response;
+    let text: string;
+    try {
+      res = await fetch(url, { method, headers: { ...headers, 'Content-Type': 'text/plain' }, body });
+      text = await res.text();
+    } catch (error) {
+      // A loaded machine drops connections (reset, refused). Athena's service does not fail a
+      // query for that: a GET of the next page is idempotent in Trino's protocol and is sent
+      // again; a POST only when the connection was refused (the statement never arrived).
+      if (attempt < 20 && (method === 'GET' || refused(error))) {
+        await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
+        continue;
+      }
+      throw error;
+    }
     if (res.ok) return parseJsonExact(text) as Response;
     // 503 while Trino is busy: its protocol says to retry the same URI
     if ((res.status === 502 || res.status === 503 || res.status === 504) && attempt < 20) {
@@ -140,4 +153,9 @@ async function exchange(
       `Trino answered HTTP ${res.status}: ${text.slice(0, 300)}`,
     );
   }
+}
+
+function refused(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return cause?.code === 'ECONNREFUSED';
 }
