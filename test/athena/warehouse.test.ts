@@ -122,15 +122,23 @@ function factPartitions(): number {
   return Number(row!.days);
 }
 
-before(() => {
-  wh = newWarehouse('athena');
-  const generated = generate(wh, ['--scale', '0.01', '--daily']);
-  assert.equal(generated.code, 0, generated.stderr);
-});
+// Opt-in: on the local stack every raw-sales scan lists each projected day folder through moto, so
+// one full build takes far longer than the rest of the suite (an hour on a loaded 2-core machine).
+// `npm run test:athena:live` sets it; on the stack: MDW_ATHENA_WAREHOUSE=1 npm run test:athena.
+const enabled = process.env.MDW_ATHENA_WAREHOUSE === '1';
 
-after(() => removeWarehouse(wh));
+if (enabled) {
+  before(() => {
+    wh = newWarehouse('athena');
+    const generated = generate(wh, ['--scale', '0.01', '--daily']);
+    assert.equal(generated.code, 0, generated.stderr);
+  });
+  after(() => removeWarehouse(wh));
+}
 
-describe('the dbt/ warehouse on Athena', () => {
+const skip = enabled ? false : 'the whole-warehouse suite is opt-in: set MDW_ATHENA_WAREHOUSE=1';
+
+describe('the dbt/ warehouse on Athena', { skip }, () => {
   test('uploaded CSVs build with every data test passing, and equal the local build', () => {
     assert.match(upload(), /Uploaded \d+ files/);
     build('athena', '--full-refresh');

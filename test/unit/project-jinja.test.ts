@@ -115,21 +115,18 @@ describe('Jinja in dbt_project.yml', () => {
 });
 
 describe('property files', () => {
-  it('name unit_tests (not run yet) and unknown top-level keys with file and line', () => {
+  it('parse unit_tests, and name unknown top-level keys with file and line', () => {
     const dir = makeProject({
       'models/m.sql': 'select 1 as a',
       'models/schema.yml':
-        'version: 2\nmodels:\n  - name: m\nunit_tests:\n  - name: t\n    model: m\nmodles:\n  - name: x\nexposures: []\n',
+        'version: 2\nmodels:\n  - name: m\nunit_tests:\n  - name: t\n    model: m\n    given: []\n    expect: {rows: [{a: 1}]}\nmodles:\n  - name: x\nexposures: []\n',
     });
-    const warnings = load(dir).warnings;
+    const loaded = load(dir);
+    const warnings = loaded.warnings;
+    assert.deepEqual(Object.keys(loaded.manifest.unit_tests ?? {}), ['unit_test.shop.m.t']);
+    assert.equal(warnings.filter((w) => w.includes('unit_tests')).length, 0, warnings.join('\n'));
     assert.ok(
-      warnings.includes(
-        "models/schema.yml:5: 'unit_tests': unit tests (dbt 1.8+) are not run by mdw yet; these are skipped.",
-      ),
-      warnings.join('\n'),
-    );
-    assert.ok(
-      warnings.includes("models/schema.yml:8: unknown key 'modles' is ignored. Did you mean 'models'?"),
+      warnings.includes("models/schema.yml:10: unknown key 'modles' is ignored. Did you mean 'models'?"),
       warnings.join('\n'),
     );
     assert.equal(warnings.filter((w) => w.includes('exposures')).length, 0);
