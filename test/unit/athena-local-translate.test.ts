@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { noOpAnswer } from '../support/athena-server/glue-proxy.js';
 import { trinoType } from '../support/athena-server/hive-ddl.js';
-import { javaDouble, renderValue, toCsv } from '../support/athena-server/results.js';
+import { javaDouble, renderValue, textRows, toCsv } from '../support/athena-server/results.js';
 import { type Plan, type TranslateContext, translate } from '../support/athena-server/translate.js';
 
 const kinds: Record<string, 'ICEBERG' | 'HIVE'> = { 'mdw.orders': 'ICEBERG', 'mdw.raw': 'HIVE' };
@@ -157,5 +157,26 @@ describe('local Athena translation', () => {
     });
     assert.equal(noOpAnswer('AWSGlue.CreateTable'), undefined);
     assert.equal(noOpAnswer(undefined), undefined);
+  });
+});
+
+describe('the stack prints values as Athena does', () => {
+  test('a ROW (sent by Trino as a positional array) prints by field name, as "t$files".partition', () => {
+    const varchar = { rawType: 'varchar', arguments: [] };
+    const partition = {
+      name: 'partition',
+      type: 'row(kind varchar, day date)',
+      typeSignature: {
+        rawType: 'row',
+        arguments: [
+          { kind: 'NAMED_TYPE', value: { fieldName: { name: 'kind' }, typeSignature: varchar } },
+          { kind: 'NAMED_TYPE', value: { fieldName: { name: 'day' }, typeSignature: { rawType: 'date' } } },
+        ],
+      },
+    };
+    assert.deepEqual(textRows([partition], [[['a', '2018-01-02']], [[null, null]]]), [
+      ['{kind=a, day=2018-01-02}'],
+      ['{kind=null, day=null}'],
+    ]);
   });
 });

@@ -79,9 +79,38 @@ export function renderValue(value: unknown, type: string): string | null {
     .join(', ')}}`;
 }
 
+type Signature = NonNullable<TrinoColumn['typeSignature']>;
+
+/**
+ * Trino sends a ROW as a positional JSON array; Athena prints it by field name, `{kind=a}`
+ * (what `"t$files".partition` looks like), so rows are named from the column's type signature.
+ */
+function renderTyped(value: unknown, signature: Signature | undefined, type: string): string | null {
+  if (signature?.rawType === 'row' && Array.isArray(value)) {
+    const fields = (signature.arguments ?? []).map((argument) => {
+      const named = argument.value as
+        | { fieldName?: { name?: string }; typeSignature?: Signature }
+        | undefined;
+      return { name: named?.fieldName?.name, signature: named?.typeSignature };
+    });
+    return `{${value
+      .map((v, i) => {
+        const field = fields[i];
+        const text = renderTyped(v, field?.signature, field?.signature?.rawType ?? '') ?? 'null';
+        return `${field?.name ?? `field${i}`}=${text}`;
+      })
+      .join(', ')}}`;
+  }
+  if (signature?.rawType === 'array' && Array.isArray(value)) {
+    const element = signature.arguments?.[0]?.value as Signature | undefined;
+    return `[${value.map((v) => renderTyped(v, element, element?.rawType ?? '') ?? 'null').join(', ')}]`;
+  }
+  return renderValue(value, type);
+}
+
 export function textRows(columns: TrinoColumn[], rows: unknown[][]): TextRow[] {
   const types = columns.map((c) => c.typeSignature?.rawType ?? c.type);
-  return rows.map((row) => row.map((v, i) => renderValue(v, types[i])));
+  return rows.map((row) => row.map((v, i) => renderTyped(v, columns[i]?.typeSignature, types[i] ?? '')));
 }
 
 const csvField = (v: string | null) => (v === null ? '' : `"${v.replace(/"/g, '""')}"`);
