@@ -6,6 +6,8 @@ import { SafeString } from './nunjucks.js';
 
 /** Attribute/item lookup hook for objects that act like Python objects (agate tables, namespaces...). */
 export const PY_GETATTR = Symbol('py.getattr');
+/** Marks a class instance that Jinja's `is mapping` test accepts (dbt's relations are Mappings). */
+export const PY_MAPPING = Symbol('py.mapping');
 /** len() hook. */
 export const PY_LEN = Symbol('py.len');
 /** `a + b` / `a - b` hooks (datetime arithmetic); return undefined when not applicable. */
