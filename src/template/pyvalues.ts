@@ -31,6 +31,16 @@ export class Namespace {
   }
 }
 
+/**
+ * What set() returns: a list of distinct items (lists' methods and iteration keep working) that
+ * compares equal to another set holding the same items in any order, as Python's sets do.
+ */
+export class PySet extends Array<unknown> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
@@ -131,6 +141,8 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (ta !== 'object' || tb !== 'object') return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    if (a instanceof PySet && b instanceof PySet)
+      return a.every((item) => (b as unknown[]).some((other) => pyEquals(item, other)));
     return a.every((item, i) => pyEquals(item, (b as unknown[])[i]));
   }
   if (isPlainObject(a) && isPlainObject(b)) {
