@@ -32,6 +32,7 @@ import {
   withDatabase,
   withoutTestHash,
 } from '../test/dbt/helpers.js';
+import { alignUnitTestOrder } from './compat-unit-order.js';
 
 const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
@@ -132,6 +133,7 @@ async function compareProject(dir: string, venvBin: string): Promise<{ line: str
     const hasPackages = ['packages.yml', 'dependencies.yml'].some((f) => existsSync(path.join(dir, f)));
     const dbt = await runSide('dbt', venvBin, copyProject(dir, root, 'dbt'), hasPackages);
     const mdw = await runSide('mdw', venvBin, copyProject(dir, root, 'mdw'), hasPackages);
+    alignUnitTestOrder(dbt.statuses, mdw.statuses);
     const ids = [...dbt.statuses.keys()];
     const sameStatus = ids.filter((id) => mdw.statuses.get(id) === dbt.statuses.get(id));
     const differences: string[] = [];

@@ -7,12 +7,17 @@
   {{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}
 {%- endmacro %}
 
+{#- Without a `where` it returns the relation itself, as dbt does: package tests such as
+    dbt_utils.equality check that `model` is a Relation. -#}
 {% macro default__get_where_subquery(relation) -%}
   {%- set where = config.get('where') if config is defined and config else none -%}
   {%- if where -%}
-    (select * from {{ relation }} where {{ where }}) dbt_subquery
+    {%- set filtered -%}
+      (select * from {{ relation }} where {{ where }}) dbt_subquery
+    {%- endset -%}
+    {%- do return(filtered) -%}
   {%- else -%}
-    {{ relation }}
+    {%- do return(relation) -%}
   {%- endif -%}
 {%- endmacro %}
 

@@ -147,6 +147,8 @@ export function buildNodeContext(options: NodeContextOptions): ContextValues {
     schema: node.schema,
     is_incremental: () => options.isIncremental === true,
     should_full_refresh: () => options.flags?.FULL_REFRESH === true,
+    // dbt: the node's store_failures config, else the --store-failures flag
+    should_store_failures: () => node.config.store_failures ?? options.flags?.STORE_FAILURES === true,
     flags: { FULL_REFRESH: false, WHICH: 'run', ...(options.flags ?? {}) },
     invocation_id: options.invocationId,
     run_started_at: options.runStartedAt,

@@ -1,5 +1,6 @@
 import { identifierQuote } from '../adapters/registry.js';
 import { quoteIdentifier } from '../adapters/sql-helpers.js';
+import { PY_MAPPING } from '../template/pyvalues.js';
 
 /** How an engine quotes one identifier (EngineDescriptor.quoteIdentifier). */
 export type IdentifierQuote = (name: string) => string;
@@ -11,6 +12,8 @@ export type IdentifierQuote = (name: string) => string;
 export class JinjaRelation {
   readonly name: string;
   readonly table: string;
+  /** dbt's relations are Mappings (`relation is mapping` holds; packages test it). */
+  readonly [PY_MAPPING] = true;
   constructor(
     readonly database: string,
     readonly schema: string,
@@ -18,9 +21,22 @@ export class JinjaRelation {
     readonly type: string | null = null,
     readonly is_cte = false,
     private readonly quote: IdentifierQuote = quoteIdentifier,
+    /** the adapter's Python class name, which dbt_utils' `_is_relation` reads via `.get('metadata')` */
+    readonly relationClass = 'BaseRelation',
   ) {
     this.name = identifier;
     this.table = identifier;
+  }
+
+  /**
+   * Mapping.get as dbt's BaseRelation overrides it: `metadata` is `{'type': <class name>}`,
+   * any other key reads the attribute (the default when there is none).
+   */
+  get(key: unknown, fallback: unknown = null): unknown {
+    if (key === 'metadata') return { type: this.relationClass };
+    if (typeof key !== 'string' || !RELATION_FIELDS.has(key)) return fallback;
+    const value = (this as unknown as Record<string, unknown>)[key];
+    return value === undefined ? fallback : value;
   }
 
   render(): string {
@@ -44,6 +60,7 @@ export class JinjaRelation {
       this.type,
       false,
       this.quote,
+      this.relationClass,
     );
   }
 
@@ -59,6 +76,7 @@ export class JinjaRelation {
       options.type === undefined ? this.type : options.type,
       this.is_cte,
       this.quote,
+      this.relationClass,
     );
   }
 
@@ -76,8 +94,31 @@ export function relationsFor(
   targetType: string,
 ): (database: string, schema: string, identifier: string, type?: string | null) => JinjaRelation {
   const quote = identifierQuote(targetType);
+  const relationClass = relationClassName(targetType);
   return (database, schema, identifier, type = null) =>
-    new JinjaRelation(database, schema, identifier, type, false, quote);
+    new JinjaRelation(database, schema, identifier, type, false, quote, relationClass);
+}
+
+/** The attributes `relation.get(key)` reads (dbt's BaseRelation fields and properties). */
+const RELATION_FIELDS = new Set([
+  'database',
+  'schema',
+  'identifier',
+  'name',
+  'table',
+  'type',
+  'is_table',
+  'is_view',
+]);
+
+/** The relation class name of dbt's adapter for a target type (DuckDBRelation, TrinoRelation...). */
+export function relationClassName(targetType: string): string {
+  const known: Record<string, string> = {
+    duckdb: 'DuckDBRelation',
+    trino: 'TrinoRelation',
+    athena: 'AthenaRelation',
+  };
+  return known[targetType.toLowerCase()] ?? 'BaseRelation';
 }
 
 /**

@@ -25,6 +25,8 @@ export interface CompileOptions {
   /** true when an incremental model's table exists and no full refresh was asked */
   isIncremental?: boolean;
   fullRefresh?: boolean;
+  /** --store-failures was given (a test's `store_failures` config still wins) */
+  storeFailures?: boolean;
   which?: string;
   runQuery?: RunQuery;
   /** extra adapter methods for Jinja (get_relation, get_columns_in_relation, ...) */
@@ -58,6 +60,8 @@ export function relationKey(schema: string, identifier: string): string {
   return `${schema}.${identifier}`.toLowerCase();
 }
 
+/** The context function that hands an expression's value back to evaluateNative. */
+const NATIVE_CAPTURE = '__mdw_native_capture';
 const NO_QUERIES: RunQuery = async () => ({ columnNames: [], rows: [] }) satisfies QueryTable;
 
 export class Compiler {
@@ -211,7 +215,11 @@ export class Compiler {
       docs: (name) => manifest.docs[`doc.${this.loaded.project.name}.${name}`]?.block_contents ?? '',
       renderText: (text, ctx) => this.loaded.engine.render(text, node.original_file_path, ctx).sql,
       isIncremental: options.isIncremental,
-      flags: { FULL_REFRESH: options.fullRefresh === true, WHICH: options.which ?? 'run' },
+      flags: {
+        FULL_REFRESH: options.fullRefresh === true,
+        STORE_FAILURES: options.storeFailures === true,
+        WHICH: options.which ?? 'run',
+      },
       invocationId,
       runStartedAt,
       graph: { nodes: manifest.nodes, sources: manifest.sources, exposures: {}, metrics: {} },
@@ -302,11 +310,17 @@ export class Compiler {
   ): Promise<unknown> {
     if (typeof value !== 'string') return value;
     const engine = this.loaded.engine;
-    if (/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) {
-      return (await engine.renderAsync(`{{ ${value} }}`, node.original_file_path, context, runQuery)).sql;
+    // ref()/source() and a lone "{{ expr }}" holding a relation pass the Relation itself, as
+    // dbt's native rendering does (package tests check their arguments are Relations)
+    const call = /^\s*(?:ref|source)\s*\(.*\)\s*$/s.test(value) ? value : null;
+    const lone = /^\s*\{\{(.*)\}\}\s*$/s.exec(value);
+    const expression = call ?? (lone && !lone[1]!.includes('}}') ? lone[1]! : null);
+    if (expression !== null) {
+      const native = await this.evaluateNative(expression, node, context, runQuery);
+      if (native instanceof JinjaRelation) return native;
+      if (call !== null) return String(native);
     }
     // A lone "{{ expr }}" keeps its native value (a list from var(), a number), as dbt's native rendering does.
-    const lone = /^\s*\{\{(.*)\}\}\s*$/s.exec(value);
     if (lone && !lone[1]!.includes('}}')) {
       const json = (
         await engine.renderAsync(`{{ (${lone[1]}) | tojson }}`, node.original_file_path, context, runQuery)
@@ -320,6 +334,26 @@ export class Compiler {
     if (value.includes('{{') || value.includes('{%')) {
       return (await engine.renderAsync(value, node.original_file_path, context, runQuery)).sql;
     }
+    return value;
+  }
+
+  /** The value of one Jinja expression (not its text), evaluated in the node's context. */
+  private async evaluateNative(
+    expression: string,
+    node: ManifestNode,
+    context: ContextValues,
+    runQuery: RunQuery,
+  ): Promise<unknown> {
+    let value: unknown;
+    const capture = (v: unknown) => {
+      value = v;
+    };
+    await this.loaded.engine.renderAsync(
+      `{% do ${NATIVE_CAPTURE}(${expression}) %}`,
+      node.original_file_path,
+      { ...context, [NATIVE_CAPTURE]: capture },
+      runQuery,
+    );
     return value;
   }
 

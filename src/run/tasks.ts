@@ -106,6 +106,7 @@ async function compileForRun(
       quote: (name) => adapter.quoteIdentifier(name),
     }),
     fullRefresh: task.fullRefresh,
+    storeFailures: task.storeFailures,
     which: task.which,
     runQuery: async (sql): Promise<QueryTable> => {
       const table = await connection.query(sql);

@@ -203,7 +203,9 @@ async function compare(task: UnitTestTask, modelSql: string): Promise<{ rows: nu
       );
   } else {
     const rows = fixtureRows(test, test.expect, shape.columnNames);
-    columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+    // no expected rows: dbt expects the model's whole output shape (`select * from actual limit 0`)
+    columns =
+      rows.length === 0 ? [...shape.columnNames] : [...new Set(rows.flatMap((row) => Object.keys(row)))];
     // dbt selects each expected row's own keys, so rows with different keys fail the set operation
     const uneven = rows.find((row) => Object.keys(row).length !== columns.length);
     if (uneven)

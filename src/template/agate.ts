@@ -3,15 +3,36 @@
  * column name), `table.columns[0].values()` / `table.columns['name'].values()`, `column_names`,
  * `print_table()` (no-op), iteration over rows and `| length`.
  */
+import { PyDate, PyDatetime, pytzNamespace } from './modules/datetime.js';
+import type { PyTimezone } from './modules/pytz.js';
 import { PY_GETATTR, PY_LEN, type PyObject, pyRepr } from './pyvalues.js';
 import type { QueryTable } from './types.js';
 
 /** BigInts are not usable in template arithmetic: make them numbers when that loses nothing. */
-function normalizeValue(value: unknown): unknown {
+function normalizeValue(value: unknown, type: string | undefined): unknown {
+  if (value instanceof Date) return pythonTime(value, (type ?? '').toUpperCase());
   if (typeof value !== 'bigint') return value;
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
     ? Number(value)
     : value.toString();
+}
+
+const MS_PER_DAY = 86_400_000;
+let utcZone: PyTimezone | undefined;
+
+/**
+ * Dates and timestamps as dbt's agate gives them (Python date / datetime, which print as
+ * `2017-01-01` / `2017-01-01 00:00:00`), not JavaScript Dates.
+ */
+function pythonTime(value: Date, type: string): unknown {
+  const ms = value.getTime();
+  if (Number.isNaN(ms)) return value;
+  if (type === 'DATE') return new PyDate(Math.floor(ms / MS_PER_DAY));
+  if (type.includes('TIME ZONE') || type === 'TIMESTAMPTZ') {
+    utcZone ??= pytzNamespace().utc as PyTimezone;
+    return new PyDatetime(ms * 1000, utcZone, 0);
+  }
+  return new PyDatetime(ms * 1000);
 }
 
 function at<T>(list: readonly T[], index: number): T | undefined {
@@ -93,6 +114,7 @@ export class AgateColumns implements PyObject {
     if (found) return found;
     if (key === 'keys') return () => this.list.map((c) => c.name);
     if (key === 'values') return () => [...this.list];
+    if (key === 'items') return () => this.list.map((c) => [c.name, c]);
     return undefined;
   }
   [PY_LEN](): number {
@@ -112,7 +134,7 @@ export class AgateTable implements PyObject {
   constructor(table: QueryTable) {
     this.column_names = [...table.columnNames];
     this.column_types = table.columnTypes ? [...table.columnTypes] : this.column_names.map(() => 'unknown');
-    const data = table.rows.map((row) => row.map(normalizeValue));
+    const data = table.rows.map((row) => row.map((value, i) => normalizeValue(value, this.column_types[i])));
     this.rows = data.map((cells) => new AgateRow(cells, this.column_names));
     this.columns = new AgateColumns(
       this.column_names.map(

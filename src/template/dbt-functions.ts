@@ -29,9 +29,16 @@ export class PackageNamespace implements PyObject {
   constructor(
     private readonly registry: MacroRegistry,
     readonly packageName: string,
+    /** a unit test's `overrides: macros: {'pkg.name': value}`, by macro name */
+    private readonly overrides: Readonly<Record<string, unknown>> = {},
   ) {}
   [PY_GETATTR](key: string | number): unknown {
+    if (Object.hasOwn(this.overrides, key)) return this.overrides[key as string];
     return this.registry.get(this.packageName, String(key))?.fn;
+  }
+  /** This namespace with some macros replaced (unit test overrides of `pkg.macro`). */
+  withOverrides(overrides: Readonly<Record<string, unknown>>): PackageNamespace {
+    return new PackageNamespace(this.registry, this.packageName, overrides);
   }
   toString(): string {
     return `<package ${this.packageName}>`;

@@ -125,7 +125,7 @@ class Engine implements TemplateEngine {
     if (reserved !== undefined) return reserved;
     const value = contextValue(this.current.ctx, name);
     if (value !== undefined) return value;
-    const global = this.staticGlobals.get(name) ?? this.namespaces.get(name);
+    const global = this.staticGlobals.get(name) ?? this.namespacePatched(name, overrides);
     if (global !== undefined) return global;
     const builtin = this.registry.get(BUILTIN_PACKAGE, name);
     if (builtin) return builtin.fn;
@@ -133,6 +133,18 @@ class Engine implements TemplateEngine {
     if (name === 'False') return false;
     if (name === 'None') return null;
     return undefined;
+  }
+
+  /** A package namespace, with the unit test's `overrides: macros:` of `<package>.<macro>` applied. */
+  private namespacePatched(name: string, overrides: Record<string, unknown> | undefined): unknown {
+    const namespace = this.namespaces.get(name);
+    if (!namespace || !overrides) return namespace;
+    const prefix = `${name}.`;
+    const own = Object.entries(overrides).filter(([key]) => key.startsWith(prefix));
+    if (own.length === 0) return namespace;
+    return namespace.withOverrides(
+      Object.fromEntries(own.map(([key, value]) => [key.slice(prefix.length), value])),
+    );
   }
 
   private compile(source: string, file: string): RootRenderFunction {

@@ -7,7 +7,7 @@ import { itertoolsModule } from './adapter-api.js';
 import { bindArgs, splitArgs } from './args.js';
 import { datetimeModule, pytzNamespace } from './modules/datetime.js';
 import { reModule } from './modules/re.js';
-import { isPlainObject, Namespace, PyModule, pyEquals, pyStr, truthy } from './pyvalues.js';
+import { isPlainObject, Namespace, PyModule, PySet, pyEquals, pyStr, truthy } from './pyvalues.js';
 import { fromJson, fromYaml, toJson, toYaml } from './serialize.js';
 
 /** Jinja refuses ranges longer than this (MAX_RANGE), as a guard against runaway loops. */
@@ -50,8 +50,8 @@ function dict(...args: unknown[]): Record<string, unknown> {
   return Object.assign(out, keywords);
 }
 
-function uniqueSet(value: unknown): unknown[] {
-  const out: unknown[] = [];
+function uniqueSet(value: unknown): PySet {
+  const out = new PySet();
   for (const item of iterate(value)) if (!out.some((seen) => pyEquals(seen, item))) out.push(item);
   return out;
 }

@@ -5,7 +5,7 @@
 
 import { SafeString } from './nunjucks.js';
 import { pyCompare, pyIn } from './operators.js';
-import { isPlainObject, pyEquals, unwrapSafe } from './pyvalues.js';
+import { isPlainObject, PY_MAPPING, pyEquals, unwrapSafe } from './pyvalues.js';
 
 export type JinjaTest = (value: any, ...args: any[]) => boolean;
 
@@ -27,7 +27,8 @@ export const TESTS: Record<string, JinjaTest> = {
   True: (v) => v === true,
   false: (v) => v === false,
   False: (v) => v === false,
-  mapping: (v) => isPlainObject(v) || v instanceof Map,
+  mapping: (v) =>
+    isPlainObject(v) || v instanceof Map || (typeof v === 'object' && v !== null && PY_MAPPING in v),
   iterable: (v) =>
     isString(v) ||
     Array.isArray(v) ||

@@ -6,6 +6,8 @@ import { SafeString } from './nunjucks.js';
 
 /** Attribute/item lookup hook for objects that act like Python objects (agate tables, namespaces...). */
 export const PY_GETATTR = Symbol('py.getattr');
+/** Marks a class instance that Jinja's `is mapping` test accepts (dbt's relations are Mappings). */
+export const PY_MAPPING = Symbol('py.mapping');
 /** len() hook. */
 export const PY_LEN = Symbol('py.len');
 /** `a + b` / `a - b` hooks (datetime arithmetic); return undefined when not applicable. */
@@ -26,6 +28,16 @@ export class Namespace {
   }
   toString(): string {
     return `<Namespace ${pyRepr({ ...this })}>`;
+  }
+}
+
+/**
+ * What set() returns: a list of distinct items (lists' methods and iteration keep working) that
+ * compares equal to another set holding the same items in any order, as Python's sets do.
+ */
+export class PySet extends Array<unknown> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
   }
 }
 
@@ -129,6 +141,8 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (ta !== 'object' || tb !== 'object') return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    if (a instanceof PySet && b instanceof PySet)
+      return a.every((item) => (b as unknown[]).some((other) => pyEquals(item, other)));
     return a.every((item, i) => pyEquals(item, (b as unknown[])[i]));
   }
   if (isPlainObject(a) && isPlainObject(b)) {

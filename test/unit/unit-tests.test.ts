@@ -110,6 +110,33 @@ describe('unit tests', () => {
     assert.match(result.stdout, /PASS shouting::upper_names/);
   });
 
+  it("expect: rows: [] expects no rows of the model's whole shape; overrides of pkg.macro apply", () => {
+    const dir = makeProject({
+      'seeds/people.csv': PEOPLE,
+      'models/above.sql': "select id, name from {{ ref('people') }} where id > {{ shop.my_limit() }}",
+      'macros/my_limit.sql': '{% macro my_limit() %}10{% endmacro %}',
+      'models/unit.yml': `version: 2
+unit_tests:
+  - name: none_above_five
+    model: above
+    overrides: {macros: {shop.my_limit: 5}}
+    given: [{input: "ref('people')", rows: [{id: 1, name: ann}]}]
+    expect: {rows: []}
+  - name: none_above_zero
+    model: above
+    overrides: {macros: {shop.my_limit: 0}}
+    given: [{input: "ref('people')", rows: [{id: 1, name: ann}]}]
+    expect: {rows: []}
+`,
+    });
+    assert.equal(runMdw(dir, ['seed']).code, 0);
+    const result = runMdw(dir, ['test']);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const s = statuses(dir);
+    assert.equal(s['unit_test.shop.above.none_above_five'], 'pass', result.stdout);
+    assert.equal(s['unit_test.shop.above.none_above_zero'], 'fail', result.stdout);
+  });
+
   it("in build a model's unit tests run one after the other: the first failure skips the rest", () => {
     const dir = makeProject({
       'seeds/people.csv': PEOPLE,

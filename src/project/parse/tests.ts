@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { RefCall } from '../../manifest/types.js';
+import type { ContextValues } from '../../template/types.js';
 import { ConfigError } from '../../util/errors.js';
 import { listFiles } from '../../util/files.js';
 import { mergeConfig } from '../config.js';
@@ -12,6 +14,7 @@ import { buildNodeContext, type ContextRecorder } from '../context.js';
 import type { TestDefinition } from '../properties.js';
 import { dbtTestHash, pythonStr } from '../python-repr.js';
 import { folderParts, type ParseState } from './state.js';
+import { testMacroConfig } from './test-macro-config.js';
 
 export function readSingularTests(state: ParseState): void {
   for (const dir of state.project.test_paths) {
@@ -85,24 +88,39 @@ function addGenericTest(
   node.tags = [...(node.config.tags ?? [])];
   // Learn the refs/sources of the test: its model plus any in its arguments (relationships' `to`).
   const recorder: ContextRecorder = { refs: [], sources: [], config: {} };
-  const context = buildNodeContext({
+  const contextOptions = {
     node,
     target: state.target,
     vars: state.vars,
     recorder,
-    resolveRef: (call) => state.relation(state.target.database, state.target.schema, call.name),
-    resolveSource: (s, t) => state.relation(state.target.database, s, t),
-    docs: (n) => state.docText(n, test.file),
-    renderText: (text, ctx) => state.engine.render(text, test.file, ctx).sql,
+    resolveRef: (call: RefCall) => state.relation(state.target.database, state.target.schema, call.name),
+    resolveSource: (s: string, t: string) => state.relation(state.target.database, s, t),
+    docs: (n: string) => state.docText(n, test.file),
+    renderText: (text: string, ctx: ContextValues) => state.engine.render(text, test.file, ctx).sql,
     invocationId: state.invocationId,
     runStartedAt: state.runStartedAt,
-  });
+  };
+  const context = buildNodeContext(contextOptions);
   for (const value of [modelRef, ...Object.values(args)]) {
     if (typeof value !== 'string' || !/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) continue;
     if (!recordLiteralCall(value, recorder)) state.engine.render(`{{ ${value} }}`, test.file, context);
   }
   node.refs = recorder.refs;
   node.sources = recorder.sources;
+  // config() calls in the test's macro, under the test's own properties config
+  const macroRecorder: ContextRecorder = { refs: [], sources: [], config: {} };
+  const macroConfig = testMacroConfig({
+    engine: state.engine,
+    node,
+    testName: test.testName,
+    macroName,
+    modelRef,
+    args,
+    context: buildNodeContext({ ...contextOptions, recorder: macroRecorder }),
+    recorded: macroRecorder.config,
+  });
+  for (const key of Object.keys(test.config)) delete macroConfig[key];
+  mergeConfig(node.config, macroConfig);
   if (node.config.enabled === false) return;
   if (state.nodes[node.unique_id]) {
     throw new ConfigError(
