@@ -37,6 +37,22 @@ describe('mdw build', () => {
     assert.equal(failed.failures, 1);
   });
 
+  it('a failing test on a source skips the models built from that source, as dbt build does', () => {
+    const dir = makeProject({
+      'seeds/raw_ids.csv': 'id\n1\n\n',
+      'models/sources.yml':
+        'version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: raw_ids\n        columns:\n          - name: id\n            data_tests: [not_null]\n',
+      'models/from_raw.sql': "select id from {{ source('raw', 'raw_ids') }}",
+      'models/other.sql': 'select 3 as id',
+    });
+    assert.equal(runMdw(dir, ['seed']).code, 0);
+    const result = runMdw(dir, ['build', '--exclude', 'resource_type:seed']);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /FAIL 1 source_not_null_raw_raw_ids_id/);
+    assert.match(result.stdout, /SKIP relation main\.from_raw/);
+    assert.match(result.stdout, /OK created sql view model main\.other/);
+  });
+
   it('writes manifest.json with compiled code and dependencies, and run_results with rows affected', () => {
     const dir = makeProject({
       'models/a.sql':
