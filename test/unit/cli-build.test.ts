@@ -103,4 +103,34 @@ describe('mdw build', () => {
     const json = runMdw(dir, ['ls', '-s', 'b', '--output', 'json']).stdout.trim();
     assert.equal(JSON.parse(json).unique_id, 'model.shop.b');
   });
+
+  it('renders a test\'s config natively: enabled "{{ false expression }}" disables it', () => {
+    const dir = makeProject({
+      'models/a.sql': 'select 1 as id',
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: a',
+        '    columns:',
+        '      - name: id',
+        '        data_tests:',
+        '          - not_null:',
+        '              config:',
+        "                enabled: \"{{ target.type in ['bigquery', 'trino'] }}\"",
+        '          - unique:',
+        '              config:',
+        '                enabled: "{{ target.type not in [\'bigquery\'] }}"',
+        '                severity: "{{ \'warn\' }}"',
+      ].join('\n'),
+    });
+    const listed = runMdw(dir, ['ls', '--resource-type', 'test', '--output', 'json']);
+    const tests = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      tests.map((t) => [t.name, t.config.enabled, t.config.severity]),
+      [['unique_a_id', true, 'warn']],
+    );
+  });
 });
