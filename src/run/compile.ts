@@ -18,6 +18,7 @@ import {
   JinjaRelation,
   relationsFor,
 } from '../project/relation.js';
+import { PyDate, PyDatetime, PyTimedelta } from '../template/modules/datetime.js';
 import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
 import { ConfigError } from '../util/errors.js';
 
@@ -308,6 +309,23 @@ export class Compiler {
     // A lone "{{ expr }}" keeps its native value (a list from var(), a number), as dbt's native rendering does.
     const lone = /^\s*\{\{(.*)\}\}\s*$/s.exec(value);
     if (lone && !lone[1]!.includes('}}')) {
+      // a date or other Python object stays itself (`{{ modules.datetime.date.today() }}`):
+      // JSON would turn it into its fields
+      let native: unknown;
+      const capture = Object.assign(Object.create(context) as ContextValues, {
+        __mdw_native: (v: unknown) => {
+          native = v;
+          return '';
+        },
+      });
+      await engine.renderAsync(
+        `{% do __mdw_native(${lone[1]}) %}`,
+        node.original_file_path,
+        capture,
+        runQuery,
+      );
+      if (native instanceof PyDate || native instanceof PyDatetime || native instanceof PyTimedelta)
+        return native;
       const json = (
         await engine.renderAsync(`{{ (${lone[1]}) | tojson }}`, node.original_file_path, context, runQuery)
       ).sql;

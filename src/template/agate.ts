@@ -3,6 +3,7 @@
  * column name), `table.columns[0].values()` / `table.columns['name'].values()`, `column_names`,
  * `print_table()` (no-op), iteration over rows and `| length`.
  */
+import { PyDate, PyDatetime } from './modules/datetime.js';
 import { PY_GETATTR, PY_LEN, type PyObject, pyRepr } from './pyvalues.js';
 import type { QueryTable } from './types.js';
 
@@ -12,6 +13,20 @@ function normalizeValue(value: unknown): unknown {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
     ? Number(value)
     : value.toString();
+}
+
+const US_PER_DAY = 86_400_000_000;
+
+/**
+ * Date and naive timestamp cells become Python's date and datetime, as agate gives them to
+ * dbt's macros (`value.strftime('%Y-%m-%d')`, `{{ value }}` printing 2024-01-02).
+ */
+function pythonCell(value: unknown, type: string | undefined): unknown {
+  if (!(value instanceof Date) || type === undefined) return value;
+  const us = value.getTime() * 1000;
+  if (/^date$/i.test(type)) return new PyDate(Math.floor(us / US_PER_DAY));
+  if (/^timestamp(\s*\(\d+\))?$/i.test(type)) return new PyDatetime(us);
+  return value;
 }
 
 function at<T>(list: readonly T[], index: number): T | undefined {
@@ -112,7 +127,9 @@ export class AgateTable implements PyObject {
   constructor(table: QueryTable) {
     this.column_names = [...table.columnNames];
     this.column_types = table.columnTypes ? [...table.columnTypes] : this.column_names.map(() => 'unknown');
-    const data = table.rows.map((row) => row.map(normalizeValue));
+    const data = table.rows.map((row) =>
+      row.map((cell, i) => pythonCell(normalizeValue(cell), table.columnTypes?.[i])),
+    );
     this.rows = data.map((cells) => new AgateRow(cells, this.column_names));
     this.columns = new AgateColumns(
       this.column_names.map(

@@ -133,4 +133,25 @@ describe('mdw build', () => {
       [['unique_a_id', true, 'warn']],
     );
   });
+
+  it('passes a test argument that renders to a date as the date itself, not its fields', () => {
+    const dir = makeProject({
+      'macros/after.sql':
+        "{% test after(model, column_name, since) %}select * from {{ model }} where {{ column_name }} < cast('{{ since }}' as date){% endtest %}",
+      'models/a.sql': "select date '2024-01-05' as d",
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: a',
+        '    columns:',
+        '      - name: d',
+        '        data_tests:',
+        '          - after:',
+        "              since: '{{ modules.datetime.date(2024, 1, 6) - modules.datetime.timedelta(1) }}'",
+      ].join('\n'),
+    });
+    const result = runMdw(dir, ['build']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /PASS after_a_d_/);
+  });
 });
