@@ -19,6 +19,7 @@ import {
   relationsFor,
 } from '../project/relation.js';
 import { PyDate, PyDatetime, PyTimedelta } from '../template/modules/datetime.js';
+import { isPlainObject } from '../template/pyvalues.js';
 import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
 import { ConfigError } from '../util/errors.js';
 
@@ -301,6 +302,18 @@ export class Compiler {
     context: ContextValues,
     runQuery: RunQuery,
   ): Promise<unknown> {
+    // Jinja inside a list or dict argument is rendered too (`column_type_list: [date, "{{ ... }}"]`)
+    if (Array.isArray(value)) {
+      const items: unknown[] = [];
+      for (const item of value) items.push(await this.renderArgument(item, node, context, runQuery));
+      return items;
+    }
+    if (isPlainObject(value)) {
+      const entries: [string, unknown][] = [];
+      for (const [key, item] of Object.entries(value))
+        entries.push([key, await this.renderArgument(item, node, context, runQuery)]);
+      return Object.fromEntries(entries);
+    }
     if (typeof value !== 'string') return value;
     const engine = this.loaded.engine;
     if (/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) {

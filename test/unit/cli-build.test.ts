@@ -154,4 +154,25 @@ describe('mdw build', () => {
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /PASS after_a_d_/);
   });
+
+  it('renders Jinja inside a list argument of a generic test', () => {
+    const dir = makeProject({
+      'macros/in_list.sql':
+        "{% test in_list(model, column_name, values) %}select * from {{ model }} where {{ column_name }} not in ('{{ values | join(\"', '\") }}'){% endtest %}",
+      'models/a.sql': "select 'bc' as v",
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: a',
+        '    columns:',
+        '      - name: v',
+        '        data_tests:',
+        '          - in_list:',
+        "              values: [a, \"{{ 'b' ~ 'c' }}\"]",
+      ].join('\n'),
+    });
+    const result = runMdw(dir, ['build']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /PASS in_list_a_v_/);
+  });
 });
