@@ -33,6 +33,20 @@ export function pythonStr(value: unknown): string {
   return String(value);
 }
 
+/** str() as Python prints any YAML value: a list or dict shows its items' repr(), `[0, 'a']`. */
+export function pythonStrOf(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonReprOf).join(', ')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${reprString(key)}: ${pythonReprOf(item)}`)
+      .join(', ')}}`;
+  return pythonStr(value);
+}
+
+function pythonReprOf(value: unknown): string {
+  return typeof value === 'string' ? reprString(value) : pythonStrOf(value);
+}
+
 function pythonRepr(value: Hashable): string {
   if (typeof value === 'string') return reprString(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;

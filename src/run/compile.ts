@@ -18,6 +18,8 @@ import {
   JinjaRelation,
   relationsFor,
 } from '../project/relation.js';
+import { PyDate, PyDatetime, PyTimedelta } from '../template/modules/datetime.js';
+import { isPlainObject } from '../template/pyvalues.js';
 import type { ContextValues, QueryTable, RunQuery } from '../template/types.js';
 import { ConfigError } from '../util/errors.js';
 
@@ -308,6 +310,18 @@ export class Compiler {
     context: ContextValues,
     runQuery: RunQuery,
   ): Promise<unknown> {
+    // Jinja inside a list or dict argument is rendered too (`column_type_list: [date, "{{ ... }}"]`)
+    if (Array.isArray(value)) {
+      const items: unknown[] = [];
+      for (const item of value) items.push(await this.renderArgument(item, node, context, runQuery));
+      return items;
+    }
+    if (isPlainObject(value)) {
+      const entries: [string, unknown][] = [];
+      for (const [key, item] of Object.entries(value))
+        entries.push([key, await this.renderArgument(item, node, context, runQuery)]);
+      return Object.fromEntries(entries);
+    }
     if (typeof value !== 'string') return value;
     const engine = this.loaded.engine;
     // ref()/source() and a lone "{{ expr }}" holding a relation pass the Relation itself, as
@@ -322,6 +336,23 @@ export class Compiler {
     }
     // A lone "{{ expr }}" keeps its native value (a list from var(), a number), as dbt's native rendering does.
     if (lone && !lone[1]!.includes('}}')) {
+      // a date or other Python object stays itself (`{{ modules.datetime.date.today() }}`):
+      // JSON would turn it into its fields
+      let native: unknown;
+      const capture = Object.assign(Object.create(context) as ContextValues, {
+        __mdw_native: (v: unknown) => {
+          native = v;
+          return '';
+        },
+      });
+      await engine.renderAsync(
+        `{% do __mdw_native(${lone[1]}) %}`,
+        node.original_file_path,
+        capture,
+        runQuery,
+      );
+      if (native instanceof PyDate || native instanceof PyDatetime || native instanceof PyTimedelta)
+        return native;
       const json = (
         await engine.renderAsync(`{{ (${lone[1]}) | tojson }}`, node.original_file_path, context, runQuery)
       ).sql;

@@ -483,7 +483,9 @@ function planParents(
     };
     for (const testId of plan) {
       if (manifest.nodes[testId]?.resource_type !== 'test') continue;
-      for (const tested of direct.get(testId) ?? []) {
+      // a test on a source gates the source's children too (sources are never in the plan)
+      const sources = graph.parents(testId).filter((parent) => parent.startsWith('source.'));
+      for (const tested of [...(direct.get(testId) ?? []), ...sources]) {
         for (const child of graph.children(tested)) {
           const childNode = manifest.nodes[child];
           if (!plan.has(child) || child === testId || !childNode || childNode.resource_type === 'test')

@@ -139,18 +139,21 @@ export class DbtFunctions {
   }
 
   /** Run one of mdw's built-in SQL macros (engine-dispatched) and return its rows; [] when not executing. */
-  private builtinQuery(macro: string, args: unknown[]): unknown[][] | null {
+  private builtinQuery(macro: string, args: unknown[], emptyWhenMissing = false): unknown[][] | null {
     const state = this.host.state();
     if (!state.execute || !state.queries) return null;
     const entry = this.host.registry.get('dbt', macro);
     if (!entry) throw new Error(`mdw's built-in macro '${macro}' is missing`);
     const sql = pyStr(unwrapSafe(entry.fn(...args))).trim();
-    return state.queries.next(sql).rows.map((row) => [...row]);
+    return state.queries.next(sql, emptyWhenMissing).rows.map((row) => [...row]);
   }
 
-  /** adapter.get_columns_in_relation(relation): dbt Columns in table order ([] at parse time). */
+  /**
+   * adapter.get_columns_in_relation(relation): dbt Columns in table order ([] at parse time, and
+   * [] for a relation that does not exist, as dbt-duckdb answers callers that probe with it).
+   */
   private columnsIn(relation: unknown): Column[] {
-    const rows = this.builtinQuery('mdw_columns_in_relation_sql', [relation]);
+    const rows = this.builtinQuery('mdw_columns_in_relation_sql', [relation], true);
     return (rows ?? []).map(([name, type]) => new Column(pyStr(name), pyStr(type)));
   }
 

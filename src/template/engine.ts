@@ -248,7 +248,17 @@ class Engine implements TemplateEngine {
             `${file}: more than ${MAX_QUERIES} queries (run_query/statement) in one render`,
             file,
           );
-        session.results.set(error.key, await runQuery(error.sql));
+        session.results.set(
+          error.key,
+          await runQuery(error.sql).catch((failure: unknown) => {
+            if (
+              error.emptyWhenMissing &&
+              /does not exist/i.test(String((failure as Error)?.message ?? failure))
+            )
+              return { columnNames: [], rows: [] };
+            throw failure;
+          }),
+        );
       }
     }
   }

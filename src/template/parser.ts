@@ -30,6 +30,7 @@ interface ParserBase {
   parseOr(): NjNode;
   parseCompare(): NjNode;
   parsePrimary(noPostfix?: boolean): NjNode;
+  parsePostfix(node: NjNode): NjNode;
   parseSignature(tolerant?: boolean, noParens?: boolean): NjNode | null;
   parseFor(): NjNode;
   parseSet(): NjNode;
@@ -327,6 +328,17 @@ class DbtParser extends ParserBase {
       }
     }
     return node;
+  }
+
+  /** Adjacent string literals are one string, as in Python and Jinja: `'a' 'b'` is `'ab'`. */
+  override parsePrimary(noPostfix?: boolean): NjNode {
+    const first = this.peekToken();
+    if (!first || first.type !== lexer.TOKEN_STRING) return super.parsePrimary(noPostfix);
+    this.nextToken();
+    let value = first.value;
+    while (this.peekToken()?.type === lexer.TOKEN_STRING) value += this.nextToken()!.value;
+    const node = new nodes.Literal(first.lineno, first.colno, value);
+    return noPostfix ? node : this.parsePostfix(node);
   }
 
   /** In a for header the iterable has no inline-if: a trailing `if` filters the items (Jinja). */

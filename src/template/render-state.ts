@@ -21,11 +21,11 @@ export class QuerySession {
   }
 
   /** The result for this call, or a QueryNeeded signal the async loop resolves. */
-  next(sql: string): QueryTable {
+  next(sql: string, emptyWhenMissing = false): QueryTable {
     const key = `${this.calls++}\u0000${sql}`;
     const cached = this.results.get(key);
     if (cached) return cached;
-    throw new QueryNeeded(key, sql);
+    throw new QueryNeeded(key, sql, emptyWhenMissing);
   }
 }
 

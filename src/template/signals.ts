@@ -13,6 +13,8 @@ export class QueryNeeded {
   constructor(
     readonly key: string,
     readonly sql: string,
+    /** a "does not exist" error gives no rows (dbt-duckdb's get_columns_in_relation on a missing relation) */
+    readonly emptyWhenMissing = false,
   ) {}
 }
 

@@ -47,6 +47,25 @@ describe('adapter and relation API', () => {
   });
 });
 
+describe('adapter.get_columns_in_relation on a missing relation', () => {
+  it('gives no columns, as dbt-duckdb does for callers that probe (dbt-codegen), instead of an error', () => {
+    const dir = makeProject({
+      'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: absent\n',
+      'models/probe.sql': [
+        "{{ config(materialized='table') }}",
+        "{%- set from_source = adapter.get_columns_in_relation(source('raw', 'absent')) -%}",
+        "{%- set in_main = adapter.get_columns_in_relation(api.Relation.create(schema='main', identifier='nope')) -%}",
+        'select {{ from_source | length }} as n_source, {{ in_main | length }} as n_main',
+      ].join('\n'),
+    });
+    const build = runMdw(dir, ['build']);
+    assert.equal(build.code, 0, build.stdout + build.stderr);
+    const shown = runMdw(dir, ['show', '--inline', 'select * from main.probe', '--output', 'json']);
+    const rows = JSON.parse(shown.stdout.slice(shown.stdout.indexOf('[')));
+    assert.deepEqual(rows, [{ n_source: 0, n_main: 0 }]);
+  });
+});
+
 describe('custom materializations', () => {
   it('a block for another adapter only: names the block and the model that uses it, in one sentence', () => {
     const dir = makeProject({

@@ -37,6 +37,22 @@ describe('mdw build', () => {
     assert.equal(failed.failures, 1);
   });
 
+  it('a failing test on a source skips the models built from that source, as dbt build does', () => {
+    const dir = makeProject({
+      'seeds/raw_ids.csv': 'id\n1\n\n',
+      'models/sources.yml':
+        'version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: raw_ids\n        columns:\n          - name: id\n            data_tests: [not_null]\n',
+      'models/from_raw.sql': "select id from {{ source('raw', 'raw_ids') }}",
+      'models/other.sql': 'select 3 as id',
+    });
+    assert.equal(runMdw(dir, ['seed']).code, 0);
+    const result = runMdw(dir, ['build', '--exclude', 'resource_type:seed']);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /FAIL 1 source_not_null_raw_raw_ids_id/);
+    assert.match(result.stdout, /SKIP relation main\.from_raw/);
+    assert.match(result.stdout, /OK created sql view model main\.other/);
+  });
+
   it('writes manifest.json with compiled code and dependencies, and run_results with rows affected', () => {
     const dir = makeProject({
       'models/a.sql':
@@ -86,5 +102,77 @@ describe('mdw build', () => {
     );
     const json = runMdw(dir, ['ls', '-s', 'b', '--output', 'json']).stdout.trim();
     assert.equal(JSON.parse(json).unique_id, 'model.shop.b');
+  });
+
+  it('renders a test\'s config natively: enabled "{{ false expression }}" disables it', () => {
+    const dir = makeProject({
+      'models/a.sql': 'select 1 as id',
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: a',
+        '    columns:',
+        '      - name: id',
+        '        data_tests:',
+        '          - not_null:',
+        '              config:',
+        "                enabled: \"{{ target.type in ['bigquery', 'trino'] }}\"",
+        '          - unique:',
+        '              config:',
+        '                enabled: "{{ target.type not in [\'bigquery\'] }}"',
+        '                severity: "{{ \'warn\' }}"',
+      ].join('\n'),
+    });
+    const listed = runMdw(dir, ['ls', '--resource-type', 'test', '--output', 'json']);
+    const tests = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      tests.map((t) => [t.name, t.config.enabled, t.config.severity]),
+      [['unique_a_id', true, 'warn']],
+    );
+  });
+
+  it('passes a test argument that renders to a date as the date itself, not its fields', () => {
+    const dir = makeProject({
+      'macros/after.sql':
+        "{% test after(model, column_name, since) %}select * from {{ model }} where {{ column_name }} < cast('{{ since }}' as date){% endtest %}",
+      'models/a.sql': "select date '2024-01-05' as d",
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: a',
+        '    columns:',
+        '      - name: d',
+        '        data_tests:',
+        '          - after:',
+        "              since: '{{ modules.datetime.date(2024, 1, 6) - modules.datetime.timedelta(1) }}'",
+      ].join('\n'),
+    });
+    const result = runMdw(dir, ['build']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /PASS after_a_d_/);
+  });
+
+  it('renders Jinja inside a list argument of a generic test', () => {
+    const dir = makeProject({
+      'macros/in_list.sql':
+        "{% test in_list(model, column_name, values) %}select * from {{ model }} where {{ column_name }} not in ('{{ values | join(\"', '\") }}'){% endtest %}",
+      'models/a.sql': "select 'bc' as v",
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: a',
+        '    columns:',
+        '      - name: v',
+        '        data_tests:',
+        '          - in_list:',
+        "              values: [a, \"{{ 'b' ~ 'c' }}\"]",
+      ].join('\n'),
+    });
+    const result = runMdw(dir, ['build']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /PASS in_list_a_v_/);
   });
 });

@@ -31,4 +31,20 @@ describe("dbt's generic test ids", () => {
       'd2ad682eb3',
     );
   });
+
+  it('name a list of lists from each inner list as Python prints it (dbt_expectations value_pairs_set)', () => {
+    // dbt-core 1.11 names this dbt_expectations test ..._col_numeric_b___0_1____1_0____0_5_0_5_
+    const args = {
+      column_A: 'col_numeric_a',
+      column_B: 'col_numeric_b',
+      value_pairs_set: [
+        [0, 1],
+        [1, 0],
+        [0.5, 0.5],
+      ],
+      names: [['a', 'b']],
+    };
+    const { name } = synthesizeTestName('pairs', 'data_test', args);
+    assert.equal(name, 'pairs_data_test_col_numeric_a__col_numeric_b___a_b____0_1____1_0____0_5_0_5_');
+  });
 });

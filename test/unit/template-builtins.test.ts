@@ -140,12 +140,14 @@ describe('cross-database macros on DuckDB', () => {
       day('2024-02-29'),
     );
     assert.equal(await value("{{ dbt.datediff(\"date '2024-01-31'\", \"date '2024-02-01'\", 'month') }}"), 1);
-    assert.equal(
-      await value(
-        "{{ dbt.datediff(\"timestamp '2024-01-07 23:00'\", \"timestamp '2024-01-08 01:00'\", 'week') }}",
-      ),
-      1,
-    );
+    // dbt-duckdb's weeks start on Sunday: 2024-01-06 is a Saturday, 2024-01-07 a Sunday
+    const weeks = (a: string, b: string) => value(`{{ dbt.datediff("${a}", "${b}", 'week') }}`);
+    assert.equal(await weeks("timestamp '2024-01-06 23:00'", "timestamp '2024-01-07 01:00'"), 1);
+    assert.equal(await weeks("timestamp '2024-01-07 23:00'", "timestamp '2024-01-08 01:00'"), 0);
+    assert.equal(await weeks("date '2024-01-07'", "date '2024-01-14'"), 1);
+    // backwards, dbt-duckdb's formula truncates toward zero: Monday -> the Sunday before is 0
+    assert.equal(await weeks("date '2024-01-08'", "date '2024-01-07'"), 0);
+    assert.equal(await weeks("date '2023-11-26'", "date '2024-11-25'"), 52);
     assert.equal(await value("{{ dbt.datediff(\"date '2024-01-01'\", \"date '2024-03-01'\", 'day') }}"), 60);
     assert.equal(time(await value("{{ dbt.last_day(\"date '2024-02-10'\", 'month') }}")), day('2024-02-29'));
     assert.equal(time(await value('{{ dbt.date(2024, 3, 9) }}')), day('2024-03-09'));

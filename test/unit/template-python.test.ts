@@ -210,4 +210,10 @@ describe('modules.re', () => {
       "2024-05 2024 05 ['2024', '05'] 3\n|True 12 True\n|host at me there at you bba xx\n|['1', '2'] ['a', 'b', 'c'] True",
     );
   });
+
+  it('takes global flags given as several leading groups, (?i)(?s) (dbt-codegen)', () => {
+    const source =
+      "{% set re = modules.re %}{{ re.search('(?i)(?s)(^.*\\s*|,)with\\s', 'select 1\nWITH x as (') is not none }} {{ re.search('(?i)(?s)^a.b', 'A\nB') is not none }} {{ re.search('(?s)^a.b', 'A\nB') is none }}";
+    assert.equal(render(source), 'True True True');
+  });
 });

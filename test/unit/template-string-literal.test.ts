@@ -24,6 +24,12 @@ const CASES: [string, string][] = [
   // a method called on a literal holding a newline (nunjucks pastes the callee into generated JS)
   ["{{ 'W {}\\n'.format('p') }}", 'W p\n'],
   ["{{ 'a\nb'.upper() }}", 'A\nB'],
+  // adjacent literals are one string (Python), also across lines and before a method or filter
+  ["{{ 'a' \"b\" 'c' }}", 'abc'],
+  ["{% set s = 'select '\n  'x' %}{{ s }}", 'select x'],
+  ["{{ 'a' 'b' | upper }}", 'AB'],
+  ["{{ '{}' '-{}'.format(1, 2) }}", '1-2'],
+  ["{{ ['x' 'y', 'z'] | join(',') }}", 'xy,z'],
 ];
 
 describe('Jinja string literals', () => {

@@ -329,6 +329,21 @@ describe('template engine: context, logs and run_query', () => {
     assert.deepEqual(out.logs, ['rendering']);
   });
 
+  it('gives date and timestamp cells as Python date and datetime, as agate does (dbt_expectations)', async () => {
+    const dates: QueryTable = {
+      columnNames: ['d', 't'],
+      columnTypes: ['DATE', 'TIMESTAMP'],
+      rows: [[new Date('2024-01-02T00:00:00Z'), new Date('2024-01-02T03:04:05Z')]],
+    };
+    const out = await engine().renderAsync(
+      "{% set r = run_query('select d, t') %}{% set d = r.columns[0].values()[0] %}{{ d }} {{ d.strftime('%Y-%m-%d') }} {{ d is string }} {{ r.rows[0]['t'] }} {{ (d + modules.datetime.timedelta(1)).day }}",
+      'models/m.sql',
+      {},
+      async () => dates,
+    );
+    assert.equal(out.sql, '2024-01-02 2024-01-02 False 2024-01-02 03:04:05 3');
+  });
+
   it('returns none from run_query for statements without a result set', async () => {
     const out = await engine().renderAsync(
       "{{ run_query('create table x (a int)') is none }}",

@@ -12,7 +12,7 @@ import { listFiles } from '../../util/files.js';
 import { mergeConfig } from '../config.js';
 import { buildNodeContext, type ContextRecorder } from '../context.js';
 import type { TestDefinition } from '../properties.js';
-import { dbtTestHash, pythonStr } from '../python-repr.js';
+import { dbtTestHash, pythonStrOf } from '../python-repr.js';
 import { folderParts, type ParseState } from './state.js';
 import { testMacroConfig } from './test-macro-config.js';
 
@@ -84,8 +84,6 @@ function addGenericTest(
   node.attached_node = attachedId;
   node.test_metadata = testMetadata;
   if (test.customName === null) state.testShortNames.set(node.unique_id, synthesized.shortName);
-  mergeConfig(node.config, test.config);
-  node.tags = [...(node.config.tags ?? [])];
   // Learn the refs/sources of the test: its model plus any in its arguments (relationships' `to`).
   const recorder: ContextRecorder = { refs: [], sources: [], config: {} };
   const contextOptions = {
@@ -101,6 +99,11 @@ function addGenericTest(
     runStartedAt: state.runStartedAt,
   };
   const context = buildNodeContext(contextOptions);
+  mergeConfig(
+    node.config,
+    renderTestConfig(test.config, (text) => state.engine.render(text, test.file, context).sql),
+  );
+  node.tags = [...(node.config.tags ?? [])];
   for (const value of [modelRef, ...Object.values(args)]) {
     if (typeof value !== 'string' || !/^\s*(ref|source)\s*\(.*\)\s*$/s.test(value)) continue;
     if (!recordLiteralCall(value, recorder)) state.engine.render(`{{ ${value} }}`, test.file, context);
@@ -128,6 +131,31 @@ function addGenericTest(
     );
   }
   state.nodes[node.unique_id] = node;
+}
+
+/**
+ * A test's config strings are rendered at parse time, natively as dbt does: `enabled: "{{
+ * target.type in ['trino'] }}"` is the boolean false, not the text 'False'.
+ */
+function renderTestConfig(
+  config: Record<string, unknown>,
+  render: (text: string) => string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    out[key] = typeof value === 'string' && /\{\{|\{%/.test(value) ? nativeValue(render(value)) : value;
+  }
+  return out;
+}
+
+/** The Python literal a rendered text spells (dbt's native rendering), else the text. */
+function nativeValue(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === 'True') return true;
+  if (trimmed === 'False') return false;
+  if (trimmed === 'None') return null;
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  return text;
 }
 
 /**
@@ -166,7 +194,7 @@ export function synthesizeTestName(
       : value !== null && typeof value === 'object'
         ? Object.values(value)
         : [value];
-    flat.push(...parts.map(pythonStr));
+    flat.push(...parts.map(pythonStrOf));
   }
   const label = flat.map((part) => part.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const identifier = `${testType}_${modelName}`;

@@ -48,8 +48,8 @@ function stripVerbose(pattern: string): string {
 function translate(pattern: string, flags: number): { source: string; jsFlags: string } {
   let source = pattern;
   let f = flags;
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
-  if (inline) {
+  // global flags may come as several groups: `(?i)(?s)…` is `(?is)…`
+  for (let inline = /^\(\?([aiLmsux]+)\)/.exec(source); inline; inline = /^\(\?([aiLmsux]+)\)/.exec(source)) {
     source = source.slice(inline[0].length);
     for (const c of inline[1]) f |= c === 'i' ? 2 : c === 'm' ? 8 : c === 's' ? 16 : c === 'x' ? 64 : 0;
   }
