@@ -49,7 +49,7 @@ async function plan(sql: string) {
   return pruneReads(
     {
       query: async (text) => ({ rows: (await db.conn.runAndReadAll(text)).getRows() }),
-      icebergTable: (catalog, schema, name) =>
+      icebergTable: async (catalog, schema, name) =>
         catalog === '' && schema === 'cur' && name === 'ft_sales' ? t : undefined,
     },
     sql,

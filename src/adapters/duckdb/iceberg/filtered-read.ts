@@ -20,8 +20,11 @@ import { readLiveFilesSql } from './delete-scan.js';
 /** What the rewrite needs from the engine: run SQL, find an Iceberg table by name. */
 export interface FilteredReadContext {
   query(sql: string): Promise<{ rows: unknown[][] }>;
-  /** the table when `schema.table` (in `catalog`, '' for the default one) is Iceberg */
-  icebergTable(catalog: string, schema: string, table: string): IcebergTable | undefined;
+  /**
+   * The table when `schema.table` (in `catalog`, '' for the default one) is Iceberg and its
+   * view reads the table's current snapshot (else a rewrite could read other files than the view)
+   */
+  icebergTable(catalog: string, schema: string, table: string): Promise<IcebergTable | undefined>;
 }
 
 type Node = Record<string, unknown>;
@@ -59,6 +62,7 @@ export async function pruneReads(
   ctx: FilteredReadContext,
   sql: string,
 ): Promise<{ sql: string; reads: PrunedRead[] }> {
+  if (!/\bwhere\b/i.test(sql)) return { sql, reads: [] }; // no filter: nothing to plan, no parse
   const parsed = await parse(ctx, sql);
   if (!parsed) return { sql, reads: [] };
   const bytes = Buffer.from(sql, 'utf8');
@@ -70,7 +74,7 @@ export async function pruneReads(
     const conjuncts = conjunctsOf(select.where_clause as Node | null);
     for (const ref of refs) {
       if (ref.schema === '') continue; // an unqualified name may be a CTE
-      const table = ctx.icebergTable(ref.catalog, ref.schema, ref.table);
+      const table = await ctx.icebergTable(ref.catalog, ref.schema, ref.table);
       if (!table) continue;
       const span = referenceSpan(bytes, ref);
       if (!span) continue;
