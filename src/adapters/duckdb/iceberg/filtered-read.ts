@@ -92,7 +92,7 @@ export async function pruneReads(
         relation: `${ref.schema}.${ref.table}`,
         filters: planned.used.map(filterText),
         filesRead: planned.files.length,
-        filesTotal: table.dataFiles().length,
+        filesTotal: planned.total,
       });
     }
   }
@@ -220,7 +220,7 @@ function literalOf(expr: Node): { text: string; kind: FoundFilter['kind'] } | un
 function plan(
   table: IcebergTable,
   filters: readonly FoundFilter[],
-): { files: LiveDataFile[]; used: ColumnFilter[] } | undefined {
+): { files: LiveDataFile[]; used: ColumnFilter[]; total: number } | undefined {
   const used: ColumnFilter[] = [];
   const tests: ((file: LiveDataFile) => boolean)[] = [];
   const types = new Map(table.schema().fields.map((f) => [f.name.toLowerCase(), f.type]));
@@ -237,9 +237,10 @@ function plan(
       // a literal mdw cannot read as the column's type: DuckDB alone applies that filter
     }
   }
+  if (tests.length === 0) return undefined; // no filter mdw can plan: the manifests stay unread
   const all = table.dataFiles();
   const files = all.filter((file) => tests.every((mayMatch) => mayMatch(file)));
-  return files.length < all.length ? { files, used } : undefined;
+  return files.length < all.length ? { files, used, total: all.length } : undefined;
 }
 
 const IDENT = `(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*)`;
