@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { pruneReads } from '../../src/adapters/duckdb/iceberg/filtered-read.js';
+import { pruneReads, viewReadsSnapshot } from '../../src/adapters/duckdb/iceberg/filtered-read.js';
 import { scanLiveSql, schemaForSelect } from '../../src/adapters/duckdb/iceberg/index.js';
 import { writePartitionedFiles } from '../../src/adapters/duckdb/iceberg/partitioned-write.js';
 import { type IcebergTable, openCatalog } from '../../src/lakehouse/iceberg/index.js';
@@ -134,6 +134,21 @@ describe('scan planning of DuckDB reads of Iceberg tables', () => {
       assert.equal(planned.sql, sql, sql);
       assert.deepEqual(planned.reads, [], sql);
     }
+  });
+
+  test('planning applies only where the view reads the current snapshot', async () => {
+    const t = await salesTable();
+    const query = async (text: string) => ({ rows: (await db.conn.runAndReadAll(text)).getRows() });
+    assert.equal(await viewReadsSnapshot({ query }, t), true);
+    // a view over one file, as a view of a build still publishing might read
+    const one = t.dataFiles()[0]!.localPath;
+    await db.conn.run(`create or replace view cur.ft_sales as select * from read_parquet(['${one}'])`);
+    try {
+      assert.equal(await viewReadsSnapshot({ query }, t), false);
+    } finally {
+      await db.conn.run(`create or replace view cur.ft_sales as ${scanLiveSql(t)}`);
+    }
+    assert.equal(await viewReadsSnapshot({ query }, t), true);
   });
 
   test('mdw iceberg files --where takes filters joined by and', async () => {

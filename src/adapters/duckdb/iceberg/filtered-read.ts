@@ -15,7 +15,7 @@ import type { ComparisonOp } from '../../../lakehouse/iceberg/transforms.js';
 import { ConfigError } from '../../../util/errors.js';
 import { sqlString } from '../../sql-helpers.js';
 import type { PrunedRead } from '../../types.js';
-import { readLiveFilesSql } from './delete-scan.js';
+import { readLiveFilesSql, scanLiveSql } from './delete-scan.js';
 
 /** What the rewrite needs from the engine: run SQL, find an Iceberg table by name. */
 export interface FilteredReadContext {
@@ -98,6 +98,28 @@ export async function pruneReads(
   }
   if (splices.length === 0) return { sql, reads };
   return { sql: splice(bytes, splices), reads };
+}
+
+/**
+ * Does the table's view (`namespace.name` in the current database) read the table's current
+ * snapshot? DuckDB renders a view's SQL its own way, so the view's text is compared with
+ * DuckDB's rendering of the snapshot's read.
+ */
+export async function viewReadsSnapshot(
+  ctx: Pick<FilteredReadContext, 'query'>,
+  table: IcebergTable,
+): Promise<boolean> {
+  await ctx.query(`create or replace temp view mdw_pruned_check as ${scanLiveSql(table)}`);
+  const views = await ctx.query(
+    `select temporary, sql from duckdb_views() where (temporary and view_name = 'mdw_pruned_check') or (database_name = current_database() and schema_name = ${sqlString(table.namespace)} and view_name = ${sqlString(table.name)})`,
+  );
+  await ctx.query('drop view if exists temp.main.mdw_pruned_check');
+  const body = (temporary: boolean) =>
+    String(views.rows.find((row) => row[0] === temporary)?.[1] ?? '').replace(
+      /^CREATE (TEMP )?VIEW .+? AS /s,
+      '',
+    );
+  return body(false) !== '' && body(false) === body(true);
 }
 
 async function parse(ctx: FilteredReadContext, sql: string): Promise<Node | undefined> {

@@ -8,7 +8,7 @@ import {
   rollbackMetadata,
 } from '../../../lakehouse/iceberg/recovery.js';
 import { ExecutionError } from '../../../util/errors.js';
-import { quoteIdentifier, sqlString } from '../../sql-helpers.js';
+import { quoteIdentifier } from '../../sql-helpers.js';
 import type {
   AsOf,
   IcebergOperations,
@@ -23,7 +23,7 @@ import type { BuildContext } from '../materializations/context.js';
 import { DuckDbRelation } from '../relation.js';
 import { duckDbRewriter } from './compaction.js';
 import { scanLiveSql } from './delete-scan.js';
-import { pruneReads } from './filtered-read.js';
+import { pruneReads, viewReadsSnapshot } from './filtered-read.js';
 import type { LocalLakehouse } from './lakehouse.js';
 
 /** The in-memory catalog attached for time travel: views over tables' past snapshots. */
@@ -231,20 +231,8 @@ export class LocalIcebergOperations implements IcebergOperations<DuckDbConnectio
           if (catalog !== '' && catalog.toLowerCase() !== this.database.toLowerCase()) return undefined;
           if (!this.isIceberg(schema, table)) return undefined;
           const loaded = this.lake.catalog.loadTable(schema, table);
-          // a view that reads other files (a build publishing right now) is read as it is:
-          // the view must be DuckDB's rendering of the current snapshot's read
-          await conn.query(`create or replace temp view mdw_pruned_check as ${scanLiveSql(loaded)}`);
-          const views = await conn.query(
-            `select temporary, sql from duckdb_views() where (temporary and view_name = 'mdw_pruned_check') or (database_name = current_database() and schema_name = ${sqlString(loaded.namespace)} and view_name = ${sqlString(loaded.name)})`,
-          );
-          const body = (temporary: boolean) =>
-            String(views.rows.find((row) => row[0] === temporary)?.[1] ?? '').replace(
-              /^CREATE (TEMP )?VIEW .+? AS /s,
-              '',
-            );
-          const same = body(false) !== '' && body(false) === body(true);
-          await conn.query('drop view if exists temp.main.mdw_pruned_check');
-          return same ? loaded : undefined;
+          // a view that reads other files (a build publishing right now) is read as it is
+          return (await viewReadsSnapshot(conn, loaded)) ? loaded : undefined;
         },
       },
       sql,
