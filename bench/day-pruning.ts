@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { pruneReads } from '../src/adapters/duckdb/iceberg/filtered-read.js';
+import { pruneReads, viewReadsSnapshot } from '../src/adapters/duckdb/iceberg/filtered-read.js';
 import { readFilesSql, scanLiveSql, scanSql, schemaForSelect } from '../src/adapters/duckdb/iceberg/index.js';
 import { writePartitionedFiles } from '../src/adapters/duckdb/iceberg/partitioned-write.js';
 import { sqlString } from '../src/adapters/sql-helpers.js';
@@ -138,8 +138,11 @@ await conn.run('create schema cur');
 await conn.run(`create view cur.ft_sales as ${scanLiveSql(table)}`);
 const planningContext = {
   query: async (sql: string) => ({ rows: (await conn.runAndReadAll(sql)).getRows() }),
+  // as \`mdw show\` does: only when the view reads the table's current snapshot
   icebergTable: async (_catalog: string, schema: string, name: string) =>
-    schema === 'cur' && name === 'ft_sales' ? table : undefined,
+    schema === 'cur' && name === 'ft_sales' && (await viewReadsSnapshot(planningContext, table))
+      ? table
+      : undefined,
 };
 async function planned(sql: string): Promise<string> {
   return (await pruneReads(planningContext, sql)).sql;

@@ -128,6 +128,7 @@ describe('scan planning of DuckDB reads of Iceberg tables', () => {
       `select * from cur.ft_sales where customer_key >= 'c0'`,
       `select * from ft_sales_elsewhere where sales_at >= '2018-03-04'`,
       `select 1; select 2`,
+      `select cur.ft_sales.sales_id from cur.ft_sales where sales_at >= '2018-03-04'`,
     ];
     for (const sql of unchanged) {
       const planned = await plan(sql);

@@ -70,15 +70,17 @@ export async function pruneReads(
   const reads: PrunedRead[] = [];
   for (const select of selectNodes(parsed)) {
     const refs = tablesOf(select.from_table as Node | null);
-    if (!refs) continue;
+    // `schema.table.column` would not bind to the renamed reference
+    if (!refs || hasLongColumnRef(select)) continue;
     const conjuncts = conjunctsOf(select.where_clause as Node | null);
     for (const ref of refs) {
       if (ref.schema === '') continue; // an unqualified name may be a CTE
-      const table = await ctx.icebergTable(ref.catalog, ref.schema, ref.table);
-      if (!table) continue;
+      const filters = conjuncts.flatMap((c) => filtersOn(c, ref, refs.length === 1));
+      if (filters.length === 0) continue;
       const span = referenceSpan(bytes, ref);
       if (!span) continue;
-      const filters = conjuncts.flatMap((c) => filtersOn(c, ref, refs.length === 1));
+      const table = await ctx.icebergTable(ref.catalog, ref.schema, ref.table);
+      if (!table) continue;
       const planned = plan(table, filters);
       if (!planned) continue;
       const view = `mdw_pruned_${reads.length + 1}`;
@@ -170,6 +172,14 @@ function tablesOf(from: Node | null): TableRef[] | undefined {
     return left && right ? [...left, ...right] : undefined;
   }
   return []; // a subquery or table function: its own SELECTs are visited on their own
+}
+
+function hasLongColumnRef(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasLongColumnRef);
+  if (!value || typeof value !== 'object') return false;
+  const node = value as Node;
+  if (node.type === 'COLUMN_REF' && (node.column_names as string[]).length > 2) return true;
+  return Object.values(node).some(hasLongColumnRef);
 }
 
 function conjunctsOf(where: Node | null): Node[] {
