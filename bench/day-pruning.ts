@@ -7,13 +7,16 @@
  * such a table with mdw's own writer and measures, paired (same process, same DuckDB,
  * alternating), the read mdw uses today against those forms: the files a one-day filter opens
  * (DuckDB's profiler) and the full-scan time of three queries (medians, ratio to today's).
+ * A last row is mdw's scan planning (`mdw show`): the query names the table's view and mdw
+ * points it at the files the WHERE can match, timed with the planning.
  * Run: npm run bench:pruning [-- --rows 3000000 --runs 5]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { readFilesSql, scanSql, schemaForSelect } from '../src/adapters/duckdb/iceberg/index.js';
+import { pruneReads, viewReadsSnapshot } from '../src/adapters/duckdb/iceberg/filtered-read.js';
+import { readFilesSql, scanLiveSql, scanSql, schemaForSelect } from '../src/adapters/duckdb/iceberg/index.js';
 import { writePartitionedFiles } from '../src/adapters/duckdb/iceberg/partitioned-write.js';
 import { sqlString } from '../src/adapters/sql-helpers.js';
 import { type IcebergTable, openCatalog } from '../src/lakehouse/iceberg/index.js';
@@ -106,17 +109,44 @@ async function filesRead(c: DuckDBConnection, sql: string): Promise<{ result: st
 const table = await writeTable();
 const forms: Record<string, string> = {
   'today (one read_parquet)': scanSql(table),
+  // the same read again: how far two identical reads differ on this machine right now
+  'today again (noise floor)': scanSql(table),
   '8 range groups, by name': rangeGroupsSql(table, 8, true),
   '8 range groups, by field id': rangeGroupsSql(table, 8, false),
   'one branch per day, by name': rangeGroupsSql(table, DAYS, true),
 };
 const oneDay = `WHERE sales_at >= TIMESTAMP '2018-03-01 00:00:00' AND sales_at < TIMESTAMP '2018-03-02 00:00:00'`;
+/** `from`: a parenthesized form, or the view mdw's scan planning reads through */
 const queries: Record<string, (from: string) => string> = {
-  'count(*)': (from) => `select count(*) from (${from})`,
-  'sum(sales_id)': (from) => `select sum(sales_id) from (${from})`,
+  'count(*)': (from) => `select count(*) from ${from}`,
+  'sum(sales_id)': (from) => `select sum(sales_id) from ${from}`,
   'top customers': (from) =>
-    `select customer_key, sum(unit_price) as s from (${from}) group by 1 order by s desc, 1 limit 3`,
+    `select customer_key, sum(unit_price) as s from ${from} group by 1 order by s desc, 1 limit 3`,
+  // a WHERE that prunes nothing: the planning parses it and runs it as written
+  'where unit_price >= 0': (from) => `select count(*) from ${from} where unit_price >= 0`,
+  // what the planning is for: a filter on one day of sales_at
+  'one day of sales_at': (from) => `select count(*), sum(unit_price) from ${from} ${oneDay}`,
 };
+
+/**
+ * mdw's scan planning (`mdw show`): the query names the table's view, mdw parses it, plans the
+ * files its WHERE can match and reads only those; a query without a filter runs as written.
+ * Timed with the planning, so its cost counts against the full scans.
+ */
+const PLANNED = 'mdw scan planning, then the view';
+await conn.run('create schema cur');
+await conn.run(`create view cur.ft_sales as ${scanLiveSql(table)}`);
+const planningContext = {
+  query: async (sql: string) => ({ rows: (await conn.runAndReadAll(sql)).getRows() }),
+  // as \`mdw show\` does: only when the view reads the table's current snapshot
+  icebergTable: async (_catalog: string, schema: string, name: string) =>
+    schema === 'cur' && name === 'ft_sales' && (await viewReadsSnapshot(planningContext, table))
+      ? table
+      : undefined,
+};
+async function planned(sql: string): Promise<string> {
+  return (await pruneReads(planningContext, sql)).sql;
+}
 
 console.log(
   `day(sales_at) pruning on local reads, ${rows.toLocaleString('en-US')} rows in ${table.dataFiles().length} files, ${runs} runs each`,
@@ -128,25 +158,50 @@ for (const [name, sql] of Object.entries(forms)) {
     throw new Error(`${name} gives ${pruned.result}, not ${expected.result}`);
   console.log(`  ${name}: a one-day filter opens ${pruned.files} of ${table.dataFiles().length} files`);
 }
+{
+  const sql = await planned(`select count(*), sum(unit_price) from cur.ft_sales ${oneDay}`);
+  const pruned = await filesRead(conn, sql);
+  if (pruned.result !== expected.result)
+    throw new Error(`${PLANNED} gives ${pruned.result}, not ${expected.result}`);
+  console.log(`  ${PLANNED}: a one-day filter opens ${pruned.files} of ${table.dataFiles().length} files`);
+}
 
+/**
+ * Each run times every form once per query, in an order that rotates from run to run, and
+ * divides by today's time of the same run: the median of those paired ratios drifts less
+ * with the load of a shared machine than a ratio of medians.
+ */
+const runners: [string, (render: (from: string) => string) => Promise<unknown>][] = [
+  ...Object.entries(forms).map(
+    ([name, sql]) =>
+      [name, (render: (from: string) => string) => conn.runAndReadAll(render(`(${sql})`))] as [
+        string,
+        (render: (from: string) => string) => Promise<unknown>,
+      ],
+  ),
+  [PLANNED, async (render) => conn.runAndReadAll(await planned(render('cur.ft_sales')))],
+];
 const timings = new Map<string, number[]>();
 for (let run = 0; run < runs; run++) {
   for (const [query, render] of Object.entries(queries)) {
-    for (const [name, sql] of Object.entries(forms)) {
+    const order = runners.map((_, i) => runners[(i + run) % runners.length]!);
+    for (const [name, execute] of order) {
       const started = performance.now();
-      await conn.runAndReadAll(render(sql));
+      await execute(render);
       const key = `${query}\t${name}`;
       timings.set(key, [...(timings.get(key) ?? []), performance.now() - started]);
     }
   }
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const todayName = runners[0]![0];
 for (const query of Object.keys(queries)) {
-  const today = median(timings.get(`${query}\t${Object.keys(forms)[0]}`)!);
-  console.log(`  full scan, ${query}:`);
-  for (const name of Object.keys(forms)) {
-    const ms = median(timings.get(`${query}\t${name}`)!);
-    console.log(`    ${name}: median ${ms.toFixed(0)} ms, ${(ms / today).toFixed(2)}x today's`);
+  const today = timings.get(`${query}\t${todayName}`)!;
+  console.log(`  ${query}:`);
+  for (const [name] of runners) {
+    const ms = timings.get(`${query}\t${name}`)!;
+    const ratio = median(ms.map((t, run) => t / today[run]!));
+    console.log(`    ${name}: median ${median(ms).toFixed(0)} ms, ${ratio.toFixed(2)}x today's (paired)`);
   }
 }
 conn.closeSync();

@@ -97,6 +97,16 @@ export interface TablePartitionInfo {
 /** Where to travel: a snapshot id of some table, or a point in time (ms since the epoch). */
 export type AsOf = { snapshotId: string } | { timestampMs: number };
 
+/** One Iceberg table reference of a query read through scan planning. */
+export interface PrunedRead {
+  /** `schema.table` */
+  relation: string;
+  /** the filters that planned it, as SQL (`sales_at >= '2018-03-01'`) */
+  filters: string[];
+  filesRead: number;
+  filesTotal: number;
+}
+
 /**
  * Iceberg time travel and maintenance, for targets whose tables are Iceberg (`schema`/`table`
  * name the relation as the warehouse shows it). Every method is async and takes a connection,
@@ -144,6 +154,13 @@ export interface IcebergOperations<C extends Connection = Connection> {
    * that cannot redirect names on the connection returns a rewrite to apply to that SQL instead.
    */
   resolveNamesAsOf(conn: C, asOf: AsOf): Promise<((sql: string) => string) | undefined>;
+  /**
+   * Scan planning for an engine that does not skip an Iceberg table's files on its own: `sql`
+   * rewritten so each table it filters (`col op constant` in a WHERE) reads only the files
+   * that may hold matching rows, and what was planned. Engines that plan scans from the
+   * manifests themselves leave it out.
+   */
+  pruneReads?(conn: C, sql: string): Promise<{ sql: string; reads: PrunedRead[] }>;
   /** Adds a table at an existing metadata file of the warehouse (engines that own a catalog) */
   registerTable?(
     conn: C,

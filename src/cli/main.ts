@@ -56,7 +56,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
   iceberg: {
     summary:
-      'Iceberg tables: history|files [--where "col >= v"]|partitions <schema.table>, rollback --to <id>, optimize, expire-snapshots, remove-orphans, register <schema.table> <metadata-file>, recover, rollback-metadata <schema.table>',
+      'Iceberg tables: history|files [--where "col >= v and col < w"]|partitions <schema.table>, rollback --to <id>, optimize, expire-snapshots, remove-orphans, register <schema.table> <metadata-file>, recover, rollback-metadata <schema.table>',
     load: async () => (await import('./iceberg.js')).icebergCommand,
   },
   quickstart: {

@@ -50,7 +50,15 @@ export async function showCommand(args: ParsedArgs): Promise<number> {
     // ... and `schema.table` written by hand in --inline SQL resolves to the past too.
     const rewrite = asOf ? await icebergOf(adapter).resolveNamesAsOf(connection, asOf) : undefined;
     const written = sql.trim().replace(/;\s*$/, '');
-    const body = rewrite ? rewrite(written) : written;
+    const asWritten = rewrite ? rewrite(written) : written;
+    // Filters on Iceberg tables skip the files that cannot match (the engine may not on its own).
+    const planned = asOf ? undefined : await adapter.iceberg?.pruneReads?.(connection, asWritten);
+    for (const read of planned?.reads ?? []) {
+      console.error(
+        `Scan planning: ${read.relation} reads ${read.filesRead} of ${read.filesTotal} files (${read.filters.join(' and ')})`,
+      );
+    }
+    const body = planned?.sql ?? asWritten;
     const preview = previewQuery(body, limit);
     const result = await connection.query(preview.sql);
     if (preview.keep !== null) result.rows = result.rows.slice(0, preview.keep);

@@ -4,6 +4,7 @@
  * transforms, the same rows, and plans the same files for a filter on `sales_at` as
  * `mdw iceberg files --where` does (partition pruning agrees with an independent implementation),
  * and PyIceberg's own bucket pruning finds every row (so mdw's bucket numbers are Iceberg's).
+ * `mdw show` plans its read of such a filter to the same files and gives PyIceberg's counts.
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -59,6 +60,11 @@ describe('partition_by transforms', () => {
       'json',
     ]);
     assert.equal(JSON.parse(shown.stdout)[0].n, py.filtered_rows);
+    // mdw show reads only the files PyIceberg plans, so the view's read skips the rest
+    assert.match(
+      shown.stderr,
+      new RegExp(`Scan planning: main\\.sales reads ${py.filtered_files.length} of ${all.length} files`),
+    );
   });
 
   test("PyIceberg's bucket pruning finds every row: mdw's bucket numbers are Iceberg's", async () => {
@@ -76,6 +82,8 @@ describe('partition_by transforms', () => {
       ]);
       const expected = JSON.parse(shown.stdout)[0].n;
       assert.ok(expected > 0);
+      // mdw show planned the read by bucket: a wrong bucket number would lose rows here
+      assert.match(shown.stderr, /Scan planning: main\.sales reads \d+ of \d+ files \(customer_id = /);
       assert.equal(py.filtered_rows, expected, `customer ${customer}`);
       assert.ok(py.filtered_files.length < py.partitions.length, 'PyIceberg pruned by bucket');
     }

@@ -42,8 +42,53 @@ function literalValue(type: PrimitiveType, literal: string): IcebergValue {
   return value;
 }
 
+/**
+ * Reads `<filter> and <filter> …` (each `<column> <op> <literal>`): a scan must satisfy all.
+ * `and` inside a quoted literal is part of the literal.
+ */
+export function parseColumnFilters(text: string): ColumnFilter[] {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "'") quoted = !quoted;
+    if (quoted) continue;
+    const and = /^\s+and\s+/i.exec(text.slice(i));
+    if (and) {
+      parts.push(text.slice(start, i));
+      i += and[0].length - 1;
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map(parseColumnFilter);
+}
+
 /** The files of a snapshot (default: current) a scan with `filter` must read. */
 export function planFiles(table: IcebergTable, filter: ColumnFilter, snapshotId?: bigint): LiveDataFile[] {
+  return planFilesForAll(table, [filter], snapshotId);
+}
+
+/** The files of a snapshot (default: current) a scan with all of `filters` must read. */
+export function planFilesForAll(
+  table: IcebergTable,
+  filters: readonly ColumnFilter[],
+  snapshotId?: bigint,
+): LiveDataFile[] {
+  const tests = filters.map((filter) => fileMayMatch(table, filter, snapshotId));
+  return table.dataFiles(snapshotId).filter((file) => tests.every((mayMatch) => mayMatch(file)));
+}
+
+/**
+ * A test of whether a data file may hold a row matching `filter`: false only when its
+ * partition value or its column bounds prove none can. Throws a ConfigError when the column
+ * is not a primitive column of the table or the literal is not a value of its type.
+ */
+export function fileMayMatch(
+  table: IcebergTable,
+  filter: ColumnFilter,
+  snapshotId?: bigint,
+): (file: LiveDataFile) => boolean {
   const schema = table.schema(snapshotId);
   const field = schema.fields.find((f) => f.name.toLowerCase() === filter.column.toLowerCase());
   if (!field) throw new ConfigError(`Iceberg table ${table.identifier} has no column '${filter.column}'.`);
@@ -52,7 +97,7 @@ export function planFiles(table: IcebergTable, filter: ColumnFilter, snapshotId?
   const type = field.type;
   const literal = literalValue(type, filter.literal);
   const compare = (a: IcebergValue, b: IcebergValue) => compareValues(type, a, b);
-  return table.dataFiles(snapshotId).filter((file) => {
+  return (file) => {
     if (!boundsMayMatch(file, field.id, type, filter.op, literal, compare)) return false;
     const spec = specById(table.metadata, file.specId);
     return spec.fields.every((pf) => {
@@ -62,7 +107,7 @@ export function planFiles(table: IcebergTable, filter: ColumnFilter, snapshotId?
       const value = (file.partition as Record<string, IcebergValue | null>)[pf.name] ?? null;
       return partitionMayMatch(transform, type, filter.op, literal, value, compare);
     });
-  });
+  };
 }
 
 /** Can a file with these lower/upper bounds of the column hold a matching row? */

@@ -1,6 +1,6 @@
 /** Iceberg time travel and maintenance on the local lakehouse (the adapter's `iceberg`). */
 import { discardDeadStages, type IcebergTable, type Snapshot } from '../../../lakehouse/iceberg/index.js';
-import { parseColumnFilter, planFiles } from '../../../lakehouse/iceberg/prune.js';
+import { parseColumnFilters, planFilesForAll } from '../../../lakehouse/iceberg/prune.js';
 import {
   type RecoveredTable,
   recoverTables,
@@ -12,6 +12,7 @@ import { quoteIdentifier } from '../../sql-helpers.js';
 import type {
   AsOf,
   IcebergOperations,
+  PrunedRead,
   Relation,
   TableFileInfo,
   TablePartitionInfo,
@@ -22,6 +23,7 @@ import type { BuildContext } from '../materializations/context.js';
 import { DuckDbRelation } from '../relation.js';
 import { duckDbRewriter } from './compaction.js';
 import { scanLiveSql } from './delete-scan.js';
+import { pruneReads, viewReadsSnapshot } from './filtered-read.js';
 import type { LocalLakehouse } from './lakehouse.js';
 
 /** The in-memory catalog attached for time travel: views over tables' past snapshots. */
@@ -80,7 +82,7 @@ export class LocalIcebergOperations implements IcebergOperations<DuckDbConnectio
     const files =
       where === undefined
         ? loaded.dataFiles(snapshot)
-        : planFiles(loaded, parseColumnFilter(where), snapshot);
+        : planFilesForAll(loaded, parseColumnFilters(where), snapshot);
     return files.map((file) => ({
       path: file.localPath,
       partition: { ...file.partition },
@@ -219,6 +221,22 @@ export class LocalIcebergOperations implements IcebergOperations<DuckDbConnectio
     }
     await conn.query(`use ${AS_OF_CATALOG}`);
     return undefined;
+  }
+
+  async pruneReads(conn: DuckDbConnection, sql: string): Promise<{ sql: string; reads: PrunedRead[] }> {
+    return pruneReads(
+      {
+        query: (text) => conn.query(text),
+        icebergTable: async (catalog, schema, table) => {
+          if (catalog !== '' && catalog.toLowerCase() !== this.database.toLowerCase()) return undefined;
+          if (!this.isIceberg(schema, table)) return undefined;
+          const loaded = this.lake.catalog.loadTable(schema, table);
+          // a view that reads other files (a build publishing right now) is read as it is
+          return (await viewReadsSnapshot(conn, loaded)) ? loaded : undefined;
+        },
+      },
+      sql,
+    );
   }
 
   private async attachAsOfCatalog(conn: DuckDbConnection, schemas: string[]): Promise<void> {
