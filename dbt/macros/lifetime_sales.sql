@@ -14,7 +14,7 @@
 -#}
 {% macro lifetime_sales(fact, dimension, key, id, pair_column=none, pair_count=none) -%}
 {%- set changed_days = changed_partitions('mdw_cur_ft_sales') if is_incremental() else none %}
-{%- set additive = is_incremental() and lifetime_totals_extend(this, fact, changed_days) %}
+{%- set additive = is_incremental() and lifetime_totals_extend(this, fact, changed_days) -%}
 sales as (
     select
         {{ key }},
@@ -61,7 +61,7 @@ lifetime_sales as (
     group by
         versions.{{ id }}
 )
-{% else %}
+{%- else %}
 new_sales as (
     select
         versions.{{ id }} as {{ id }},
@@ -196,7 +196,7 @@ lifetime_sales as (
         on new_pairs.{{ id }} = coalesce(counted_sales.{{ id }}, added_sales.{{ id }})
     {%- endif %}
 )
-{% endif %}
+{%- endif %}
 {%- endmacro %}
 
 {#-
@@ -224,4 +224,16 @@ lifetime_sales as (
     group by
         {{ id }}
 )
+{%- endmacro %}
+
+{#-
+    lifetime_totals(pair_count=none): the select list of lifetime_sales' totals for every row of
+    the dimension (zero counts and amounts, NULL dates, when it has no sales).
+-#}
+{% macro lifetime_totals(pair_count=none) -%}
+        {%- for column in ['sales_count', 'transaction_count', pair_count, 'quantity', 'gross_amount', 'discount_amount', 'net_amount'] if column %}
+        coalesce(lifetime_sales.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        lifetime_sales.first_sales_date as first_sales_date,
+        lifetime_sales.last_sales_date as last_sales_date
 {%- endmacro %}

@@ -36,15 +36,7 @@ summary as (
         current_customers.full_name as full_name,
         current_customers.city_name as city_name,
         current_customers.country_name as country_name,
-        coalesce(lifetime_sales.sales_count, 0) as sales_count,
-        coalesce(lifetime_sales.transaction_count, 0) as transaction_count,
-        coalesce(lifetime_sales.product_count, 0) as product_count,
-        coalesce(lifetime_sales.quantity, 0) as quantity,
-        coalesce(lifetime_sales.gross_amount, 0) as gross_amount,
-        coalesce(lifetime_sales.discount_amount, 0) as discount_amount,
-        coalesce(lifetime_sales.net_amount, 0) as net_amount,
-        lifetime_sales.first_sales_date as first_sales_date,
-        lifetime_sales.last_sales_date as last_sales_date
+        {{- lifetime_totals('product_count') }}
     from current_customers
     left join lifetime_sales
         on lifetime_sales.customer_id = current_customers.customer_id

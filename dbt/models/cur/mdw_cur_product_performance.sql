@@ -40,14 +40,7 @@ performance as (
         current_products.category_name as category_name,
         current_products.product_class as product_class,
         current_products.price as price,
-        coalesce(lifetime_sales.sales_count, 0) as sales_count,
-        coalesce(lifetime_sales.transaction_count, 0) as transaction_count,
-        coalesce(lifetime_sales.quantity, 0) as quantity,
-        coalesce(lifetime_sales.gross_amount, 0) as gross_amount,
-        coalesce(lifetime_sales.discount_amount, 0) as discount_amount,
-        coalesce(lifetime_sales.net_amount, 0) as net_amount,
-        lifetime_sales.first_sales_date as first_sales_date,
-        lifetime_sales.last_sales_date as last_sales_date
+        {{- lifetime_totals() }}
     from current_products
     left join lifetime_sales
         on lifetime_sales.product_id = current_products.product_id

@@ -40,15 +40,7 @@ performance as (
         current_employees.hire_date as hire_date,
         current_employees.city_name as city_name,
         current_employees.country_name as country_name,
-        coalesce(lifetime_sales.sales_count, 0) as sales_count,
-        coalesce(lifetime_sales.transaction_count, 0) as transaction_count,
-        coalesce(lifetime_sales.customer_count, 0) as customer_count,
-        coalesce(lifetime_sales.quantity, 0) as quantity,
-        coalesce(lifetime_sales.gross_amount, 0) as gross_amount,
-        coalesce(lifetime_sales.discount_amount, 0) as discount_amount,
-        coalesce(lifetime_sales.net_amount, 0) as net_amount,
-        lifetime_sales.first_sales_date as first_sales_date,
-        lifetime_sales.last_sales_date as last_sales_date
+        {{- lifetime_totals('customer_count') }}
     from current_employees
     left join lifetime_sales
         on lifetime_sales.employee_id = current_employees.employee_id
