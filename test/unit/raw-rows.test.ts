@@ -59,6 +59,12 @@ describe('raw rows read, from DuckDB profiling', () => {
     assert.deepEqual(read, { total: 4, bySource: { 'grocery.sales': 2, 'grocery.products': 2 } });
   });
 
+  it('counts the last statement of work on the raw connection (the Iceberg writer)', async () => {
+    await conn.startRawRowCount();
+    await conn.profiled(() => conn.duckdb.run(`select * from s where partition = '20180101'`));
+    assert.deepEqual(await conn.stopRawRowCount(), { total: 3, bySource: { 'grocery.sales': 3 } });
+  });
+
   it('does not count tables or files outside the sources', async () => {
     const loose = join(root, 'loose.csv');
     writeFileSync(loose, 'x\n1\n');

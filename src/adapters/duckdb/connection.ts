@@ -50,6 +50,14 @@ export class DuckDbConnection implements Connection {
     return this.profiler.stop();
   }
 
+  /** Work on the raw connection (the Iceberg writer's COPY): the raw rows its last statement read count. */
+  async profiled<T>(work: () => Promise<T>): Promise<T> {
+    this.profiler?.beforeStatement();
+    const result = await work();
+    this.profiler?.afterStatement();
+    return result;
+  }
+
   /** One statement at a time: DuckDB keeps the profile of a batch's last statement only. */
   private async runCounted(sql: string): Promise<DuckDBResultReader> {
     const profiler = this.profiler!;
