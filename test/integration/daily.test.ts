@@ -140,7 +140,11 @@ describe('daily pipeline: 120 days, then 10 added one at a time', () => {
         );
       }
       const dimDate = readFileSync(join(compiledDir, 'models/std/mdw_std_dim_date.sql'), 'utf8');
-      assert.match(dimDate, new RegExp(`and "partition" in \\('${day}'\\)`), `dim_date on day ${day}`);
+      assert.match(
+        dimDate,
+        new RegExp(`"mdw_stg_sales" where "partition" in \\('${day}'\\)\\)`),
+        `dim_date on day ${day}`,
+      );
       // The lifetime summaries add the new day to their totals (the fact's other days are
       // read only to tell new distinct pairs from seen ones).
       for (const summary of [
