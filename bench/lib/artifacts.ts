@@ -8,6 +8,8 @@ export interface NodeResult {
   seconds: number;
   message: string | null;
   rows: number | null;
+  /** rows the node read from each source's landing files (mdw's adapter_response.rows_read_by_source) */
+  rowsReadBySource: Record<string, number>;
 }
 
 export function readRunResults(projectDir: string): NodeResult[] {
@@ -18,6 +20,7 @@ export function readRunResults(projectDir: string): NodeResult[] {
     seconds: Number(r.execution_time ?? 0),
     message: r.message ?? r.adapter_response?._message ?? null,
     rows: typeof r.adapter_response?.rows_affected === 'number' ? r.adapter_response.rows_affected : null,
+    rowsReadBySource: r.adapter_response?.rows_read_by_source ?? {},
   }));
 }
 

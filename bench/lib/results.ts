@@ -34,7 +34,7 @@ export const FIGURE_NUMBER: Record<SectionName, number> = {
 
 export interface Metric {
   label: string;
-  unit: 's' | 'bytes' | 'rows/s' | 'MB/s' | 's/M rows' | 'ratio' | 'load';
+  unit: 's' | 'bytes' | 'rows' | 'rows/s' | 'MB/s' | 's/M rows' | 'ratio' | 'load';
   stats: Stats;
 }
 
@@ -122,6 +122,8 @@ export function formatValue(value: number, unit: Metric['unit'] | TargetCheck['u
           : `${value.toFixed(2)} s`;
     case 'bytes':
       return value >= 2 ** 30 ? `${(value / 2 ** 30).toFixed(2)} GiB` : `${(value / 2 ** 20).toFixed(0)} MiB`;
+    case 'rows':
+      return `${Math.round(value).toLocaleString('en-US')} rows`;
     case 'rows/s':
       return value >= 1e6 ? `${(value / 1e6).toFixed(2)} M rows/s` : `${(value / 1e3).toFixed(1)} k rows/s`;
     case 'MB/s':

@@ -112,6 +112,16 @@ export function computeTargets(sections: BenchResults['sections'], scale: number
     ),
     check(
       {
+        figure: 5,
+        id: 'incremental-raw-sales-read',
+        label: 'raw sales rows read by the added day vs rows of that day',
+        limit: 2,
+        basis: "of the day's rows",
+      },
+      median('incremental', 'rawSalesReadRatio'),
+    ),
+    check(
+      {
         figure: 6,
         id: 'scale-peak-rss',
         label: 'peak RSS of the full build at scale 10',

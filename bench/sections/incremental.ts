@@ -7,7 +7,8 @@
  *   `mdw generate --day <last day + 1>` (one more day's folder, measured apart),
  *   `mdw build` again (measured: the added day's build — the fact reads the new folder only, the
  *   daily aggregates replace that day, the cur tests check that day).
- * Target: incremental build ≤ 5 % of the full build.
+ * Target: incremental build ≤ 5 % of the full build, and the added day's build reads at most
+ * twice the day's raw sales rows (rows_read_by_source in run_results.json, DuckDB's profiler).
  */
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import type { SectionResult } from '../lib/results.js';
 import { medianByKey } from '../lib/stats.js';
 import { nextDay, SEED } from '../lib/workspace.js';
 import { nodeBreakdown } from './build.js';
-import { type BenchContext, formatRun, type Section, Series } from './context.js';
+import { type BenchContext, formatRun, metric, type Section, Series } from './context.js';
 
 export const incrementalSection: Section = {
   name: 'incremental',
@@ -52,6 +53,8 @@ export const incrementalSection: Section = {
     const nodes: Record<string, number>[] = [];
     let factMessage: string | null = null;
     let appendedRows: number | null = null;
+    const rawSalesRead: number[] = [];
+    const rawSalesReadRatio: number[] = [];
     return {
       async once(run: number) {
         rmSync(rawDir, { recursive: true, force: true });
@@ -77,12 +80,15 @@ export const incrementalSection: Section = {
         const results = readRunResults(side.projectDir);
         checkAllPassed(results, 'mdw build (incremental)');
         nodes.push(nodeSeconds(results));
+        const salesRead = results.reduce((sum, r) => sum + (r.rowsReadBySource['grocery.sales'] ?? 0), 0);
+        rawSalesRead.push(salesRead);
+        if (appendedRows && appendedRows > 0) rawSalesReadRatio.push(salesRead / appendedRows);
         factMessage = results.find((r) => r.uniqueId.endsWith('.mdw_cur_ft_sales'))?.message ?? null;
         rmSync(rawDir, { recursive: true, force: true });
         ctx.ws.freshWarehouse(side);
         ctx.log(
           `incremental ${run}/${ctx.runs}: full ${formatRun(f)}; generate --day ${day} ${a.seconds.toFixed(2)} s; ` +
-            `incremental build ${formatRun(i)} (${factMessage ?? '?'})`,
+            `incremental build ${formatRun(i)} (${factMessage ?? '?'}; read ${salesRead} raw sales rows for ${appendedRows ?? '?'} landed)`,
         );
       },
       finish(): SectionResult {
@@ -94,6 +100,12 @@ export const incrementalSection: Section = {
             ...incremental.metrics(
               'incremental',
               `mdw build after one more day (${appendedRows ?? '?'} sales rows)`,
+            ),
+            rawSalesRead: metric('raw sales rows read by the added day', 'rows', rawSalesRead),
+            rawSalesReadRatio: metric(
+              'raw sales rows read by the added day / rows of that day',
+              'ratio',
+              rawSalesReadRatio,
             ),
           },
           details: {

@@ -42,7 +42,21 @@
     {%- elif partitions | length == 0 -%}
         1 = 0
     {%- else -%}
-        partition in ('{{ partitions | join("', '") }}')
+        "partition" in ('{{ partitions | join("', '") }}')
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    changed_rows(relation, partitions): the rows of relation in the given partitions, as
+    `(select * from <relation> where "partition" in (...))`, the form mdw narrows data tests
+    to, so the run's readers of a narrowed staging view share one copy of those rows (view
+    reuse); the relation itself when partitions is none.
+-#}
+{% macro changed_rows(relation, partitions) -%}
+    {%- if partitions is none -%}
+        {{ relation }}
+    {%- else -%}
+        (select * from {{ relation }} where {{ partition_filter(partitions) }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -32,6 +32,15 @@ export interface Connection {
   /** Run SQL (one or several statements); returns the last statement's result. */
   query(sql: string): Promise<QueryResult>;
   close(): Promise<void>;
+  /** Count the rows the engine's file readers return, until stopRawRowCount (engines that can tell). */
+  startRawRowCount?(): Promise<void>;
+  stopRawRowCount?(): Promise<RawRowsRead>;
+}
+
+/** Rows a node's statements read from raw files: in all, and by source (`source_name.name`). */
+export interface RawRowsRead {
+  total: number;
+  bySource: Record<string, number>;
 }
 
 /** What the runner asks an adapter to build for one model/seed/snapshot. */
@@ -188,7 +197,8 @@ export interface ViewCopy {
 
 /** Invocation-scoped copies of views' rows, for engines where a copy is cheaper than re-evaluating. */
 export interface ViewCopies<C extends Connection = Connection> {
-  create(conn: C, view: Relation): Promise<ViewCopy>;
+  /** `where`: '' for every row, else a ` where ...` clause the copy keeps the rows of */
+  create(conn: C, view: Relation, where?: string): Promise<ViewCopy>;
   drop(conn: C, copy: Relation): Promise<void>;
 }
 

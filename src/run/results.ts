@@ -33,6 +33,10 @@ export interface NodeResult {
     rows_affected?: number | null;
     /** bytes the engine read (Athena's DataScannedInBytes), when it reports them */
     data_scanned_in_bytes?: number;
+    /** rows the engine's file readers returned to the node's statements (src/run/rows-read.ts) */
+    rows_read?: number;
+    /** rows_read by source (`source_name.name`), for the readers inside a source's landing folder */
+    rows_read_by_source?: Record<string, number>;
   };
   message: string | null;
   failures: number | null;

@@ -31,6 +31,7 @@ import { landingPartitionsByView } from './landing-partitions.js';
 import { batchLine, formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { PublishGate, type PublishMode, type PublishReport, publishLines } from './publish.js';
 import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
+import { countingRowsRead, rowsReadSummary } from './rows-read.js';
 import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
@@ -207,7 +208,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     reuse =
       request.viewReuse === false
         ? ViewReuse.disabled()
-        : ViewReuse.plan(manifest, graph, plan, adapter, new Set(Object.keys(narrowedViews)));
+        : ViewReuse.plan(manifest, graph, plan, adapter, narrowedViews);
     await runScheduled({
       order: plan,
       parents,
@@ -391,7 +392,9 @@ async function keepViewRows(
   connection: Connection,
 ): Promise<void> {
   const started = performance.now();
-  const kept = await reuse.afterBuild(id, result.status === 'success', connection);
+  const kept = await countingRowsRead(connection, result, () =>
+    reuse.afterBuild(id, result.status === 'success', connection),
+  );
   if (!kept) return;
   result.execution_time += (performance.now() - started) / 1000;
   const rows = kept.rows === null ? 'rows' : `${kept.rows.toLocaleString('en-US')} rows`;
@@ -631,6 +634,8 @@ function printSummary(
     price,
   );
   if (cost) print(`${timestamp()}  ${cost}`);
+  const read = rowsReadSummary(results);
+  if (read) print(`${timestamp()}  ${read}`);
   const counts = countStatuses(results);
   const problems = results.filter((r) => failedStatus(r) || r.status === 'warn');
   print('');

@@ -15,6 +15,7 @@ import { findMaterialization, runCustomMaterialization } from './custom-material
 import { runNodeHooks } from './hooks.js';
 import { buildMicrobatch, type MicrobatchRun } from './microbatch-task.js';
 import { type NodeResult, newResult, type TimingInfo } from './results.js';
+import { countingRowsRead } from './rows-read.js';
 import { scopedRelations } from './test-scope.js';
 import { testStatus } from './test-severity.js';
 
@@ -37,15 +38,21 @@ export interface NodeTask {
 
 export async function executeNode(task: NodeTask): Promise<NodeResult> {
   const { node } = task;
-  const started = performance.now();
   const result = newResult(node, task.threadId);
-  const timing = result.timing;
-
   if (task.upstreamError) {
     result.status = 'error';
     result.message = `${node.resource_type} ${node.name} was not built: ${task.upstreamError}`;
     return result;
   }
+  const started = performance.now();
+  await countingRowsRead(task.connection, result, () => runNode(task, result));
+  result.execution_time = (performance.now() - started) / 1000;
+  return result;
+}
+
+async function runNode(task: NodeTask, result: NodeResult): Promise<void> {
+  const { node } = task;
+  const timing = result.timing;
   let phase: 'compile' | 'execute' = 'compile';
   try {
     const relation = task.adapter.relation(node.database, node.schema, node.alias);
@@ -57,8 +64,7 @@ export async function executeNode(task: NodeTask): Promise<NodeResult> {
       await timed(timing, 'execute', () => buildMicrobatch(task, microbatch, relation, result));
       result.compiled = true;
       result.compiled_code = node.compiled_code ?? null;
-      result.execution_time = (performance.now() - started) / 1000;
-      return result;
+      return;
     }
     let sql = '';
     let incrementalRun = false;
@@ -77,8 +83,6 @@ export async function executeNode(task: NodeTask): Promise<NodeResult> {
     result.status = 'error';
     result.message = describeError(task, error, phase);
   }
-  result.execution_time = (performance.now() - started) / 1000;
-  return result;
 }
 
 async function compileForRun(

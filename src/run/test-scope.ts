@@ -42,14 +42,17 @@ export function scopedRelations(test: ManifestNode, inputs: ScopeInputs): Map<st
     // A test over several scoped models (a reconciliation) compares the same days on every side
     // or reads everything: one side narrowed and the other whole would report the rest as missing.
     if (!Array.isArray(partitions) || column === null) return new Map();
-    const condition =
-      partitions.length === 0
-        ? '1 = 0'
-        : `${inputs.quote(column)} in (${partitions.map((p) => `'${String(p).replaceAll("'", "''")}'`).join(', ')})`;
+    const condition = partitionCondition(inputs.quote(column), partitions.map(String));
     const sql = `(select * from ${inputs.render(model)} where ${condition})`;
     scoped.set(relationKey(model.schema, model.alias), { render: () => sql });
   }
   return scoped;
+}
+
+/** `"partition" in ('20180301', ...)`, or false when no partition changed. */
+export function partitionCondition(quotedColumn: string, partitions: readonly string[]): string {
+  if (partitions.length === 0) return '1 = 0';
+  return `${quotedColumn} in (${partitions.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')})`;
 }
 
 function partitionColumn(model: ManifestNode): string | null {

@@ -8,16 +8,22 @@
  * every persisted definition still name the view: a view built on top of a reused view keeps
  * reading the view. Within one invocation nothing a view reads changes after the view is
  * built (its parents come first), so the copy holds the rows the view would return.
+ * A view narrowed to the landing folders a run brings in (src/run/landing-partitions.ts) is
+ * copied for those folders only, and only its readers' narrowed reads (`<view> where
+ * "partition" in (...)`, as test-scope.ts renders them) are pointed at the copy.
  */
 import type { Adapter, Connection, Relation, ViewCopies, ViewCopy } from '../adapters/types.js';
 import type { Graph } from '../graph/dag.js';
 import type { Manifest, ManifestNode } from '../manifest/types.js';
+import { partitionCondition } from './test-scope.js';
 
 /** Readers a view needs before copying it pays off (one reader gains nothing). */
 const MIN_READERS = 2;
 
 interface Candidate {
   view: Relation;
+  /** for a narrowed view, ` where <the readers' partition condition>`: the copy holds those rows */
+  narrowedTo: string | null;
   /** how many planned nodes read the copy */
   readerCount: number;
   /** readers that have not finished yet; the copy is dropped when none is left */
@@ -44,26 +50,32 @@ export class ViewReuse {
   }
 
   /**
-   * `narrowed`: names of views whose readers read only the partitions this run changed
-   * (src/run/landing-partitions.ts); a copy of every row would read what no reader needs.
+   * `narrowed`: {view name: landing folders} for views whose readers read only the partitions
+   * this run changed (src/run/landing-partitions.ts); a copy of every row would read what no
+   * reader needs.
    */
   static plan(
     manifest: Manifest,
     graph: Graph,
     plan: readonly string[],
     adapter: Adapter,
-    narrowed: ReadonlySet<string> = new Set(),
+    narrowed: Readonly<Record<string, readonly string[]>> = {},
   ): ViewReuse {
     if (!adapter.capabilities.viewReuse || !adapter.viewCopies) return ViewReuse.disabled();
     const planned = new Set(plan);
     const candidates = new Map<string, Candidate>();
     const readsOf = new Map<string, string[]>();
     for (const [viewId, view] of Object.entries(manifest.nodes)) {
-      if (!isPlainView(view) || narrowed.has(view.name)) continue;
+      if (!isPlainView(view)) continue;
+      const folders = Object.hasOwn(narrowed, view.name) ? narrowed[view.name]! : null;
+      if (folders?.length === 0) continue;
       const readers = readersOf(manifest, graph, viewId, planned);
       if (readers.size < MIN_READERS) continue;
       candidates.set(viewId, {
         view: adapter.relation(view.database, view.schema, view.alias),
+        narrowedTo: folders
+          ? ` where ${partitionCondition(adapter.quoteIdentifier('partition'), folders)}`
+          : null,
         readerCount: readers.size,
         pending: new Set(readers),
         unavailable: false,
@@ -96,7 +108,9 @@ export class ViewReuse {
       const candidate = this.candidates.get(viewId)!;
       if (candidate.unavailable) continue;
       const copy = await this.copyOf(candidate, conn);
-      if (copy) rewritten = rewritten.replaceAll(candidate.view.render(), copy.relation.render());
+      if (!copy) continue;
+      const read = candidate.view.render() + (candidate.narrowedTo ?? '');
+      rewritten = rewritten.replaceAll(read, copy.relation.render() + (candidate.narrowedTo ?? ''));
     }
     return rewritten;
   }
@@ -113,7 +127,9 @@ export class ViewReuse {
   private copyOf(candidate: Candidate, conn: Connection): Promise<ViewCopy | null> {
     // A view that fails to copy (say, it does not exist yet) is simply not reused: its
     // readers run their own SQL and report their own error.
-    candidate.copy ??= this.copies!.create(conn, candidate.view).catch(() => null);
+    candidate.copy ??= this.copies!.create(conn, candidate.view, candidate.narrowedTo ?? '').catch(
+      () => null,
+    );
     return candidate.copy;
   }
 

@@ -51,7 +51,12 @@ export interface RunResultEntry {
   status: string;
   failures: number | null;
   message: string | null;
-  adapter_response: { rows_affected?: number | null; _message?: string };
+  adapter_response: {
+    rows_affected?: number | null;
+    _message?: string;
+    rows_read?: number;
+    rows_read_by_source?: Record<string, number>;
+  };
 }
 
 export function runResults(run: WarehouseRun): RunResultEntry[] {

@@ -9,9 +9,9 @@
       (rounded to 4 decimals), net_amount = gross_amount − discount_amount, i.e.
       price × quantity × (1 − discount). Decimals, so sums reconcile exactly.
     * Incremental (merge on sales_id). Daily landing (var sales_layout = daily): a run reads
-      only the landing folders whose day is not a partition of the table yet (the loaded
-      days are compiled in as literals, so the raw scan skips their folders), and merges
-      their sales; a sales_id landing again on a later day replaces the earlier version.
+      only the landing folders whose day is not a partition of the table yet (those mdw
+      brings in, or under dbt the loaded days compiled in as literals, so the raw scan skips
+      their folders), and merges their sales; a sales_id landing again on a later day replaces the earlier version.
       Single-file landing: a run processes the staged sales whose partition (day) is not in
       the table yet or whose sales_id is not in the table yet (a late sale). Either way an
       added day processes that day only. --full-refresh rebuilds everything, keeping of
@@ -30,7 +30,9 @@
 }}
 
 {%- set daily_landing = var('sales_layout', 'file') == 'daily' -%}
-{%- set loaded_days = loaded_partitions(this) if is_incremental() and daily_landing else [] -%}
+{#- the landing folders mdw brings in (src/run/landing-partitions.ts); none under dbt -#}
+{%- set landed_days = changed_partitions('mdw_stg_sales') if is_incremental() and daily_landing else none -%}
+{%- set loaded_days = loaded_partitions(this) if is_incremental() and daily_landing and landed_days is none else [] -%}
 
 with landed_sales as (
     select
@@ -43,7 +45,7 @@ with landed_sales as (
         discount_rate,
         sales_at,
         partition as landing_partition
-    from {{ ref('mdw_stg_sales') }} {# noqa: L06 the fact reads staged sales: std holds dimensions only (SPEC) #}
+    from {{ changed_rows(ref('mdw_stg_sales'), landed_days) }} {# noqa: L06 the fact reads staged sales: std holds dimensions only (SPEC) #}
     where reject_reason is null
     {%- if loaded_days | length > 0 %}
         and partition not in ('{{ loaded_days | join("', '") }}')

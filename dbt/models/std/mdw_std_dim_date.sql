@@ -22,9 +22,8 @@
 with sales_dates as (
     select
         cast(sales_at as date) as sales_date
-    from {{ ref('mdw_stg_sales') }}
+    from {{ changed_rows(ref('mdw_stg_sales'), landed) }}
     where reject_reason is null
-        and {{ partition_filter(landed) }}
     {%- if landed is not none %}
 
     union all

@@ -38,6 +38,7 @@ import { buildSnapshot } from './materializations/snapshot.js';
 import { buildTable } from './materializations/table.js';
 import { buildView } from './materializations/view.js';
 import { type DuckDbProfile, resolveDuckDbProfile } from './profile.js';
+import { RawFolders, RawRowsProfiler } from './raw-rows.js';
 import { DuckDbRelation } from './relation.js';
 import { runDataTest } from './tests.js';
 import { DuckDbViewCopies } from './view-copies.js';
@@ -137,6 +138,8 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
   });
   readonly incremental = DUCKDB_INCREMENTAL;
   private readonly open = new Set<DuckDbConnection>();
+  /** where each file-backed source lands, to count the raw rows a node read by source */
+  private readonly rawFolders = new RawFolders();
   private readonly context: BuildContext;
   private closed = false;
   /** Iceberg storage; none for an in-memory database (there is no warehouse folder) */
@@ -153,7 +156,7 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
     warn: (message: string) => void,
     recoverCatalog = false,
   ) {
-    this.context = { schemas: new SchemaRegistry(), warn };
+    this.context = { schemas: new SchemaRegistry(), warn, rawFolders: this.rawFolders };
     this.viewCopies = new DuckDbViewCopies(
       profile.path === ':memory:' ? null : `${profile.path}.view-copies`,
     );
@@ -181,7 +184,11 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
 
   async connect(): Promise<DuckDbConnection> {
     if (this.closed) throw new ExecutionError('The DuckDB adapter is closed.');
-    const conn = new DuckDbConnection(await this.instance.connect(), (closed) => this.open.delete(closed));
+    const conn = new DuckDbConnection(
+      await this.instance.connect(),
+      (closed) => this.open.delete(closed),
+      new RawRowsProfiler(this.rawFolders),
+    );
     this.open.add(conn);
     for (const statement of this.profile.setStatements) {
       try {

@@ -1,8 +1,9 @@
 /** One DuckDB connection behind the adapter's Connection interface. */
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
-import type { Connection, QueryResult } from '../types.js';
+import type { Connection, QueryResult, RawRowsRead } from '../types.js';
 import { wrapDuckDbError } from './errors.js';
+import type { RawRowsProfiler } from './raw-rows.js';
 
 /** Statements whose result is DuckDB's single "Count" row (CTAS reports rowsChanged 0 but counts here). */
 const COUNTING_STATEMENTS = new Set<number>([
@@ -19,12 +20,13 @@ export class DuckDbConnection implements Connection {
   constructor(
     private readonly raw: DuckDBConnection,
     private readonly onClose: (conn: DuckDbConnection) => void = () => {},
+    private readonly profiler: RawRowsProfiler | null = null,
   ) {}
 
   async query(sql: string): Promise<QueryResult> {
     let reader: DuckDBResultReader;
     try {
-      reader = await this.raw.runAndReadAll(sql);
+      reader = this.profiler?.counting ? await this.runCounted(sql) : await this.raw.runAndReadAll(sql);
     } catch (error) {
       throw wrapDuckDbError(error);
     }
@@ -38,6 +40,43 @@ export class DuckDbConnection implements Connection {
     };
   }
 
+  async startRawRowCount(): Promise<void> {
+    if (this.profiler && !this.profiler.counting) await this.raw.run(this.profiler.startSql());
+  }
+
+  async stopRawRowCount(): Promise<RawRowsRead> {
+    if (!this.profiler?.counting) return { total: 0, bySource: {} };
+    await this.raw.run(this.profiler.stopSql());
+    return this.profiler.stop();
+  }
+
+  /** Work on the raw connection (the Iceberg writer's COPY): the raw rows its last statement read count. */
+  async profiled<T>(work: () => Promise<T>): Promise<T> {
+    this.profiler?.beforeStatement();
+    const result = await work();
+    this.profiler?.afterStatement();
+    return result;
+  }
+
+  /** One statement at a time: DuckDB keeps the profile of a batch's last statement only. */
+  private async runCounted(sql: string): Promise<DuckDBResultReader> {
+    const profiler = this.profiler!;
+    const statements = await this.raw.extractStatements(sql);
+    if (statements.count === 0) return this.raw.runAndReadAll(sql);
+    let reader: DuckDBResultReader | undefined;
+    for (let index = 0; index < statements.count; index++) {
+      const prepared = await statements.prepare(index);
+      try {
+        profiler.beforeStatement();
+        reader = await prepared.runAndReadAll();
+        profiler.afterStatement();
+      } finally {
+        prepared.destroySync();
+      }
+    }
+    return reader!;
+  }
+
   /** The underlying @duckdb/node-api connection (the Iceberg writer drives COPY through it). */
   get duckdb(): DuckDBConnection {
     return this.raw;
@@ -46,6 +85,7 @@ export class DuckDbConnection implements Connection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.profiler?.stop();
     this.raw.closeSync();
     this.onClose(this);
   }

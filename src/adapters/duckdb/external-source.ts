@@ -13,7 +13,7 @@ import type { SourceDefinition } from '../../manifest/types.js';
 import { ExecutionError } from '../../util/errors.js';
 import { quoteIdentifier, sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';
-import { checkLanding, type LandingSettings } from './landing-check.js';
+import { checkLanding, copyFolder, type LandingSettings } from './landing-check.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildView } from './materializations/view.js';
 import { DuckDbRelation } from './relation.js';
@@ -74,6 +74,9 @@ async function readerCall(
   if (!isUrl) {
     path = checkLocalPath(path, format, label, projectRoot);
     files = await matchingFiles(conn, path, label, projectRoot);
+    ctx.rawFolders?.add(label, folderOf(path));
+    // copies of damaged files are read from the landing scratch folder (landing-check.ts)
+    if (landing) ctx.rawFolders?.add(label, copyFolder(landing, label));
   }
   const options = new Map<string, string>();
   const inferTypes = source.external?.infer_types === true;
@@ -142,12 +145,17 @@ function checkLocalPath(path: string, format: Format, label: string, projectRoot
     // A folder means every file of the format below it (hive layouts included).
     return statSync(path).isDirectory() ? join(path, '**', `*.${format === 'json' ? 'json' : format}`) : path;
   }
-  const segments = path.split(sep);
-  const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
-  const folder = segments.slice(0, firstGlob).join(sep) || sep;
+  const folder = folderOf(path);
   if (!existsSync(folder))
     throw new ExecutionError(`Source ${label}: folder ${shown(folder, projectRoot)} does not exist.`);
   return path;
+}
+
+/** The folder above the first glob segment (the path itself when it has none). */
+function folderOf(path: string): string {
+  const segments = path.split(sep);
+  const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment));
+  return firstGlob === -1 ? path : segments.slice(0, firstGlob).join(sep) || sep;
 }
 
 async function matchingFiles(

@@ -57,7 +57,12 @@ function copyPath(settings: LandingSettings, label: string, path: string, file: 
   const base = firstGlob === -1 ? segments.slice(0, -1).join(sep) : segments.slice(0, firstGlob).join(sep);
   const below = relative(base, file);
   const safe = !below.startsWith('..') && !isAbsolute(below) ? below : file.replace(/[\\/:]/g, '_');
-  return join(settings.scratchDir, label.replace(/[^A-Za-z0-9_.-]/g, '_'), safe);
+  return join(copyFolder(settings, label), safe);
+}
+
+/** The folder holding a source's copies of damaged files. */
+export function copyFolder(settings: Pick<LandingSettings, 'scratchDir'>, label: string): string {
+  return join(settings.scratchDir, label.replace(/[^A-Za-z0-9_.-]/g, '_'));
 }
 
 export async function checkLanding(
@@ -79,7 +84,7 @@ export async function checkLanding(
     if (lines !== null) known.set(file, lines);
   }
   const scans = files.filter((file) => !known.has(file)).map((file) => scanWithOptions(file, rawOptions));
-  rmSync(join(settings.scratchDir, safeLabel), { recursive: true, force: true });
+  rmSync(copyFolder(settings, label), { recursive: true, force: true });
   const readFrom = new Map<string, string>();
   for (const scan of scans) {
     if (scan.damaged.length === 0) continue;

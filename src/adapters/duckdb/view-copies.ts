@@ -22,7 +22,7 @@ export class DuckDbViewCopies implements ViewCopies {
     this.removeFiles();
   }
 
-  async create(conn: Connection, view: Relation): Promise<ViewCopy> {
+  async create(conn: Connection, view: Relation, where = ''): Promise<ViewCopy> {
     this.attached ??= conn.query(
       `attach if not exists ${sqlString(this.file ?? ':memory:')} as ${quoteIdentifier(COPIES_DATABASE)}`,
     );
@@ -34,7 +34,7 @@ export class DuckDbViewCopies implements ViewCopies {
       'table',
     );
     const created = await conn.query(
-      `create or replace table ${relation.render()} as select * from ${view.render()}`,
+      `create or replace table ${relation.render()} as select * from ${view.render()}${where}`,
     );
     return { relation, rows: created.rowsAffected };
   }

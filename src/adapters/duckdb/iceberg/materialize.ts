@@ -91,7 +91,9 @@ async function replaceIcebergTable(
   }
   const partitioned = schema.fields.some((field) => field.name === PARTITION_COLUMN);
   table ??= lake.catalog.createTable(relation.schema, relation.identifier, schema, { partitioned });
-  const files = await writeDataFiles(raw, { selectSql, schema, partitioned, dataDir: table.dataDir() });
+  const files = await conn.profiled(() =>
+    writeDataFiles(raw, { selectSql, schema, partitioned, dataDir: table.dataDir() }),
+  );
   const current = table.dataFiles();
   const discard = () => {
     for (const file of files) rmSync(fileURLToPath(file.filePath), { force: true });

@@ -82,7 +82,9 @@ export async function replaceWithTransforms(
     lake.find(relation) ??
     lake.catalog.createTable(relation.schema, relation.identifier, schema, { partitionBy: requests });
   const spec = specForWrite(table, schema, requests);
-  const files = await writePartitionedFiles(raw, { selectSql, schema, spec, dataDir: table.dataDir() });
+  const files = await (conn as DuckDbConnection).profiled(() =>
+    writePartitionedFiles(raw, { selectSql, schema, spec, dataDir: table.dataDir() }),
+  );
   const rows = (list: readonly { recordCount: number | bigint }[]) =>
     list.reduce((sum, file) => sum + Number(file.recordCount), 0);
   const refusal = shrinkRefusal(relation.identifier, rows(table.dataFiles()), rows(files), guard);

@@ -1,11 +1,14 @@
 /** What every materialization needs from the adapter besides the connection. */
 import type { Connection, Relation } from '../../types.js';
 import type { SchemaRegistry } from '../catalog.js';
+import type { RawFolders } from '../raw-rows.js';
 
 export interface BuildContext {
   schemas: SchemaRegistry;
   /** non-fatal notices (bad config values that fall back to a default) */
   warn: (message: string) => void;
+  /** the sources' landing folders, registered as their views are created */
+  rawFolders?: RawFolders;
 }
 
 export function ensureSchemaOf(conn: Connection, ctx: BuildContext, relation: Relation): Promise<void> {
