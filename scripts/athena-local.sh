@@ -207,6 +207,10 @@ write_catalogs() {
     echo "iceberg.expire-snapshots.min-retention=0s"
     echo "iceberg.remove-orphan-files.min-retention=0s"
     echo "iceberg.allowed-extra-properties=*"
+    # Athena bills a Parquet scan by the column chunks it reads; Trino reads a whole file below
+    # 3 MB in one request (and reports all of it as physical input), so every small file of a
+    # partitioned table would count whole, whatever columns the query reads.
+    echo "parquet.small-file-threshold=0B"
     s3_properties "$moto_port"
   } >"$dir/awsdatacatalog_iceberg.properties"
 }

@@ -5,8 +5,7 @@
  * those partitions: every ref() to it in a test compiles to
  * `(select * from <model> where partition in (...))`. A model rebuilt whole, not built in
  * this invocation (`mdw test`) or under --full-refresh publishes nothing, so its tests read
- * everything, and so does a run that changed no partition of any model the test reads. Tests
- * comparing two scoped models (a reconciliation) compare the changed days;
+ * everything. Tests comparing two scoped models (a reconciliation) compare the changed days;
  * a test with `meta: {mdw_test_scope: all}` of its own always reads everything.
  */
 import type { ManifestNode } from '../manifest/types.js';
@@ -33,7 +32,6 @@ export function scopedRelations(test: ManifestNode, inputs: ScopeInputs): Map<st
   if (own[TEST_SCOPE_META] === 'all') return scoped;
   const published = inputs.vars[CHANGED_PARTITIONS_VAR];
   if (!published || typeof published !== 'object') return scoped;
-  let changedSomething = false;
   for (const id of test.depends_on.nodes) {
     const model = inputs.nodeOf(id);
     if (model?.resource_type !== 'model') continue;
@@ -50,12 +48,8 @@ export function scopedRelations(test: ManifestNode, inputs: ScopeInputs): Map<st
         : `${inputs.quote(column)} in (${partitions.map((p) => `'${String(p).replaceAll("'", "''")}'`).join(', ')})`;
     const sql = `(select * from ${inputs.render(model)} where ${condition})`;
     scoped.set(relationKey(model.schema, model.alias), { render: () => sql });
-    if (partitions.length > 0) changedSomething = true;
   }
-  // A run that changed no partition of any model the test reads (a rebuild with no new day)
-  // has nothing narrower to show it: the test checks the whole tables, as `mdw test` would,
-  // rather than nothing (a volume test would see an empty fact).
-  return changedSomething ? scoped : new Map();
+  return scoped;
 }
 
 function partitionColumn(model: ManifestNode): string | null {
