@@ -135,11 +135,12 @@ start_moto() {
   die "moto did not answer within 30 s (log: $state_dir/moto.log)."
 }
 
+# start_node NAME SCRIPT ARGS…: runs dist/test/support/athena-server/SCRIPT-main.js as NAME
 start_node() {
-  local name="$1" pid
-  shift
+  local name="$1" script="$2" pid
+  shift 2
   rm -f "$state_dir/$name.port"
-  node "$support_dir/$name-main.js" --port-file "$state_dir/$name.port" "$@" >"$state_dir/$name.log" 2>&1 &
+  node "$support_dir/$script-main.js" --port-file "$state_dir/$name.port" "$@" >"$state_dir/$name.log" 2>&1 &
   pid=$!
   echo "$pid" >"$state_dir/$name.pid"
   wait_port_file "$name" "$pid" >/dev/null
@@ -185,9 +186,10 @@ write_catalogs() {
     # Athena reads a projected day whose folder does not exist as no rows; Trino fails the
     # query on an absent partition location unless told to skip it.
     echo "hive.ignore-absent-partitions=true"
-    # The daily sales table projects a folder per day since 2018 (thousands): listing them 64 at
-    # a time per query floods moto's single server until connects time out (see the S3
-    # settings: fewer pooled connections, a longer connect timeout, more retries).
+    # Listing many prefixes 64 at a time per query floods moto's single server until connects
+    # time out (see the S3 settings: fewer pooled connections, a longer connect timeout, more
+    # retries). The daily sales table's projection is narrowed by Trino's Glue proxy instead
+    # of listed day by day (test/support/athena-server/projection.ts).
     echo "hive.split-loader-concurrency=4"
     echo "hive.non-managed-table-writes-enabled=true"
     # ALTER TABLE … ADD PARTITION … LOCATION
@@ -205,6 +207,10 @@ write_catalogs() {
     echo "iceberg.expire-snapshots.min-retention=0s"
     echo "iceberg.remove-orphan-files.min-retention=0s"
     echo "iceberg.allowed-extra-properties=*"
+    # Athena bills a Parquet scan by the column chunks it reads; Trino reads a whole file below
+    # 3 MB in one request (and reports all of it as physical input), so every small file of a
+    # partitioned table would count whole, whatever columns the query reads.
+    echo "parquet.small-file-threshold=0B"
     s3_properties "$moto_port"
   } >"$dir/awsdatacatalog_iceberg.properties"
 }
@@ -250,11 +256,16 @@ start() {
   local moto_port glue_port athena_port trino_url
   moto_port="$(cat "$state_dir/moto.port")"
   create_buckets "$moto_port"
-  start_node glue-proxy --upstream "http://127.0.0.1:$moto_port"
+  start_node glue-proxy glue-proxy --upstream "http://127.0.0.1:$moto_port"
   glue_port="$(cat "$state_dir/glue-proxy.port")"
-  write_catalogs "$moto_port" "$glue_port"
+  # Trino's own Glue proxy: as the clients', plus date partition projections narrowed to the
+  # prefixes that exist, so a scan lists those instead of every day since the range's start
+  # (Athena does not list them either; see test/support/athena-server/projection.ts)
+  start_node glue-proxy-trino glue-proxy --upstream "http://127.0.0.1:$moto_port" \
+    --narrow-projections-s3 "http://127.0.0.1:$moto_port"
+  write_catalogs "$moto_port" "$(cat "$state_dir/glue-proxy-trino.port")"
   trino_url="$(trino start)"
-  start_node athena --trino "$trino_url" --s3-endpoint "http://127.0.0.1:$moto_port" \
+  start_node athena athena --trino "$trino_url" --s3-endpoint "http://127.0.0.1:$moto_port" \
     --glue-endpoint "http://127.0.0.1:$glue_port" --region "$REGION" \
     --work-group "$WORK_GROUP=s3://$STAGING_BUCKET/"
   athena_port="$(cat "$state_dir/athena.port")"
@@ -266,6 +277,7 @@ start() {
 stop_all() {
   stop_process athena "$support_dir/athena-main.js"
   trino stop >/dev/null 2>&1 || true
+  stop_process glue-proxy-trino "$support_dir/glue-proxy-main.js"
   stop_process glue-proxy "$support_dir/glue-proxy-main.js"
   stop_process moto "moto_server"
   rm -f "$state_dir"/*.port "$state_dir/env"
@@ -282,6 +294,7 @@ status() {
     return 1
   }
   running_pid glue-proxy "$support_dir/glue-proxy-main.js" >/dev/null &&
+    running_pid glue-proxy-trino "$support_dir/glue-proxy-main.js" >/dev/null &&
     running_pid athena "$support_dir/athena-main.js" >/dev/null && trino status >/dev/null || {
     echo "not running (partly up; stop it first)"
     return 1

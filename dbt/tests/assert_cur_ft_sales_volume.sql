@@ -4,7 +4,8 @@
     that got past the other guards (e.g. with mdw_allow_shrink) fails here, never silently.
     In a daily run both sides are scoped (meta mdw_test_scope of the two models): the sales
     of the landing folders brought in against the fact's changed days, which hold every one
-    of them (the day of every sale merged is a changed day).
+    of them (the day of every sale merged is a changed day). A daily run that brings in no
+    new day changes none, scopes both sides to nothing, and has no minimum to check.
 -#}
 {{
     config(
@@ -27,5 +28,5 @@ select
     staged.valid_staged_sales
 from fact
 cross join staged
-where fact.fact_sales < {{ var('min_fact_sales', 1) }}
+where {% set fact_days = changed_partitions('mdw_cur_ft_sales') %}{% if fact_days is not none and fact_days | length == 0 %}false{% else %}fact.fact_sales < {{ var('min_fact_sales', 1) }}{% endif %}
     or fact.fact_sales < staged.valid_staged_sales

@@ -289,6 +289,12 @@ export interface Adapter<C extends Connection = Connection> {
     projectRoot: string,
     limits?: QuarantineLimits,
   ): Promise<LandingReport | null>;
+  /**
+   * For an engine that reads a source in place and checks no landing files itself (no report):
+   * the values of the source's Hive-style `partition=<value>` folders, or null when its files
+   * are not all in such folders. Lets a run narrow the source's readers to new folders.
+   */
+  landingFolders?(conn: C, source: SourceDefinition): Promise<string[] | null>;
   materialize(conn: C, request: MaterializeRequest): Promise<MaterializeResult>;
   /** Load a seed CSV into its table (replacing it). */
   loadSeed(conn: C, node: ManifestNode, relation: Relation): Promise<MaterializeResult>;

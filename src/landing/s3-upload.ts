@@ -22,6 +22,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { faultPoint } from '../util/fault-pause.js';
 
 export interface UploadOptions {
   /** the landing folder */
@@ -116,6 +117,7 @@ export async function uploadLanding(s3: S3Client, options: UploadOptions): Promi
       await uploadInParts(s3, bucket, file, md5, partSize, report);
     }
     report.uploaded.push(file.key);
+    faultPoint('during-upload', String(report.uploaded.length));
     done(file);
   };
   const queue = [...files];

@@ -7,8 +7,10 @@
  * the view's changed partitions (src/run/changed-partitions.ts), so the view's data tests and
  * its incremental readers (macro changed_partitions) read those folders only. Nothing is
  * published, and everything counts as changed, under --full-refresh, when <model> does not
- * exist yet, or when the source is not a Hive-style landing. Undated rows (folder
- * __HIVE_DEFAULT_PARTITION__, `partition` NULL in staging) are checked by full runs.
+ * exist yet, or when the source is not a Hive-style landing. An engine that reads the source in
+ * place (Athena over S3: no landing report) names the folders itself (Adapter.landingFolders).
+ * Undated rows (folder __HIVE_DEFAULT_PARTITION__, `partition` NULL in staging) are checked by
+ * full runs.
  */
 import type { Adapter, Connection } from '../adapters/types.js';
 import type { LandingReport } from '../landing/report.js';
@@ -54,9 +56,9 @@ export async function landingPartitionsByView(inputs: Inputs): Promise<Record<st
     if (meta[TEST_SCOPE_META] !== CHANGED_PARTITIONS_SCOPE || !loader) continue;
     if (node.depends_on.nodes.length !== 1) continue;
     const source = manifest.sources[node.depends_on.nodes[0]!];
-    const report = inputs.landing.find((r) => source && r.source === `${source.source_name}.${source.name}`);
-    const folders = report ? landingFolders(report) : null;
-    if (!folders) continue;
+    if (!source) continue;
+    const report = inputs.landing.find((r) => r.source === `${source.source_name}.${source.name}`);
+    if (!report && !adapter.landingFolders) continue;
     const relation = adapter.relation(loader.database, loader.schema, loader.alias);
     const existing = await adapter.getRelation(
       connection,
@@ -65,6 +67,9 @@ export async function landingPartitionsByView(inputs: Inputs): Promise<Record<st
       relation.identifier,
     );
     if (!existing || existing.type === 'view') continue;
+    // an engine reading the source in place (Athena over S3) lists its folders instead
+    const folders = report ? landingFolders(report) : await adapter.landingFolders!(connection, source);
+    if (!folders) continue;
     const loaded = await connection.query(
       `select distinct cast(${adapter.quoteIdentifier('partition')} as varchar) from ${relation.render()}`,
     );

@@ -14,6 +14,11 @@
  * - `during-batch`: a microbatch window's old rows are deleted and its new rows not yet
  *   inserted, inside the batch's transaction (subject: the window start, `2018-03-04T00:00:00Z`);
  * - `after`: the command's results are printed and target/ written, just before it exits.
+ *
+ * And outside table builds:
+ * - `during-upload`: `mdw upload` has sent some files, not the rest (subject: how many files it
+ *   has sent so far, `during-upload:20` pauses right after the 20th; other files may be in
+ *   flight, as in a real kill).
  */
 import { writeSync } from 'node:fs';
 
@@ -23,6 +28,7 @@ export type FaultPhase =
   | 'before-commit'
   | 'after-commit'
   | 'during-batch'
+  | 'during-upload'
   | 'after';
 
 const wanted = process.env.MDW_FAULT_PAUSE_AT;

@@ -122,8 +122,7 @@ function factPartitions(): number {
   return Number(row!.days);
 }
 
-// Opt-in: on the local stack every raw-sales scan lists each projected day folder through moto, so
-// one full build takes far longer than the rest of the suite (an hour on a loaded 2-core machine).
+// Opt-in until its added-day scan check passes on the stack (see docs/athena-local.md);
 // `npm run test:athena:live` sets it; on the stack: MDW_ATHENA_WAREHOUSE=1 npm run test:athena.
 const enabled = process.env.MDW_ATHENA_WAREHOUSE === '1';
 
@@ -174,7 +173,11 @@ describe('the dbt/ warehouse on Athena', { skip }, () => {
     assert.equal(factPartitions(), days + 1);
     assert.ok(
       total <= fullBuildBytes * 0.05,
-      `the added day scanned ${total} bytes, the full build ${fullBuildBytes} (fact ${byNode.get('model.mdw.mdw_cur_ft_sales')})`,
+      `the added day scanned ${total} bytes, the full build ${fullBuildBytes}; most: ${[...byNode]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
+        .map(([node, bytes]) => `${node} ${bytes}`)
+        .join(', ')}`,
     );
     build('local', '--full-refresh');
     assertSameTables('after an added day');

@@ -75,6 +75,11 @@ class ScriptedWarehouse implements AthenaWarehouse {
     return 1;
   }
 
+  async listFolder(uri: string): Promise<{ folders: string[]; hasFiles: boolean }> {
+    this.log.push(`s3 list ${uri}`);
+    return { folders: [], hasFiles: false };
+  }
+
   async putObject(uri: string): Promise<void> {
     this.log.push(`s3 put ${uri}`);
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { hiveFolderValues } from '../../src/adapters/athena/external-source.js';
 import type { LandingFileReport, LandingReport } from '../../src/landing/report.js';
 import { landingFolders } from '../../src/run/landing-partitions.js';
 
@@ -31,5 +32,18 @@ describe('landing folders of a Hive-style source', () => {
   it('gives up (everything changed) when a file is not in a partition folder', () => {
     assert.equal(landingFolders(report(['/raw/sales/partition=20180501/a.csv', '/raw/sales.csv'])), null);
     assert.equal(landingFolders(report([])), null);
+  });
+});
+
+describe('landing folders of a raw S3 prefix (Athena)', () => {
+  it('lists the dated partition folders, sorted, without the undated one', () => {
+    const folders = ['partition=20180502', 'partition=__HIVE_DEFAULT_PARTITION__', 'partition=20180501'];
+    assert.deepEqual(hiveFolderValues({ folders, hasFiles: false }), ['20180501', '20180502']);
+  });
+
+  it('gives up (everything changed) on files beside the folders, other folders, or nothing', () => {
+    assert.equal(hiveFolderValues({ folders: ['partition=20180501'], hasFiles: true }), null);
+    assert.equal(hiveFolderValues({ folders: ['partition=20180501', 'archive'], hasFiles: false }), null);
+    assert.equal(hiveFolderValues({ folders: [], hasFiles: false }), null);
   });
 });

@@ -24,7 +24,7 @@ import type {
 import { AthenaQueryRunner } from './client.js';
 import { AthenaConnection } from './connection.js';
 import { explainAwsError } from './errors.js';
-import { createExternalSource } from './external-source.js';
+import { createExternalSource, hiveFolderValues } from './external-source.js';
 import { athenaMaintenance } from './iceberg-maintenance.js';
 import {
   type BuildContext,
@@ -151,6 +151,13 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
     conn.warehouse.note(`source ${source.source_name}.${source.name}`);
     await createExternalSource(this.context(conn), source);
     return null;
+  }
+
+  /** The raw prefix's `partition=<value>` folders (one S3 listing; Athena checks no files itself). */
+  async landingFolders(conn: AthenaConnection, source: SourceDefinition): Promise<string[] | null> {
+    const location = source.external?.s3_location;
+    if (typeof location !== 'string' || !location.trim().startsWith('s3://')) return null;
+    return hiveFolderValues(await conn.warehouse.listFolder(location.trim()));
   }
 
   async materialize(conn: AthenaConnection, request: MaterializeRequest): Promise<MaterializeResult> {

@@ -33,3 +33,21 @@ export async function createExternalSource(ctx: BuildContext, source: SourceDefi
   );
   await ctx.conn.query(athenaCreateTable(definition, '').replace(/;\s*$/, ''));
 }
+
+const UNDATED_FOLDER = '__HIVE_DEFAULT_PARTITION__';
+
+/**
+ * The dated values of a raw prefix's Hive-style folders (`partition=20180510`), as the local
+ * target reads them from landing file paths (src/run/landing-partitions.ts): null when the
+ * prefix holds files of its own or any other folder (a single-file layout), or nothing.
+ */
+export function hiveFolderValues(listing: { folders: string[]; hasFiles: boolean }): string[] | null {
+  if (listing.hasFiles || listing.folders.length === 0) return null;
+  const values: string[] = [];
+  for (const folder of listing.folders) {
+    const match = /^partition=(.+)$/.exec(folder);
+    if (!match) return null;
+    if (match[1] !== UNDATED_FOLDER) values.push(match[1]!);
+  }
+  return values.sort();
+}

@@ -43,6 +43,8 @@ export interface AthenaWarehouse {
   swapTable(schema: string, target: string, replacement: string): Promise<void>;
   /** Deletes every object under an s3:// folder; returns how many. */
   deletePrefix(uri: string): Promise<number>;
+  /** What an s3:// folder holds directly: its sub-folder names and whether it holds files too. */
+  listFolder(uri: string): Promise<{ folders: string[]; hasFiles: boolean }>;
   putObject(uri: string, body: string): Promise<void>;
   /** a fresh id for unique data folders (fixed in a dry run, so its output is stable) */
   uniqueId(): string;
@@ -138,6 +140,31 @@ export class LiveWarehouse implements AthenaWarehouse {
     return deleted;
   }
 
+  async listFolder(uri: string): Promise<{ folders: string[]; hasFiles: boolean }> {
+    const { bucket, key } = parseS3Uri(uri);
+    const prefix = key.endsWith('/') || key === '' ? key : `${key}/`;
+    const folders: string[] = [];
+    let hasFiles = false;
+    let token: string | undefined;
+    do {
+      const page = await this.awsCall('S3', () =>
+        this.s3.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            Delimiter: '/',
+            ContinuationToken: token,
+          }),
+        ),
+      );
+      for (const folder of page.CommonPrefixes ?? [])
+        folders.push(folder.Prefix!.slice(prefix.length).replace(/\/$/, ''));
+      if ((page.Contents ?? []).some((object) => object.Key !== prefix)) hasFiles = true;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return { folders, hasFiles };
+  }
+
   async putObject(uri: string, body: string): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
     await this.awsCall('S3', () =>
@@ -196,6 +223,11 @@ export class DryRunWarehouse implements AthenaWarehouse {
   async deletePrefix(uri: string): Promise<number> {
     this.print(`-- s3: delete everything under ${uri}\n`);
     return 0;
+  }
+
+  /** nothing exists in a dry run: no folders, so no run is narrowed to new ones */
+  async listFolder(): Promise<{ folders: string[]; hasFiles: boolean }> {
+    return { folders: [], hasFiles: false };
   }
 
   async putObject(uri: string, body: string): Promise<void> {
