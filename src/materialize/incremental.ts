@@ -32,7 +32,7 @@ export function resolveStrategy(config: NodeConfig, modelName: string, rules: In
   if (strategy === 'microbatch') {
     // the window replace is engine-neutral (plan.incremental.microbatch); the engine's writer is not there yet
     throw new ExecutionError(
-      `Model ${modelName} uses incremental_strategy 'microbatch', which mdw builds on the DuckDB target only so far ` +
+      `Model ${modelName} uses incremental_strategy 'microbatch', which mdw builds on the DuckDB and Trino targets only so far ` +
         `(on ${rules.engine} each window would be a DELETE of its event-time range and an INSERT); use one of: ${rules.strategies.join(', ')}.`,
     );
   }

@@ -73,6 +73,15 @@ export class FixtureRun {
     return Object.fromEntries(results.results.map((r) => [r.unique_id.split('.')[2], r.status]));
   }
 
+  /** The days (YYYY-MM-DD) whose batches a microbatch model built in the last run (dbt's batch_results). */
+  batchStarts(model: string): string[] {
+    const results = JSON.parse(readFileSync(join(this.dir, 'target', 'run_results.json'), 'utf8')) as {
+      results: { unique_id: string; batch_results?: { successful: [string, string][] } }[];
+    };
+    const result = results.results.find((r) => r.unique_id.split('.')[2] === model);
+    return (result?.batch_results?.successful ?? []).map(([start]) => start.slice(0, 10)).sort();
+  }
+
   /** Iceberg CLI output as JSON rows. */
   iceberg(args: string[]): Record<string, unknown>[] {
     return JSON.parse(this.ok(['iceberg', ...args, '--output', 'json']).stdout) as Record<string, unknown>[];

@@ -169,7 +169,7 @@ describe('microbatch config and flags', () => {
         }),
       (error: unknown) =>
         error instanceof ExecutionError &&
-        /Model daily uses incremental_strategy 'microbatch', which mdw builds on the DuckDB target only so far/.test(
+        /Model daily uses incremental_strategy 'microbatch', which mdw builds on the DuckDB and Trino targets only so far/.test(
           error.message,
         ),
     );

@@ -38,7 +38,7 @@ import { runDataTest } from './tests.js';
 const TRINO_INCREMENTAL: IncrementalRules = {
   engine: 'Trino',
   defaultStrategy: 'append',
-  strategies: ['append', 'merge', 'delete+insert', 'insert_overwrite'],
+  strategies: ['append', 'merge', 'delete+insert', 'insert_overwrite', 'microbatch'],
 };
 
 export async function createTrinoAdapter(target: TargetConfig, projectRoot: string): Promise<Adapter> {

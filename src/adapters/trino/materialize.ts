@@ -8,10 +8,12 @@
 import type { ManifestNode } from '../../manifest/types.js';
 import { type BatchPlan, batchRanges } from '../../materialize/batches.js';
 import { mergeUpdateColumns, type PartitionEntry } from '../../materialize/incremental.js';
+import { formatEventTime, windowCondition } from '../../materialize/microbatch.js';
 import type { IncrementalPlan } from '../../materialize/plan.js';
 import { planSchemaChange } from '../../materialize/schema-change.js';
 import { ExecutionError } from '../../util/errors.js';
-import { asSubquery, qualifiedColumn, quoteIdentifier } from '../sql-helpers.js';
+import { faultPoint } from '../../util/fault-pause.js';
+import { asSubquery, columnReference, qualifiedColumn, quoteIdentifier } from '../sql-helpers.js';
 import type { MaterializeResult, Relation } from '../types.js';
 import { dropRelation, findRelation, listColumns, type SchemaRegistry } from './catalog.js';
 import { type TrinoConnection, toCount } from './connection.js';
@@ -218,6 +220,17 @@ async function applyStrategy(
     }
     return rows;
   };
+  if (strategy === 'microbatch') {
+    // the batch's window is replaced whole, as on DuckDB (dbt's delete+insert by event time)
+    const microbatch = plan.incremental.microbatch;
+    if (!microbatch?.window)
+      throw new ExecutionError('A microbatch build needs its window (the runner plans one per batch).');
+    await conn.query(
+      `delete from ${target.render()} where ${windowCondition(columnReference(microbatch.eventTime), microbatch.window)}`,
+    );
+    faultPoint('during-batch', formatEventTime(microbatch.window.start));
+    return insert();
+  }
   if (strategy === 'append' || (uniqueKey.length === 0 && strategy !== 'insert_overwrite')) return insert();
 
   if (strategy === 'merge') {
