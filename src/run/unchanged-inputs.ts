@@ -211,18 +211,29 @@ function ownRelation(node: ManifestNode, context: ReuseContext): string {
   return context.adapter.relation(node.database, node.schema, node.alias).render();
 }
 
-/** Table models (not incremental, no hooks, no custom materialization) and data tests. */
-function eligible(node: ManifestNode, manifest: Manifest): boolean {
-  if (node.resource_type === 'test') {
-    return node.config.store_failures !== true;
-  }
+/** Table models (not incremental, no hooks, no custom materialization) and data tests, whose SQL is a function of their inputs. */
+export function eligible(node: ManifestNode, manifest: Manifest): boolean {
+  if (node.resource_type === 'test')
+    return node.config.store_failures !== true && !readsTheClock(node, manifest);
   if (node.resource_type !== 'model' || node.config.materialized !== 'table' || isMicrobatch(node.config))
     return false;
   const hooks = [node.config.pre_hook, node.config.post_hook].flat().filter(Boolean);
   if (hooks.length > 0) return false;
+  if (readsTheClock(node, manifest)) return false;
   // a project's own `table` materialization may do more than write the query's rows
   return !Object.values(manifest.macros).some(
     (macro) => macro.package_name === node.package_name && /^materialization_table_/.test(macro.name),
+  );
+}
+
+/** SQL whose result depends on more than its inputs (the time, chance, the environment). */
+const NOT_A_FUNCTION_OF_INPUTS =
+  /\b(now|current_timestamp|current_date|current_time|localtimestamp|getdate|random|uuid|gen_random_uuid|run_started_at|invocation_id|env_var)\b/i;
+
+function readsTheClock(node: ManifestNode, manifest: Manifest): boolean {
+  if (NOT_A_FUNCTION_OF_INPUTS.test(node.raw_code)) return true;
+  return node.depends_on.macros.some((id) =>
+    NOT_A_FUNCTION_OF_INPUTS.test(manifest.macros[id]?.macro_sql ?? ''),
   );
 }
 
