@@ -35,6 +35,7 @@ import { countingRowsRead, rowsReadSummary } from './rows-read.js';
 import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
+import { type ReuseContext, UnchangedInputs } from './unchanged-inputs.js';
 import { executeUnitTest, type UnitTestResult } from './unit-test.js';
 import { unitTestGates, unitTestLine } from './unit-test-plan.js';
 import { ViewReuse } from './view-reuse.js';
@@ -160,6 +161,17 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   };
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
+  // Table models and tests whose inputs did not change since their last good build are reused.
+  const unchanged = UnchangedInputs.open({
+    targetDir: compiler.targetDir,
+    manifest,
+    vars: loaded.vars,
+    target: loaded.target,
+    adapterType: adapter.type,
+    record: request.command !== 'test' && !request.dryRun,
+    reuse: !request.fullRefresh,
+  });
+  let narrowed: Record<string, string[]> = {};
   const hookErrors: string[] = [];
   const planned = plan.filter((id) => manifest.nodes[id]).map((id) => manifest.nodes[id]!);
   const grants = grantsWarning(adapter, loaded.target.name, planned);
@@ -198,6 +210,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     });
     for (const [view, folders] of Object.entries(narrowedViews))
       publishChangedPartitions(compiler.vars, view, folders);
+    narrowed = narrowedViews;
     const parents = unitTestGates(
       manifest,
       graph,
@@ -270,21 +283,35 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
               checkpoint,
             }
           : undefined;
-        const result = await executeNode({
-          node,
+        const reuseContext: ReuseContext = {
+          manifest,
           adapter,
-          connection,
-          compiler,
-          fullRefresh: request.fullRefresh,
-          storeFailures: request.storeFailures === true,
-          which: request.command,
-          threadId: `Thread-${worker + 1}`,
-          upstreamError: upstreamSourceError(node, sourceErrors),
-          rewriteSql: (sql) => reuse.rewrite(id, sql, connection),
-          ...(microbatch ? { microbatch } : {}),
-        });
+          results,
+          rewrite: (readerId, sql) => reuse.rewrite(readerId, sql, connection),
+          narrowedViews: narrowed,
+        };
+        // a digest that cannot be taken only means the node builds as usual
+        const reused = await unchanged.tryReuse(node, connection, reuseContext).catch(() => null);
+        const result =
+          reused !== null
+            ? { ...reused, thread_id: `Thread-${worker + 1}` }
+            : await executeNode({
+                node,
+                adapter,
+                connection,
+                compiler,
+                fullRefresh: request.fullRefresh,
+                storeFailures: request.storeFailures === true,
+                which: request.command,
+                threadId: `Thread-${worker + 1}`,
+                upstreamError: upstreamSourceError(node, sourceErrors),
+                rewriteSql: (sql) => reuse.rewrite(id, sql, connection),
+                ...(microbatch ? { microbatch } : {}),
+              });
         try {
           if (reuse.isReused(id)) await keepViewRows(reuse, id, result, connection);
+          if (reused === null)
+            await unchanged.record(node, result, connection, reuseContext).catch(() => undefined);
         } finally {
           await reuse.release(id, connection);
         }
@@ -320,6 +347,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       },
     });
     published = await gate.finish(manifest.nodes, [...results.values()]);
+    unchanged.save();
     const endError = await runProjectHooks(
       'on-run-end',
       hookList(loaded.project.on_run_end, 'dbt_project.yml on-run-end'),
@@ -553,6 +581,7 @@ function endStatus(result: NodeResult): string {
   const bytes = result.adapter_response.data_scanned_in_bytes;
   const scanned = bytes === undefined ? '' : `${formatBytes(bytes)} scanned `;
   const seconds = `${scanned}in ${result.execution_time.toFixed(2)}s`;
+  if (result.adapter_response.code === 'REUSED') return `${result.adapter_response._message} ${seconds}`;
   switch (result.status) {
     case 'pass':
       return `PASS ${seconds}`;

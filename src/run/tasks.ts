@@ -6,10 +6,10 @@ import type { Adapter, Connection, Relation } from '../adapters/types.js';
 import { shrinkGuardFor } from '../guards/shrink.js';
 import type { ManifestNode } from '../manifest/types.js';
 import { isMicrobatch, microbatchConfig } from '../materialize/microbatch.js';
-import { planMaterialization } from '../materialize/plan.js';
+import { type MaterializationPlan, planMaterialization } from '../materialize/plan.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
-import { changedPartitions, publishChangedPartitions } from './changed-partitions.js';
+import { changedPartitions, changedPartitionsQuery, publishChangedPartitions } from './changed-partitions.js';
 import type { Compiler } from './compile.js';
 import { findMaterialization, runCustomMaterialization } from './custom-materialization.js';
 import { runNodeHooks } from './hooks.js';
@@ -147,20 +147,29 @@ async function build(
   await runNodeHooks('pre_hook', node, task.compiler, connection);
   const plan =
     node.resource_type === 'seed' ? null : planOf(adapter, { node, fullRefresh: task.fullRefresh });
-  // Read before the merge: the rows it replaces may sit in other partitions.
-  const changed =
-    plan && incrementalRun ? await changedPartitions(adapter, connection, plan, sql, relation) : null;
-  const outcome =
-    plan === null
-      ? await adapter.loadSeed(connection, node, relation)
-      : await adapter.materialize(connection, {
-          node,
-          sql,
-          relation,
-          fullRefresh: task.fullRefresh,
-          plan,
-          shrinkGuard: shrinkGuardFor(node, task.compiler.vars),
-        });
+  // The new rows are computed once: both the changed-partitions query and the merge read them.
+  const newRows = plan && incrementalRun ? await keepNewRows(adapter, connection, plan, sql, relation) : null;
+  const buildSql = newRows ? `select * from ${newRows.render()}` : sql;
+  let outcome: Awaited<ReturnType<Adapter['materialize']>>;
+  let changed: string[] | null;
+  try {
+    // Read before the merge: the rows it replaces may sit in other partitions.
+    changed =
+      plan && incrementalRun ? await changedPartitions(adapter, connection, plan, buildSql, relation) : null;
+    outcome =
+      plan === null
+        ? await adapter.loadSeed(connection, node, relation)
+        : await adapter.materialize(connection, {
+            node,
+            sql: buildSql,
+            relation,
+            fullRefresh: task.fullRefresh,
+            plan,
+            shrinkGuard: shrinkGuardFor(node, task.compiler.vars),
+          });
+  } finally {
+    if (newRows) await adapter.viewCopies?.drop(connection, newRows).catch(() => undefined);
+  }
   // A view's changed partitions are its landing folders, published before the run (landing-partitions.ts).
   if (plan?.kind !== 'view') publishChangedPartitions(task.compiler.vars, node.name, changed);
   await runNodeHooks('post_hook', node, task.compiler, connection);
@@ -170,6 +179,31 @@ async function build(
     rows_affected: outcome.rowsAffected,
     ...(outcome.bytesScanned === undefined ? {} : { data_scanned_in_bytes: outcome.bytesScanned }),
   };
+}
+
+/**
+ * An incremental run whose changed partitions are listed reads its new rows twice more (the
+ * list, then the merge): keep them once in an invocation-local table when the engine can
+ * (Adapter.viewCopies), else null and both evaluate the model's SQL.
+ */
+async function keepNewRows(
+  adapter: Adapter,
+  connection: Connection,
+  plan: MaterializationPlan,
+  sql: string,
+  relation: Relation,
+): Promise<Relation | null> {
+  if (!adapter.viewCopies) return null;
+  if (changedPartitionsQuery(plan, sql, relation, (name) => adapter.quoteIdentifier(name)) === null)
+    return null;
+  const query: Relation = {
+    database: relation.database,
+    schema: relation.schema,
+    identifier: `${relation.identifier}__mdw_new_rows`,
+    render: () => `(\n${sql}\n) as mdw_new_rows`,
+    toString: () => `${relation.identifier} new rows`,
+  };
+  return (await adapter.viewCopies.create(connection, query)).relation;
 }
 
 async function checkTest(task: NodeTask, sql: string, result: NodeResult): Promise<void> {
