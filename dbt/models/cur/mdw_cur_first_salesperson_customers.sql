@@ -11,8 +11,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='merge',
-        unique_key=['employee_id', 'customer_id'],
+        incremental_strategy=('merge' if target.type == 'athena' else 'delete+insert'),
+        unique_key=(['employee_id', 'customer_id'] if target.type == 'athena' else 'first_partition'),
         table_type='iceberg'
     )
 }}
