@@ -214,6 +214,22 @@ first_seen as (
         {%- endif %}
         sales.{{ value }}
 )
+{%- if additive %},
+
+{#- The pairs of the changed days the table holds already: an inner join, so the engine
+    hashes the few new pairs and probes the table's narrow key columns with them. #}
+seen as (
+    select
+        {%- for column in keys %}
+        known.{{ column }} as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ this }} as known
+    inner join first_seen
+    {%- for column in keys %}
+        {{ "on" if loop.first else "    and" }} first_seen.{{ column }} = known.{{ column }}
+    {%- endfor %}
+)
+{%- endif %}
 
 select
     {%- for column in keys %}
@@ -222,7 +238,7 @@ select
     first_seen.first_partition as first_partition
 from first_seen
 {%- if additive %}
-left join {{ this }} as seen
+left join seen
     {%- for column in keys %}
     {{ "on" if loop.first else "    and" }} seen.{{ column }} = first_seen.{{ column }}
     {%- endfor %}
