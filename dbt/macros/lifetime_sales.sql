@@ -1,20 +1,26 @@
 {#-
-    lifetime_sales(fact, dimension, key, id, pair_column=none, pair_count=none): the CTEs of a
-    lifetime summary (customer, product, salesperson) up to `lifetime_sales`, one row per
-    `id` of `dimension` that has sales in `fact` (matched on `key` over every version), with
-    sales_count, transaction_count, pair_count (the distinct values of pair_column, when
-    given), quantity, gross_amount, discount_amount, net_amount, first_sales_date and
-    last_sales_date. Also defines `versions` ({key}, {id} of every dimension version).
+    lifetime_sales(fact, dimension, key, id, transactions, pairs=none, pair_column=none,
+    pair_count=none): the CTEs of a lifetime summary (customer, product, salesperson) up to
+    `lifetime_sales`, one row per `id` of `dimension` that has sales in `fact` (matched on
+    `key` over every version), with sales_count, transaction_count, pair_count (the distinct
+    values of pair_column, when given), quantity, gross_amount, discount_amount, net_amount,
+    first_sales_date and last_sales_date. Also defines `versions` ({key}, {id} of every
+    dimension version).
 
-    Incremental, exact: when the fact's run in this invocation only added days after every
-    day counted (macro lifetime_totals_extend), it reads the fact's changed days and adds them
-    to the totals the table holds; a distinct count grows by the pairs of those days not seen
-    on an earlier day, looked up in the earlier sales of the same transactions (and, for
-    pair_column, of the same id and value) only. Otherwise it aggregates the whole fact.
+    Incremental, exact, without reading the fact's earlier days: when the fact's run in this
+    invocation only added days after every day counted (macro lifetime_totals_extend) and
+    none of their transactions was seen on an earlier day (the first-seen table
+    `transactions`, macro lifetime_transactions_fresh), it reads the fact's changed days and
+    adds them to the totals the table holds. Every (id, transaction) pair of those days is
+    then new; the new (id, pair_column) pairs are the rows of the first-seen table `pairs`
+    first seen on a changed day. Otherwise it aggregates the whole fact.
 -#}
-{% macro lifetime_sales(fact, dimension, key, id, pair_column=none, pair_count=none) -%}
+{% macro lifetime_sales(fact, dimension, key, id, transactions, pairs=none, pair_column=none, pair_count=none) -%}
 {%- set changed_days = changed_partitions('mdw_cur_ft_sales') if is_incremental() else none %}
-{%- set additive = is_incremental() and lifetime_totals_extend(this, fact, changed_days) -%}
+{%- set additive = is_incremental()
+    and lifetime_totals_extend(this, fact, changed_days)
+    and lifetime_transactions_fresh(fact, transactions, changed_days)
+    and (pairs is none or lifetime_pairs_in_step(this, pairs, pair_count, changed_days)) -%}
 sales as (
     select
         {{ key }},
@@ -62,97 +68,38 @@ lifetime_sales as (
         versions.{{ id }}
 )
 {%- else %}
-new_sales as (
+{#- The changed days' sales, by id. Their transactions were never seen before, so each
+    (id, transaction) pair among them is new. #}
+added_sales as (
     select
         versions.{{ id }} as {{ id }},
-        sales.transaction_number as transaction_number,
-        {%- if pair_column %}
-        sales.{{ pair_column }} as {{ pair_column }},
-        {%- endif %}
-        sales.quantity as quantity,
-        sales.gross_amount as gross_amount,
-        sales.discount_amount as discount_amount,
-        sales.net_amount as net_amount,
-        sales.sales_date as sales_date
+        count(*) as sales_count,
+        count(distinct sales.transaction_number) as transaction_count,
+        sum(sales.quantity) as quantity,
+        sum(sales.gross_amount) as gross_amount,
+        sum(sales.discount_amount) as discount_amount,
+        sum(sales.net_amount) as net_amount,
+        min(sales.sales_date) as first_sales_date,
+        max(sales.sales_date) as last_sales_date
     from sales
     inner join versions
         on versions.{{ key }} = sales.{{ key }}
+    group by
+        versions.{{ id }}
 ),
-
 {%- if pair_column %}
 
-{#- Each new ({{ id }}, {{ pair_column }}) pair under every key of the versions. #}
-new_pair_keys as (
-    select distinct
-        versions.{{ key }} as {{ key }},
-        new_sales.{{ pair_column }} as {{ pair_column }}
-    from new_sales
-    inner join versions
-        on versions.{{ id }} = new_sales.{{ id }}
-),
-{%- endif %}
-
-{#- The earlier sales that could share a pair with a new one: the same transaction, or the
-    same key and pair value (a hash lookup of the few new pairs during the scan; the
-    dimension is joined to what they keep). #}
-earlier_matches as (
-    select
-        {{ key }},
-        transaction_number
-        {%- if pair_column %},
-        {{ pair_column }}
-        {%- endif %}
-    from {{ fact }}
-    where not ({{ partition_filter(changed_days) }})
-        and transaction_number in (select new_sales.transaction_number from new_sales)
-    {%- if pair_column %}
-
-    union all
-
-    select
-        earlier.{{ key }} as {{ key }},
-        earlier.transaction_number as transaction_number,
-        earlier.{{ pair_column }} as {{ pair_column }}
-    from {{ fact }} as earlier
-    inner join new_pair_keys
-        on new_pair_keys.{{ key }} = earlier.{{ key }}
-        and new_pair_keys.{{ pair_column }} = earlier.{{ pair_column }}
-    where not ({{ partition_filter(changed_days) }})
-    {%- endif %}
-),
-
-earlier_sales as (
-    select
-        versions.{{ id }} as {{ id }},
-        earlier_matches.transaction_number as transaction_number
-        {%- if pair_column %},
-        earlier_matches.{{ pair_column }} as {{ pair_column }}
-        {%- endif %}
-    from earlier_matches
-    inner join versions
-        on versions.{{ key }} = earlier_matches.{{ key }}
-),
-
-{{ lifetime_new_pairs(id, 'transaction_number', 'new_transactions', 'transaction_count') }},
-{%- if pair_column %}
-
-{{ lifetime_new_pairs(id, pair_column, 'new_pairs', pair_count) }},
-{%- endif %}
-
-added_sales as (
+{#- The (id, pair value) pairs first seen on a changed day, by id. #}
+new_pairs as (
     select
         {{ id }},
-        count(*) as sales_count,
-        sum(quantity) as quantity,
-        sum(gross_amount) as gross_amount,
-        sum(discount_amount) as discount_amount,
-        sum(net_amount) as net_amount,
-        min(sales_date) as first_sales_date,
-        max(sales_date) as last_sales_date
-    from new_sales
+        count(*) as {{ pair_count }}
+    from {{ pairs }}
+    where {{ partition_filter(changed_days) | replace('"partition"', 'first_partition') }}
     group by
         {{ id }}
 ),
+{%- endif %}
 
 counted_sales as (
     select
@@ -176,7 +123,7 @@ lifetime_sales as (
     select
         coalesce(counted_sales.{{ id }}, added_sales.{{ id }}) as {{ id }},
         coalesce(counted_sales.sales_count, 0) + coalesce(added_sales.sales_count, 0) as sales_count,
-        coalesce(counted_sales.transaction_count, 0) + coalesce(new_transactions.transaction_count, 0) as transaction_count,
+        coalesce(counted_sales.transaction_count, 0) + coalesce(added_sales.transaction_count, 0) as transaction_count,
         {%- if pair_column %}
         coalesce(counted_sales.{{ pair_count }}, 0) + coalesce(new_pairs.{{ pair_count }}, 0) as {{ pair_count }},
         {%- endif %}
@@ -189,41 +136,12 @@ lifetime_sales as (
     from counted_sales
     full outer join added_sales
         on added_sales.{{ id }} = counted_sales.{{ id }}
-    left join new_transactions
-        on new_transactions.{{ id }} = coalesce(counted_sales.{{ id }}, added_sales.{{ id }})
     {%- if pair_column %}
     left join new_pairs
         on new_pairs.{{ id }} = coalesce(counted_sales.{{ id }}, added_sales.{{ id }})
     {%- endif %}
 )
 {%- endif %}
-{%- endmacro %}
-
-{#-
-    lifetime_new_pairs(id, column, name, count): the CTE `name`, per id the number of distinct
-    (id, column) pairs of new_sales not in earlier_sales, as `count`.
--#}
-{% macro lifetime_new_pairs(id, column, name, count) -%}
-{{ name }} as (
-    select
-        {{ id }},
-        count(*) as {{ count }}
-    from (
-        select distinct
-            {{ id }},
-            {{ column }}
-        from new_sales
-        where {{ column }} is not null
-    ) as pairs
-    where not exists (
-        select 1
-        from earlier_sales
-        where earlier_sales.{{ id }} = pairs.{{ id }}
-            and earlier_sales.{{ column }} = pairs.{{ column }}
-    )
-    group by
-        {{ id }}
-)
 {%- endmacro %}
 
 {#-
@@ -236,4 +154,220 @@ lifetime_sales as (
         {%- endfor %}
         lifetime_sales.first_sales_date as first_sales_date,
         lifetime_sales.last_sales_date as last_sales_date
+{%- endmacro %}
+
+{#-
+    lifetime_first_seen(fact, value, dimension=none, key=none, id=none): the SQL of a
+    first-seen table, the small state that keeps the lifetime summaries' distinct counts
+    exact without re-reading the fact's history: one row per distinct non-null `value` of
+    `fact` (per `id` of `dimension` too, when given: the sale's `key` matched over every
+    version), with first_partition, the first day (partition) it was sold. When the fact's
+    run in this invocation only added days after every day the table has seen (macro
+    lifetime_first_seen_extends), the run reads the fact's changed days and the table's own
+    keys (narrow columns), and writes only the values not seen before. Otherwise it is
+    recomputed from the whole fact. The models write with delete+insert on first_partition
+    (an added day deletes nothing; a recompute replaces every day it finds), merge on the
+    pair on Athena (which has no delete+insert).
+-#}
+{% macro lifetime_first_seen(fact, value, dimension=none, key=none, id=none) -%}
+{%- set changed_days = changed_partitions('mdw_cur_ft_sales') if is_incremental() else none %}
+{%- set additive = is_incremental() and lifetime_first_seen_extends(this, fact, changed_days) -%}
+{%- set keys = [id, value] if dimension else [value] -%}
+with sales as (
+    select
+        {%- if dimension %}
+        {{ key }},
+        {%- endif %}
+        {{ value }},
+        partition
+    from {{ fact }}
+    where {{ value }} is not null
+    {%- if additive %}
+        and {{ partition_filter(changed_days) }}
+    {%- endif %}
+),
+{%- if dimension %}
+
+versions as (
+    select
+        {{ key }},
+        {{ id }}
+    from {{ dimension }}
+),
+{%- endif %}
+
+first_seen as (
+    select
+        {%- if dimension %}
+        versions.{{ id }} as {{ id }},
+        {%- endif %}
+        sales.{{ value }} as {{ value }},
+        min(sales.partition) as first_partition
+    from sales
+    {%- if dimension %}
+    inner join versions
+        on versions.{{ key }} = sales.{{ key }}
+    {%- endif %}
+    group by
+        {%- if dimension %}
+        versions.{{ id }},
+        {%- endif %}
+        sales.{{ value }}
+)
+{%- if additive %},
+
+{#- The pairs of the changed days the table holds already: an inner join, so the engine
+    hashes the few new pairs and probes the table's narrow key columns with them. #}
+seen as (
+    select
+        {%- for column in keys %}
+        known.{{ column }} as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ this }} as known
+    inner join first_seen
+    {%- for column in keys %}
+        {{ "on" if loop.first else "    and" }} first_seen.{{ column }} = known.{{ column }}
+    {%- endfor %}
+)
+{%- endif %}
+
+select
+    {%- for column in keys %}
+    first_seen.{{ column }} as {{ column }},
+    {%- endfor %}
+    first_seen.first_partition as first_partition
+from first_seen
+{%- if additive %}
+left join seen
+    {%- for column in keys %}
+    {{ "on" if loop.first else "    and" }} seen.{{ column }} = first_seen.{{ column }}
+    {%- endfor %}
+where seen.{{ keys[0] }} is null
+{%- endif %}
+{%- endmacro %}
+
+{#-
+    first_seen_filter(days): a condition on first_partition keeping the given days (the
+    counterpart of partition_filter for first-seen tables).
+-#}
+{% macro first_seen_filter(days) -%}
+    {{ partition_filter(days) | replace('"partition"', 'first_partition') }}
+{%- endmacro %}
+
+{#-
+    lifetime_first_seen_extends(table, fact, changed_days): true when a first-seen table can
+    be brought up to date by adding the values of the fact's changed days not seen before:
+    every changed day comes after the last day the table has seen, and that day is the fact's
+    last day outside the changed days (no run of the fact was missed; a day without any new
+    value makes it false, and the table is then recomputed, which is only slower). Reads the
+    table's first_partition and the fact's partition column only. changed_days none or
+    empty: false.
+-#}
+{% macro lifetime_first_seen_extends(table, fact, changed_days) -%}
+    {%- if not execute or changed_days is none or changed_days | length == 0 -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set check -%}
+        with seen as (
+            select
+                max(first_partition) as last_partition
+            from {{ table }}
+        ),
+
+        earlier as (
+            select
+                max(partition) as last_partition
+            from {{ fact }}
+            where not ({{ partition_filter(changed_days) }})
+        )
+
+        select
+            case
+                when seen.last_partition = earlier.last_partition
+                    and seen.last_partition < '{{ changed_days | min }}'
+                    then 1
+                else 0
+            end as extends
+        from seen
+        cross join earlier
+    {%- endset -%}
+    {%- set result = run_query(check) -%}
+    {{ return(result.columns[0].values()[0] | int == 1) }}
+{%- endmacro %}
+
+{#-
+    lifetime_transactions_fresh(fact, transactions, changed_days): true when every
+    transaction of the fact's changed days was first seen on a changed day (first-seen table
+    `transactions`, brought up to date earlier in this invocation), i.e. none was sold on an
+    earlier day, so every (id, transaction) pair of those days is new. Reads the changed days
+    only. False when a transaction spans an earlier day, or when `transactions` did not run
+    (its rows of the changed days are missing): the summary is then rebuilt.
+-#}
+{% macro lifetime_transactions_fresh(fact, transactions, changed_days) -%}
+    {%- if not execute or changed_days is none or changed_days | length == 0 -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set check -%}
+        with changed_sales as (
+            select distinct
+                transaction_number
+            from {{ fact }}
+            where {{ partition_filter(changed_days) }}
+                and transaction_number is not null
+        ),
+
+        fresh as (
+            select
+                transaction_number
+            from {{ transactions }}
+            where {{ first_seen_filter(changed_days) }}
+        )
+
+        select
+            count(*) as seen_earlier
+        from changed_sales
+        left join fresh
+            on fresh.transaction_number = changed_sales.transaction_number
+        where fresh.transaction_number is null
+    {%- endset -%}
+    {%- set result = run_query(check) -%}
+    {{ return(result.columns[0].values()[0] | int == 0) }}
+{%- endmacro %}
+
+{#-
+    lifetime_pairs_in_step(summary, pairs, pair_count, changed_days): true when the
+    first-seen table `pairs` holds, outside the changed days, exactly the pairs the summary
+    counted (the sum of its pair_count), and some pair of the changed days (so it ran in this
+    invocation). False otherwise: the summary is then rebuilt.
+-#}
+{% macro lifetime_pairs_in_step(summary, pairs, pair_count, changed_days) -%}
+    {%- if not execute or changed_days is none or changed_days | length == 0 -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set check -%}
+        with counted as (
+            select
+                coalesce(sum({{ pair_count }}), 0) as pair_count
+            from {{ summary }}
+        ),
+
+        seen as (
+            select
+                count(case when not ({{ first_seen_filter(changed_days) }}) then 1 end) as earlier_count,
+                count(case when {{ first_seen_filter(changed_days) }} then 1 end) as changed_count
+            from {{ pairs }}
+        )
+
+        select
+            case
+                when counted.pair_count = seen.earlier_count
+                    and seen.changed_count > 0
+                    then 1
+                else 0
+            end as in_step
+        from counted
+        cross join seen
+    {%- endset -%}
+    {%- set result = run_query(check) -%}
+    {{ return(result.columns[0].values()[0] | int == 1) }}
 {%- endmacro %}

@@ -145,15 +145,32 @@ describe('daily pipeline: 120 days, then 10 added one at a time', () => {
         new RegExp(`"mdw_stg_sales" where "partition" in \\('${day}'\\)\\)`),
         `dim_date on day ${day}`,
       );
-      // The lifetime summaries add the new day to their totals (the fact's other days are
-      // read only to tell new distinct pairs from seen ones).
+      // The lifetime summaries add the new day to their totals, and neither they nor their
+      // first-seen tables read the fact's earlier days (new distinct pairs come from the
+      // first-seen tables' rows of the day).
       for (const summary of [
         'mdw_cur_customer_summary',
         'mdw_cur_product_performance',
         'mdw_cur_salesperson_performance',
       ]) {
         const text = readFileSync(join(compiledDir, 'models/cur', `${summary}.sql`), 'utf8');
-        assert.match(text, /earlier_sales as \(/, `${summary} on day ${day} adds the day`);
+        assert.match(text, /added_sales as \(/, `${summary} on day ${day} adds the day`);
+      }
+      for (const model of [
+        'mdw_cur_customer_summary',
+        'mdw_cur_product_performance',
+        'mdw_cur_salesperson_performance',
+        'mdw_cur_first_transactions',
+        'mdw_cur_first_customer_products',
+        'mdw_cur_first_salesperson_customers',
+      ]) {
+        const text = readFileSync(join(compiledDir, 'models/cur', `${model}.sql`), 'utf8');
+        // every read of the fact is narrowed to the day
+        const reads = text.split('"mdw_cur_ft_sales"').length - 1;
+        const narrowed =
+          text.match(new RegExp(`"mdw_cur_ft_sales"[^)]*?"partition" in \\('${day}'\\)`, 'g')) ?? [];
+        assert.ok(reads > 0, `${model} on day ${day} reads the fact`);
+        assert.equal(narrowed.length, reads, `${model} on day ${day} reads only the day`);
       }
     }
 

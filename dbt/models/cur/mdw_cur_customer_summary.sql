@@ -4,10 +4,14 @@
     without purchases have zero counts and amounts. Not partitioned (one row per customer;
     the table has no date to partition by).
     Incremental, exact (macro lifetime_sales, shared by the three lifetime summaries): when
-    the fact's run in this invocation only added days after every day counted, the run adds
-    those days to the totals the table holds, distinct counts of (customer, transaction) and (customer, product) pairs
-    included. Every row is rewritten (current names, ranks). Otherwise it is rebuilt from the
-    whole fact.
+    the fact's run in this invocation only added days after every day counted, the run reads
+    the fact's added days only and adds them to the totals the table holds; the distinct
+    counts of (customer, transaction) and (customer, product) pairs grow by what the first-seen
+    tables (mdw_cur_first_transactions and mdw_cur_first_customer_products) hold of those days: only
+    the check before the run (macro lifetime_totals_extend) reads the fact's earlier days,
+    their sales count and net amount. Every row is rewritten (current names, ranks).
+    Otherwise (an earlier day changed, a transaction spanning days, a missed run) it is
+    rebuilt from the whole fact.
 -#}
 {{
     config(
@@ -18,7 +22,7 @@
     )
 }}
 
-with {{ lifetime_sales(ref('mdw_cur_ft_sales'), ref('mdw_std_dim_customers'), 'customer_key', 'customer_id', 'product_id', 'product_count') }},
+with {{ lifetime_sales(ref('mdw_cur_ft_sales'), ref('mdw_std_dim_customers'), 'customer_key', 'customer_id', ref('mdw_cur_first_transactions'), ref('mdw_cur_first_customer_products'), 'product_id', 'product_count') }},
 
 current_customers as (
     select

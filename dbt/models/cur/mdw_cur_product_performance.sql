@@ -4,10 +4,14 @@
     its revenue rank overall and within its category. Products without sales have zero
     counts and amounts. Not partitioned (one small row per product).
     Incremental, exact (macro lifetime_sales, shared by the three lifetime summaries): when
-    the fact's run in this invocation only added days after every day counted, the run adds
-    those days to the totals the table holds, distinct counts of (product, transaction) pairs
-    included. Every row is rewritten (current names, ranks). Otherwise it is rebuilt from the
-    whole fact.
+    the fact's run in this invocation only added days after every day counted, the run reads
+    the fact's added days only and adds them to the totals the table holds; the distinct
+    counts of (product, transaction) pairs grow by what the first-seen
+    tables (mdw_cur_first_transactions) hold of those days: only
+    the check before the run (macro lifetime_totals_extend) reads the fact's earlier days,
+    their sales count and net amount. Every row is rewritten (current names, ranks).
+    Otherwise (an earlier day changed, a transaction spanning days, a missed run) it is
+    rebuilt from the whole fact.
 -#}
 {{
     config(
@@ -18,7 +22,7 @@
     )
 }}
 
-with {{ lifetime_sales(ref('mdw_cur_ft_sales'), ref('mdw_std_dim_products'), 'product_key', 'product_id') }},
+with {{ lifetime_sales(ref('mdw_cur_ft_sales'), ref('mdw_std_dim_products'), 'product_key', 'product_id', ref('mdw_cur_first_transactions')) }},
 
 current_products as (
     select
