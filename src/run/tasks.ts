@@ -160,6 +160,7 @@ async function build(
           fullRefresh: task.fullRefresh,
           plan,
           shrinkGuard: shrinkGuardFor(node, task.compiler.vars),
+          changedPartitions: changed,
         });
   // A view's changed partitions are its landing folders, published before the run (landing-partitions.ts).
   if (plan?.kind !== 'view') publishChangedPartitions(task.compiler.vars, node.name, changed);

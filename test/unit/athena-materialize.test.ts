@@ -217,6 +217,37 @@ describe('athena materializations', () => {
   });
 });
 
+describe('athena merge target pruning', () => {
+  it("limits the MERGE's target to the changed partitions when the run knows them", async () => {
+    const warehouse = new ScriptedWarehouse();
+    warehouse.partitions = 1;
+    warehouse.tables.set('cur.fact', { kind: 'iceberg', location: 's3://lake/cur/fact/v1/' });
+    const node = testNode('model', 'fact', {
+      materialized: 'incremental',
+      incremental_strategy: 'merge',
+      unique_key: 'id',
+      partition_by: ['day'],
+    });
+    const plan = athenaPlan(node);
+    if (plan.kind !== 'incremental') assert.fail(`planned ${plan.kind}`);
+    const changed = { ...plan, changedPartitions: ['20180510', "it's"] };
+    await buildIncremental(context(warehouse), node, relation, 'select * from new_rows', changed);
+    const [merge] = warehouse.log.filter((line) => line.startsWith('merge into'));
+    assert.match(
+      merge!,
+      /on DBT_INTERNAL_SOURCE\."id" = DBT_INTERNAL_DEST\."id" and \(DBT_INTERNAL_DEST\."day" in \(cast\('20180510' as varchar\), cast\('it''s' as varchar\)\) or DBT_INTERNAL_DEST\."day" is null\)/,
+    );
+
+    // not known (a first run, another strategy's caller): the key alone, every partition read
+    const unknown = new ScriptedWarehouse();
+    unknown.partitions = 1;
+    unknown.tables.set('cur.fact', { kind: 'iceberg', location: 's3://lake/cur/fact/v1/' });
+    await buildIncremental(context(unknown), node, relation, 'select * from new_rows', plan);
+    const [plain] = unknown.log.filter((line) => line.startsWith('merge into'));
+    assert.doesNotMatch(plain!, /DBT_INTERNAL_DEST\."day"/);
+  });
+});
+
 describe('athena profile', () => {
   it('names every missing setting, one sentence each', () => {
     const { region_name: _r, s3_staging_dir: _s, ...bare } = target;

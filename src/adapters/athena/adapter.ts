@@ -165,7 +165,8 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
     const relation = this.own(request.relation);
     const plan = planOf(this, request);
     conn.warehouse.note(`${node.resource_type} ${node.name} (${plan.kind})`);
-    conn.takeScannedBytes();
+    // no reset here: what the node ran before (its changed partitions, macros that query at
+    // compile time, pre-hooks) was scanned for it and counts in its bytes
     const ctx = this.context(conn);
     const result = await (async (): Promise<MaterializeResult> => {
       switch (plan.kind) {
@@ -176,7 +177,10 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
         case 'table':
           return buildTable(ctx, node, relation, sql, plan);
         case 'incremental':
-          return buildIncremental(ctx, node, relation, sql, plan);
+          return buildIncremental(ctx, node, relation, sql, {
+            ...plan,
+            changedPartitions: request.changedPartitions ?? null,
+          });
         case 'ephemeral':
           return { rowsAffected: null, message: 'EPHEMERAL' };
         case 'snapshot':
@@ -188,7 +192,6 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
 
   async loadSeed(conn: AthenaConnection, node: ManifestNode, relation: Relation): Promise<MaterializeResult> {
     conn.warehouse.note(`seed ${node.name}`);
-    conn.takeScannedBytes();
     const result = await loadSeed(this.context(conn), node, this.own(relation), this.projectRoot);
     return { ...result, bytesScanned: conn.takeScannedBytes() };
   }
@@ -200,7 +203,6 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
     audit: Relation | null,
   ): Promise<TestResult> {
     conn.warehouse.note(`test ${node.name}`);
-    conn.takeScannedBytes();
     const result = await runDataTest(this.context(conn), node, sql, audit ? this.own(audit) : null);
     return { ...result, bytesScanned: conn.takeScannedBytes() };
   }
