@@ -41,6 +41,7 @@ import { awsContext, createClients } from './sdk.js';
 import { loadSeed } from './seed.js';
 import { buildSnapshot } from './snapshot.js';
 import { runDataTest } from './tests.js';
+import { AthenaViewCopies } from './view-copies.js';
 import { type AthenaWarehouse, DryRunWarehouse, LiveWarehouse } from './warehouse.js';
 
 /** dbt-athena's strategies and its default (insert_overwrite). */
@@ -88,7 +89,10 @@ export async function createAthenaAdapter(
 
 class AthenaAdapter implements Adapter<AthenaConnection> {
   readonly type = 'athena';
-  readonly capabilities: Capabilities = TRINO_ICEBERG_CAPABILITIES;
+  // a view read by several nodes is copied once to Parquet: each re-read of a view over raw CSV
+  // files is billed for every byte of them
+  readonly capabilities: Capabilities = Object.freeze({ ...TRINO_ICEBERG_CAPABILITIES, viewReuse: true });
+  readonly viewCopies = new AthenaViewCopies((conn) => this.context(conn));
   readonly incremental = ATHENA_INCREMENTAL;
   private readonly schemas = new SchemaRegistry();
   private readonly open = new OpenConnections<AthenaConnection>();
