@@ -36,5 +36,4 @@ fi
 # A real account: no local endpoints, no path-style override left over from the local stack.
 unset AWS_ENDPOINT_URL_ATHENA AWS_ENDPOINT_URL_GLUE AWS_ENDPOINT_URL_S3 MDW_S3_FORCE_PATH_STYLE
 export MDW_TEST_CLI_TIMEOUT_MS="${MDW_TEST_CLI_TIMEOUT_MS:-3600000}"
-export MDW_ATHENA_WAREHOUSE=1
 exec node --test --test-concurrency=1 dist/test/athena/warehouse.test.js

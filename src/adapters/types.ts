@@ -54,6 +54,12 @@ export interface MaterializeRequest {
   plan?: MaterializationPlan;
   /** refuses replacing a table with an empty or much smaller one (default: no guard) */
   shrinkGuard?: ShrinkGuard;
+  /**
+   * An incremental run's changed partitions (src/run/changed-partitions.ts): those of the new
+   * rows and of the rows they replace. An engine whose merge scans the whole target may limit
+   * the target to them. Absent or null: not known.
+   */
+  changedPartitions?: readonly string[] | null;
 }
 
 export interface MaterializeResult {

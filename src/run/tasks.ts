@@ -166,6 +166,7 @@ async function build(
             fullRefresh: task.fullRefresh,
             plan,
             shrinkGuard: shrinkGuardFor(node, task.compiler.vars),
+            changedPartitions: changed,
           });
   } finally {
     if (newRows) await adapter.viewCopies?.drop(connection, newRows).catch(() => undefined);

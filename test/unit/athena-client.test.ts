@@ -221,6 +221,18 @@ describe('athena query runner', () => {
     assert.equal(athena.commandCalls(StopQueryExecutionCommand).length, 1);
   });
 
+  it('explains a region with no Athena endpoint (a typo) in one sentence', async () => {
+    const dns = Object.assign(new Error('getaddrinfo ENOTFOUND athena.us-east1.amazonaws.com'), {
+      code: 'ENOTFOUND',
+    });
+    athena.on(StartQueryExecutionCommand).rejects(dns);
+    const run = runner({ context: { region: 'us-east1', workGroup: 'mdw-dev' } });
+    await assert.rejects(
+      run.execute('select 1'),
+      /^ExecutionError: Cannot reach Athena in region 'us-east1' \(no such endpoint\): check region_name\.$/,
+    );
+  });
+
   it('explains a missing workgroup in one sentence', async () => {
     athena
       .on(StartQueryExecutionCommand)

@@ -16,6 +16,7 @@ import {
 } from '../../src/adapters/athena/materialize.js';
 import { resolveAthenaProfile } from '../../src/adapters/athena/profile.js';
 import { AthenaRelation } from '../../src/adapters/athena/relation.js';
+import { AthenaViewCopies } from '../../src/adapters/athena/view-copies.js';
 import type { AthenaWarehouse, TableInfo } from '../../src/adapters/athena/warehouse.js';
 import { MAX_PARTITIONS_PER_WRITE } from '../../src/adapters/trino/partition-batches.js';
 import type { ManifestNode, TargetConfig } from '../../src/manifest/types.js';
@@ -214,6 +215,70 @@ describe('athena materializations', () => {
       conn.conn.takeScannedBytes(),
       warehouse.log.filter((l) => !/^(glue|s3) /.test(l)).length * 1000,
     );
+  });
+});
+
+describe('athena merge target pruning', () => {
+  it("limits the MERGE's target to the changed partitions when the run knows them", async () => {
+    const warehouse = new ScriptedWarehouse();
+    warehouse.partitions = 1;
+    warehouse.tables.set('cur.fact', { kind: 'iceberg', location: 's3://lake/cur/fact/v1/' });
+    const node = testNode('model', 'fact', {
+      materialized: 'incremental',
+      incremental_strategy: 'merge',
+      unique_key: 'id',
+      partition_by: ['day'],
+    });
+    const plan = athenaPlan(node);
+    if (plan.kind !== 'incremental') assert.fail(`planned ${plan.kind}`);
+    const changed = { ...plan, changedPartitions: ['20180510', "it's"] };
+    await buildIncremental(context(warehouse), node, relation, 'select * from new_rows', changed);
+    const [merge] = warehouse.log.filter((line) => line.startsWith('merge into'));
+    assert.match(
+      merge!,
+      /on DBT_INTERNAL_SOURCE\."id" = DBT_INTERNAL_DEST\."id" and \(DBT_INTERNAL_DEST\."day" in \(cast\('20180510' as varchar\), cast\('it''s' as varchar\)\) or DBT_INTERNAL_DEST\."day" is null\)/,
+    );
+
+    // not known (a first run, another strategy's caller): the key alone, every partition read
+    const unknown = new ScriptedWarehouse();
+    unknown.partitions = 1;
+    unknown.tables.set('cur.fact', { kind: 'iceberg', location: 's3://lake/cur/fact/v1/' });
+    await buildIncremental(context(unknown), node, relation, 'select * from new_rows', plan);
+    const [plain] = unknown.log.filter((line) => line.startsWith('merge into'));
+    assert.doesNotMatch(plain!, /DBT_INTERNAL_DEST\."day"/);
+  });
+});
+
+describe('athena view copies', () => {
+  it('copies a view to a Parquet Iceberg table beside it, replacing a leftover, and drops it with its data', async () => {
+    const warehouse = new ScriptedWarehouse();
+    warehouse.tables.set('stg.customers__mdw_reuse', { kind: 'iceberg', location: 's3://lake/old/' });
+    const ctx = context(warehouse);
+    const copies = new AthenaViewCopies(() => ctx);
+    const view = new AthenaRelation('awsdatacatalog', 'stg', 'customers', 'view');
+    const copy = await copies.create(ctx.conn, view, ` where "partition" in ('20180510')`);
+    assert.equal(copy.relation.render(), '"awsdatacatalog"."stg"."customers__mdw_reuse"');
+    assert.equal(copy.rows, 10);
+    assert.deepEqual(warehouse.log.slice(0, 2), [
+      'drop table if exists `stg`.`customers__mdw_reuse`',
+      's3 delete s3://lake/old/',
+    ]);
+    const create = warehouse.log[2]!;
+    assert.match(
+      create,
+      /^create table "awsdatacatalog"\."stg"\."customers__mdw_reuse" WITH \(table_type = 'ICEBERG'/,
+    );
+    assert.match(create, /format = 'PARQUET'/);
+    assert.match(
+      create,
+      / as select \* from "awsdatacatalog"\."stg"\."customers" where "partition" in \('20180510'\)$/,
+    );
+    const location = warehouse.tables.get('stg.customers__mdw_reuse')!.location;
+    await copies.drop(ctx.conn, copy.relation);
+    assert.deepEqual(warehouse.log.slice(3), [
+      'drop table if exists `stg`.`customers__mdw_reuse`',
+      `s3 delete ${location}`,
+    ]);
   });
 });
 

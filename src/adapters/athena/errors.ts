@@ -106,6 +106,12 @@ export function explainAwsError(error: unknown, context?: AwsContext): Error {
       `Access denied by ${service} in region '${context.region}': the credentials in use may not call it (${message}).`,
     );
   }
+  // AWS's answer to a request signed for another region than the endpoint's
+  if (/scoped to a valid region|the region '[^']*' is wrong/i.test(message)) {
+    return new ExecutionError(
+      `Region '${context.region}' is wrong for ${context.endpoint ?? service} (${message.replace(/\.?\s*$/, '')}): check region_name.`,
+    );
+  }
   if (
     /UnrecognizedClient|InvalidClientTokenId|InvalidSignature|ExpiredToken|CredentialsProvider/i.test(name) ||
     /Could not load credentials/i.test(message)

@@ -223,6 +223,8 @@ export async function buildIncremental(
     partitionSpec: PartitionEntry[];
     batches: BatchPlan | null;
     incremental: IncrementalPlan;
+    /** the partitions this run changes (request.changedPartitions); absent or null: not known */
+    changedPartitions?: readonly string[] | null;
   },
 ): Promise<MaterializeResult> {
   const existing = await lookup(ctx, relation);
@@ -238,14 +240,20 @@ export async function buildIncremental(
   const staged = relation.sibling(`${relation.identifier}__mdw_incr`);
   const stagedInfo = await stage(ctx, staged, sql, batches);
   try {
-    const columns = await reconcileColumns(ctx, node, relation, staged, plan.incremental);
+    const stagedColumns = (await listColumns(ctx.conn, staged)).filter((c) => c.name !== PARTITION_RANK);
+    const columns = await reconcileColumns(ctx, node, relation, stagedColumns, plan.incremental);
+    const targetFilter = targetPartitionFilter(
+      plan.partitionSpec,
+      plan.changedPartitions ?? null,
+      stagedColumns,
+    );
     const ranges = batches ? batchRanges(batches, await partitionCount(ctx, staged)) : [null];
     let rows = 0;
     for (const range of ranges) {
       const source = range
         ? `(select * from ${staged.render()} where ${inBatchSql(range)})`
         : staged.render();
-      rows += await applyStrategy(ctx, node, relation, source, columns, plan);
+      rows += await applyStrategy(ctx, node, relation, source, columns, { ...plan, targetFilter });
     }
     return { rowsAffected: rows, message: `${plan.incremental.strategy.toUpperCase()} ${rows}` };
   } finally {
@@ -258,10 +266,9 @@ async function reconcileColumns(
   ctx: BuildContext,
   node: ManifestNode,
   target: AthenaRelation,
-  staged: AthenaRelation,
+  stagedColumns: ColumnDescription[],
   plan: IncrementalPlan,
 ): Promise<string[]> {
-  const stagedColumns = (await listColumns(ctx.conn, staged)).filter((c) => c.name !== PARTITION_RANK);
   if (ctx.conn.warehouse.dryRun) return stagedColumns.map((c) => c.name);
   const change = planSchemaChange(
     plan.onSchemaChange,
@@ -289,10 +296,11 @@ async function applyStrategy(
   target: AthenaRelation,
   source: string,
   columns: string[],
-  plan: { partitionSpec: PartitionEntry[]; incremental: IncrementalPlan },
+  plan: { partitionSpec: PartitionEntry[]; incremental: IncrementalPlan; targetFilter: string | null },
 ): Promise<number> {
   const { conn } = ctx;
-  const { strategy, uniqueKey, predicates } = plan.incremental;
+  const { strategy, uniqueKey } = plan.incremental;
+  const predicates = [...plan.incremental.predicates, ...(plan.targetFilter ? [plan.targetFilter] : [])];
   const list = columns.map(quoteIdentifier).join(', ');
   const insert = async () =>
     (await conn.query(`insert into ${target.render()} (${list}) select ${list} from ${source} as ${SOURCE}`))
@@ -331,6 +339,29 @@ async function applyStrategy(
           .join(' and ');
   await conn.query(`delete from ${target.render()} where ${where}`);
   return insert();
+}
+
+/**
+ * `DEST.<column> in (<changed partitions>)` for a target partitioned by one column when the run
+ * knows which partitions it changes (those of the new rows and of the rows they replace), else
+ * null. Athena reads every partition of a MERGE's target when the ON clause names only the
+ * key; with the partitions as literals it reads those alone. A NULL partition is kept: the
+ * changed set leaves it out.
+ */
+export function targetPartitionFilter(
+  spec: readonly PartitionEntry[],
+  changed: readonly string[] | null,
+  stagedColumns: readonly ColumnDescription[],
+): string | null {
+  const [entry] = spec;
+  if (!changed || spec.length !== 1 || !entry || entry.granularity) return null;
+  const column = stagedColumns.find((c) => c.name.toLowerCase() === entry.field.trim().toLowerCase());
+  if (!column) return null;
+  const target = qualifiedColumn(DEST, column.name);
+  const values = changed.map((value) => `cast('${value.replaceAll("'", "''")}' as ${column.dataType})`);
+  return values.length === 0
+    ? `${target} is null`
+    : `${target} in (${values.join(', ')}) or ${target} is null`;
 }
 
 function matchCondition(uniqueKey: readonly string[], predicates: readonly string[]): string {
