@@ -86,3 +86,17 @@ function describeShape(digest: RelationDigest | undefined): string {
   if ('error' in digest) return `error: ${digest.error}`;
   return `${digest.rows} rows [${digest.columns.join(', ')}]`;
 }
+
+/**
+ * The tests (of `ids`) that read a nondeterministic relation: their status can change from one
+ * dbt run to the next, so a different status on them is reported apart, not as a difference.
+ */
+export function testsOnUnstableData(
+  ids: string[],
+  dependsOn: ReadonlyMap<string, readonly string[]>,
+  unstable: ReadonlySet<string>,
+): string[] {
+  return ids.filter(
+    (id) => id.startsWith('test.') && (dependsOn.get(id) ?? []).some((parent) => unstable.has(parent)),
+  );
+}

@@ -37,7 +37,12 @@ import {
   withDatabase,
   withoutTestHash,
 } from '../test/dbt/helpers.js';
-import { compareRelations, differingRelations, type RelationDigest } from './compat-relations.js';
+import {
+  compareRelations,
+  differingRelations,
+  type RelationDigest,
+  testsOnUnstableData,
+} from './compat-relations.js';
 import { alignUnitTestOrder } from './compat-unit-order.js';
 
 const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -139,6 +144,16 @@ async function digests(
   return out;
 }
 
+/** Each test's parents (hash-less unique_id, as the statuses are keyed), from dbt's manifest. */
+function testParents(manifest: string): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
+  if (!existsSync(manifest)) return parents;
+  const nodes = readJson<{ nodes: Record<string, { depends_on?: { nodes?: string[] } }> }>(manifest).nodes;
+  for (const [id, node] of Object.entries(nodes))
+    if (id.startsWith('test.')) parents.set(withoutTestHash(id), node.depends_on?.nodes ?? []);
+  return parents;
+}
+
 /**
  * dbt's second build of the models that differ from mdw's (`dbt run --select` by name), digested
  * again: the relations where dbt disagrees with itself are nondeterministic.
@@ -167,17 +182,21 @@ async function compareProject(dir: string, venvBin: string): Promise<{ line: str
     alignUnitTestOrder(dbt.statuses, mdw.statuses);
     const ids = [...dbt.statuses.keys()];
     const sameStatus = ids.filter((id) => mdw.statuses.get(id) === dbt.statuses.get(id));
-    const differences: string[] = [];
-    for (const id of ids)
-      if (mdw.statuses.get(id) !== dbt.statuses.get(id))
-        differences.push(`${id}: dbt ${dbt.statuses.get(id)}, mdw ${mdw.statuses.get(id) ?? 'no result'}`);
-    for (const id of mdw.statuses.keys())
-      if (!dbt.statuses.has(id)) differences.push(`${id}: only mdw (${mdw.statuses.get(id)})`);
     const manifest = path.join(dbt.copy.projectDir, 'target', 'manifest.json');
     const a = await digests(dbt.copy, manifest);
     const b = await digests(mdw.copy, manifest);
     const again = await dbtAgain(venvBin, dbt.copy, manifest, differingRelations(a, b));
     const relations = compareRelations(a, b, again);
+    const statusDiffs = ids.filter((id) => mdw.statuses.get(id) !== dbt.statuses.get(id));
+    const onUnstable = new Set(
+      testsOnUnstableData(statusDiffs, testParents(manifest), new Set(relations.nondeterministic)),
+    );
+    const differences: string[] = [];
+    for (const id of statusDiffs)
+      if (!onUnstable.has(id))
+        differences.push(`${id}: dbt ${dbt.statuses.get(id)}, mdw ${mdw.statuses.get(id) ?? 'no result'}`);
+    for (const id of mdw.statuses.keys())
+      if (!dbt.statuses.has(id)) differences.push(`${id}: only mdw (${mdw.statuses.get(id)})`);
     differences.push(...relations.differences);
     if (mdw.failure && !dbt.failure) differences.unshift(`mdw ${mdw.failure}`);
     const verdict = dbt.failure && ids.length === 0 ? 'DBT-FAILED' : differences.length === 0 ? 'OK' : 'DIFF';
@@ -189,6 +208,10 @@ async function compareProject(dir: string, venvBin: string): Promise<{ line: str
             `nondeterministic=${unstable.length} (rows and columns only: ${unstable.map((id) => id.split('.').pop()).join(', ')})`,
           ]
         : []),
+      ...[...onUnstable].map(
+        (id) =>
+          `status on nondeterministic data: ${id.split('.').pop()} (dbt ${dbt.statuses.get(id)}, mdw ${mdw.statuses.get(id) ?? 'no result'})`,
+      ),
     ].join(' ');
     const note = verdict === 'DBT-FAILED' ? `dbt ${dbt.failure}` : (differences[0] ?? '');
     return { line: `${name}  ${verdict}  ${counts}  ${note}`.trimEnd(), ok: verdict === 'OK' };

@@ -1,7 +1,12 @@
 /** The compat runner's relation comparison: nondeterministic relations are detected, not hidden. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareRelations, differingRelations, type RelationDigest } from '../../scripts/compat-relations.js';
+import {
+  compareRelations,
+  differingRelations,
+  type RelationDigest,
+  testsOnUnstableData,
+} from '../../scripts/compat-relations.js';
 
 const digest = (rows: number, checksum: string, columns = ['id', 'value']): RelationDigest => ({
   rows,
@@ -67,5 +72,22 @@ describe('compat relations', () => {
       'model.p.gone: rows 1:g (dbt) vs missing (mdw)',
       'seed.p.s: rows 2:s (dbt) vs 2:t (mdw)',
     ]);
+  });
+});
+
+describe('tests on nondeterministic data', () => {
+  it('a test reading a nondeterministic relation is set apart; other tests and models are not', () => {
+    const parents = new Map([
+      ['test.p.on_random', ['model.p.random', 'model.p.stable']],
+      ['test.p.on_stable', ['model.p.stable']],
+    ]);
+    assert.deepEqual(
+      testsOnUnstableData(
+        ['test.p.on_random', 'test.p.on_stable', 'model.p.random'],
+        parents,
+        new Set(['model.p.random']),
+      ),
+      ['test.p.on_random'],
+    );
   });
 });
