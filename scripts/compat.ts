@@ -3,7 +3,12 @@
  * mdw side by side on each project folder in it (deps if it has packages, seed, build), then
  * compare statuses by unique_id and every relation's row count and order-independent checksum.
  * Prints one line per project:
- *   <project>  OK|DIFF|DBT-FAILED  nodes=<n> same-status=<n> relations=<n> same-rows=<n>  <first difference>
+ *   <project>  OK|DIFF|DBT-FAILED  nodes=<n> same-status=<n> relations=<n> same-rows=<n>
+ *     [nondeterministic=<n> (names)]  <first difference>
+ * Both sides' databases are files named compat.duckdb in separate folders, so relations that
+ * hold the database name (current_database(), relation.database) agree. A relation that differs
+ * is rebuilt once more by dbt; if dbt disagrees with itself it is nondeterministic and compared
+ * on row count and column list only (see compat-relations.ts), and the line says so.
  * Exit 0 when every project matches. MDW_COMPAT_KEEP=1 keeps the temporary copies.
  */
 import {
@@ -32,6 +37,12 @@ import {
   withDatabase,
   withoutTestHash,
 } from '../test/dbt/helpers.js';
+import {
+  compareRelations,
+  differingRelations,
+  type RelationDigest,
+  testsOnUnstableData,
+} from './compat-relations.js';
 import { alignUnitTestOrder } from './compat-unit-order.js';
 
 const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -56,7 +67,9 @@ function copyProject(src: string, root: string, side: string): FixtureCopy {
     profile?: string;
     name: string;
   };
-  const dbPath = path.join(root, `${side}.duckdb`);
+  // the same file name on both sides: the database name is the file's stem
+  mkdirSync(path.join(root, `${side}-db`), { recursive: true });
+  const dbPath = path.join(root, `${side}-db`, 'compat.duckdb');
   const profile = project.profile ?? project.name;
   writeFileSync(
     path.join(projectDir, 'profiles.yml'),
@@ -106,10 +119,14 @@ async function runSide(
   return { copy, statuses, failure };
 }
 
-async function digests(copy: FixtureCopy, manifest: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+async function digests(
+  copy: FixtureCopy,
+  manifest: string,
+  only?: Set<string>,
+): Promise<Map<string, RelationDigest>> {
+  const out = new Map<string, RelationDigest>();
   if (!existsSync(copy.dbPath) || !existsSync(manifest)) return out;
-  const relations = relationsFromManifest(manifest);
+  const relations = relationsFromManifest(manifest).filter((rel) => !only || only.has(rel.unique_id));
   await withDatabase(copy.dbPath, copy.projectDir, async (conn) => {
     for (const rel of relations) {
       if (!(await relationExists(conn, rel.schema, rel.identifier))) continue;
@@ -117,13 +134,42 @@ async function digests(copy: FixtureCopy, manifest: string): Promise<Map<string,
         const d = await relationDigest(conn, rel.schema, rel.identifier, {
           snapshot: rel.resource_type === 'snapshot',
         });
-        out.set(rel.unique_id, `${d.totalRows}:${d.checksum}`);
+        const columns = d.columns.map((column) => column.name.toLowerCase());
+        out.set(rel.unique_id, { rows: d.totalRows, checksum: d.checksum, columns });
       } catch (error) {
-        out.set(rel.unique_id, `error: ${(error as Error).message.split('\n')[0]}`);
+        out.set(rel.unique_id, { error: (error as Error).message.split('\n')[0] ?? '' });
       }
     }
   });
   return out;
+}
+
+/** Each test's parents (hash-less unique_id, as the statuses are keyed), from dbt's manifest. */
+function testParents(manifest: string): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
+  if (!existsSync(manifest)) return parents;
+  const nodes = readJson<{ nodes: Record<string, { depends_on?: { nodes?: string[] } }> }>(manifest).nodes;
+  for (const [id, node] of Object.entries(nodes))
+    if (id.startsWith('test.')) parents.set(withoutTestHash(id), node.depends_on?.nodes ?? []);
+  return parents;
+}
+
+/**
+ * dbt's second build of the models that differ from mdw's (`dbt run --select` by name), digested
+ * again: the relations where dbt disagrees with itself are nondeterministic.
+ */
+async function dbtAgain(
+  venvBin: string,
+  copy: FixtureCopy,
+  manifest: string,
+  ids: string[],
+): Promise<Map<string, RelationDigest>> {
+  const models = ids.filter((id) => id.startsWith('model.'));
+  if (models.length === 0) return new Map();
+  const names = readJson<{ nodes: Record<string, { name: string }> }>(manifest).nodes;
+  const select = [...new Set(models.map((id) => names[id]?.name).filter((n): n is string => !!n))];
+  await runDbt(venvBin, copy, 'run', ['--select', ...select]);
+  return digests(copy, manifest, new Set(models));
 }
 
 async function compareProject(dir: string, venvBin: string): Promise<{ line: string; ok: boolean }> {
@@ -136,22 +182,37 @@ async function compareProject(dir: string, venvBin: string): Promise<{ line: str
     alignUnitTestOrder(dbt.statuses, mdw.statuses);
     const ids = [...dbt.statuses.keys()];
     const sameStatus = ids.filter((id) => mdw.statuses.get(id) === dbt.statuses.get(id));
-    const differences: string[] = [];
-    for (const id of ids)
-      if (mdw.statuses.get(id) !== dbt.statuses.get(id))
-        differences.push(`${id}: dbt ${dbt.statuses.get(id)}, mdw ${mdw.statuses.get(id) ?? 'no result'}`);
-    for (const id of mdw.statuses.keys())
-      if (!dbt.statuses.has(id)) differences.push(`${id}: only mdw (${mdw.statuses.get(id)})`);
     const manifest = path.join(dbt.copy.projectDir, 'target', 'manifest.json');
     const a = await digests(dbt.copy, manifest);
     const b = await digests(mdw.copy, manifest);
-    const sameRows = [...a.keys()].filter((id) => a.get(id) === b.get(id));
-    for (const id of a.keys())
-      if (a.get(id) !== b.get(id))
-        differences.push(`${id}: rows ${a.get(id)} (dbt) vs ${b.get(id) ?? 'missing'} (mdw)`);
+    const again = await dbtAgain(venvBin, dbt.copy, manifest, differingRelations(a, b));
+    const relations = compareRelations(a, b, again);
+    const statusDiffs = ids.filter((id) => mdw.statuses.get(id) !== dbt.statuses.get(id));
+    const onUnstable = new Set(
+      testsOnUnstableData(statusDiffs, testParents(manifest), new Set(relations.nondeterministic)),
+    );
+    const differences: string[] = [];
+    for (const id of statusDiffs)
+      if (!onUnstable.has(id))
+        differences.push(`${id}: dbt ${dbt.statuses.get(id)}, mdw ${mdw.statuses.get(id) ?? 'no result'}`);
+    for (const id of mdw.statuses.keys())
+      if (!dbt.statuses.has(id)) differences.push(`${id}: only mdw (${mdw.statuses.get(id)})`);
+    differences.push(...relations.differences);
     if (mdw.failure && !dbt.failure) differences.unshift(`mdw ${mdw.failure}`);
     const verdict = dbt.failure && ids.length === 0 ? 'DBT-FAILED' : differences.length === 0 ? 'OK' : 'DIFF';
-    const counts = `nodes=${ids.length} same-status=${sameStatus.length} relations=${a.size} same-rows=${sameRows.length}`;
+    const unstable = relations.nondeterministic;
+    const counts = [
+      `nodes=${ids.length} same-status=${sameStatus.length} relations=${a.size} same-rows=${relations.same.length}`,
+      ...(unstable.length
+        ? [
+            `nondeterministic=${unstable.length} (rows and columns only: ${unstable.map((id) => id.split('.').pop()).join(', ')})`,
+          ]
+        : []),
+      ...[...onUnstable].map(
+        (id) =>
+          `status on nondeterministic data: ${id.split('.').pop()} (dbt ${dbt.statuses.get(id)}, mdw ${mdw.statuses.get(id) ?? 'no result'})`,
+      ),
+    ].join(' ');
     const note = verdict === 'DBT-FAILED' ? `dbt ${dbt.failure}` : (differences[0] ?? '');
     return { line: `${name}  ${verdict}  ${counts}  ${note}`.trimEnd(), ok: verdict === 'OK' };
   } finally {

@@ -26,6 +26,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
   'resource-type': { multi: true },
   'exclude-resource-type': { multi: true },
   'indirect-selection': { value: true },
+  selector: { value: true },
   threads: { value: true },
   'full-refresh': {},
   'fail-fast': { alias: 'x' },

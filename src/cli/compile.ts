@@ -24,9 +24,14 @@ export async function compileCommand(args: ParsedArgs): Promise<number> {
       console.log(await compiler.compile(inlineNode(loaded, inline), { runQuery }));
       return 0;
     }
-    const { select, exclude } = selectionArgs(args);
+    const { select, exclude, selector } = selectionArgs(args);
     const graph = Graph.fromManifest(loaded.manifest);
-    const { selected } = selectNodes(loaded.manifest, graph, { select, exclude });
+    const { selected } = selectNodes(loaded.manifest, graph, {
+      select,
+      exclude,
+      ...(selector !== undefined ? { selector } : {}),
+      selectors: loaded.selectors,
+    });
     const order = graph.topologicalOrder(selected);
     for (const id of order) {
       const node = loaded.manifest.nodes[id];

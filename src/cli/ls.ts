@@ -29,10 +29,12 @@ export async function lsCommand(args: ParsedArgs): Promise<number> {
     throw new ConfigError(`--output must be one of name, path, json, selector; got '${output}'.`);
   }
   const resourceTypes = resourceTypeFlags(args, LS_RESOURCE_TYPES, LS_RESOURCE_TYPES);
-  const { select, exclude, indirectSelection } = selectionArgs(args);
+  const { select, exclude, indirectSelection, selector } = selectionArgs(args);
   const { selected } = selectNodes(manifest, Graph.fromManifest(manifest), {
     select,
     exclude,
+    ...(selector !== undefined ? { selector } : {}),
+    selectors: loaded.selectors,
     resourceTypes,
     indirectSelection,
   });

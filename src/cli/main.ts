@@ -96,6 +96,7 @@ const FLAGS_HELP = `Flags (dbt's):
   -t, --target NAME      profile target
   -s, --select SEL...    node selection (name, path:, tag:, resource_type:, +x, x+, @x, a,b)
   --exclude SEL...       nodes to leave out
+  --selector NAME        a YAML selector of selectors.yml (its default: true one applies when nothing is selected)
   --vars YAML            variables, e.g. '{raw_dir: data/raw}'
   --threads N            nodes built in parallel
   --full-refresh         rebuild incremental models from scratch

@@ -51,6 +51,8 @@ export interface SelectionArgs {
   exclude?: string[];
   threads?: number;
   indirectSelection?: IndirectSelection;
+  /** `--selector`: a YAML selector of selectors.yml */
+  selector?: string;
 }
 
 export function selectionArgs(args: ParsedArgs): SelectionArgs {
@@ -60,6 +62,7 @@ export function selectionArgs(args: ParsedArgs): SelectionArgs {
     exclude: listFlag(args, 'exclude'),
     threads: numberFlag(args, 'threads'),
     ...(indirect ? { indirectSelection: indirect } : {}),
+    ...(stringFlag(args, 'selector') !== undefined ? { selector: stringFlag(args, 'selector') } : {}),
   };
 }
 

@@ -27,6 +27,7 @@ import { ConfigError } from '../util/errors.js';
 import type { Graph } from './dag.js';
 import { type MethodContext, matchCriterion, type SelectableNode } from './selector-methods.js';
 import { parseSelectionArgs, type SelectionCriterion, type SelectionIntersection } from './selector-parse.js';
+import type { ProjectSelector, SelectionSpec } from './selector-yaml.js';
 
 /**
  * eager: tests with ANY parent selected; cautious: tests with ALL parents selected;
@@ -44,6 +45,12 @@ export const INDIRECT_SELECTION_MODES: readonly IndirectSelection[] = [
 export interface SelectionOptions {
   select?: readonly string[];
   exclude?: readonly string[];
+  /** a YAML selector's name (`--selector`); replaces select/exclude */
+  selector?: string;
+  /** the project's YAML selectors (selectors.yml); the `default: true` one applies when
+   * nothing is selected, excluded or named, unless useDefaultSelector is false */
+  selectors?: ReadonlyMap<string, ProjectSelector>;
+  useDefaultSelector?: boolean;
   resourceTypes?: readonly ResourceType[];
   indirectSelection?: IndirectSelection;
 }
@@ -80,6 +87,14 @@ export function selectNodes(
       `Invalid indirect selection mode '${mode}'; expected one of: ${INDIRECT_SELECTION_MODES.join(', ')}.`,
     );
   }
+  const yamlSelector = chosenSelector(options);
+  if (yamlSelector) {
+    const ctx = createContext(manifest, graph);
+    return {
+      selected: filterTypes(ctx, evaluateSpec(ctx, yamlSelector.definition, mode).direct, options),
+      unmatched: [],
+    };
+  }
   // Parse everything first so a syntax error is reported before any work is done.
   const include = parseSelectionArgs(options.select ?? []);
   const exclude = parseSelectionArgs(options.exclude ?? []);
@@ -98,12 +113,64 @@ export function selectNodes(
     );
   }
 
+  return { selected: filterTypes(ctx, result.direct, options), unmatched: ctx.unmatched };
+}
+
+function filterTypes(ctx: Context, ids: Set<string>, options: SelectionOptions): Set<string> {
   const types = new Set<string>(options.resourceTypes ?? DEFAULT_RESOURCE_TYPES);
   const selected = new Set<string>();
-  for (const id of [...result.direct].sort()) {
-    if (types.has(ctx.byId.get(id)!.resource_type)) selected.add(id);
+  for (const id of [...ids].sort()) {
+    const node = ctx.byId.get(id);
+    if (node && types.has(node.resource_type)) selected.add(id);
   }
-  return { selected, unmatched: ctx.unmatched };
+  return selected;
+}
+
+/** `--selector name`, else the `default: true` selector when nothing else selects (dbt's order). */
+function chosenSelector(options: SelectionOptions): ProjectSelector | undefined {
+  const selectors = options.selectors ?? new Map<string, ProjectSelector>();
+  if (options.selector !== undefined) {
+    const found = selectors.get(options.selector);
+    if (!found) {
+      const known = [...selectors.keys()];
+      throw new ConfigError(
+        `Could not find selector named '${options.selector}'${known.length ? `; selectors.yml defines: ${known.join(', ')}` : ': the project has no selectors.yml'}.`,
+      );
+    }
+    return found;
+  }
+  if (options.useDefaultSelector === false) return undefined;
+  if ((options.select?.length ?? 0) > 0 || (options.exclude?.length ?? 0) > 0) return undefined;
+  return [...selectors.values()].find((selector) => selector.default);
+}
+
+/**
+ * A YAML selector's tree, evaluated as dbt's select_nodes_recursively: a criterion gives its
+ * nodes with their tests (per its own indirect selection, else the flag's); a set operator
+ * combines its parts' direct sets and their direct-or-pending sets, then (dbt's groups being
+ * eager) keeps only the direct ones.
+ */
+function evaluateSpec(
+  ctx: Context,
+  spec: SelectionSpec,
+  flagMode: IndirectSelection,
+): { direct: Set<string>; indirect: Set<string> } {
+  if (spec.kind === 'criterion') {
+    const part = evaluateCriterion(ctx, spec.criterion, spec.indirect ?? flagMode);
+    return { direct: part.direct, indirect: part.pending };
+  }
+  const bundles = spec.parts.map((part) => evaluateSpec(ctx, part, flagMode));
+  const combine = (sets: Set<string>[]): Set<string> => {
+    const [first, ...rest] = sets;
+    if (!first) return new Set();
+    if (spec.kind === 'union') return new Set(sets.flatMap((set) => [...set]));
+    if (spec.kind === 'intersection') return new Set([...first].filter((id) => rest.every((s) => s.has(id))));
+    return new Set([...first].filter((id) => !rest.some((s) => s.has(id))));
+  };
+  return {
+    direct: combine(bundles.map((b) => b.direct)),
+    indirect: combine(bundles.map((b) => new Set([...b.direct, ...b.indirect]))),
+  };
 }
 
 function createContext(manifest: Manifest, graph: Graph): Context {

@@ -4,7 +4,10 @@
  * macros), renders each SQL node once at parse time (execute=false) to learn its refs, sources
  * and in-file config, then resolves relations. The DAG's cycle check is the caller's (graph/).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProjectSelector } from '../graph/selector-yaml.js';
+import { parseSelectorsFile } from '../graph/selector-yaml.js';
 import type { Manifest, ProjectConfig, TargetConfig } from '../manifest/types.js';
 import { createTemplateEngine, extractBlocks } from '../template/engine.js';
 import type { MacroSourceFile, TemplateEngine } from '../template/types.js';
@@ -47,6 +50,15 @@ export interface LoadedProject {
   warnings: string[];
   invocationId: string;
   runStartedAt: Date;
+  /** selectors.yml's YAML selectors by name (empty when the project has none) */
+  selectors: Map<string, ProjectSelector>;
+}
+
+/** The project's selectors.yml (dbt reads it from the project root only). */
+function readSelectors(root: string): Map<string, ProjectSelector> {
+  const file = join(root, 'selectors.yml');
+  if (!existsSync(file)) return new Map();
+  return parseSelectorsFile(readFileSync(file, 'utf8'), 'selectors.yml');
 }
 
 export function loadProject(options: LoadOptions): LoadedProject {
@@ -93,6 +105,7 @@ export function loadProject(options: LoadOptions): LoadedProject {
     warnings: state.warnings,
     invocationId: state.invocationId,
     runStartedAt: state.runStartedAt,
+    selectors: readSelectors(project.root),
   };
 }
 
@@ -148,18 +161,31 @@ function warnCustomMaterializations(
 ): void {
   const defined = new Map<string, string>();
   const runnable = new Set<string>();
+  const uncommitted = new Set<string>();
   for (const file of macroFiles) {
     if (!file.contents.includes('materialization')) continue;
     for (const block of extractBlocks(file.contents, file.path)) {
       if (block.kind !== 'materialization' || BUILT_IN_MATERIALIZATIONS.has(block.name)) continue;
       defined.set(block.name, `${file.path}:${block.line}`);
-      if (block.adapter === adapterType || block.adapter === 'default' || block.adapter === undefined)
+      if (block.adapter === adapterType || block.adapter === 'default' || block.adapter === undefined) {
         runnable.add(block.name);
+        if (!/adapter\.commit\s*\(/.test(block.body)) uncommitted.add(block.name);
+      }
     }
   }
+  const warnedUncommitted = new Set<string>();
   for (const node of Object.values(manifest.nodes)) {
     const name = String(node.config.materialized);
     const where = defined.get(name);
+    // dbt-duckdb opens a transaction at a node's first statement and rolls it back when the
+    // node's connection is released; mdw's connection autocommits, so say where they part.
+    if (where && adapterType === 'duckdb' && uncommitted.has(name) && node.resource_type === 'model') {
+      if (!warnedUncommitted.has(name))
+        warnings.push(
+          `${where}: {% materialization ${name} %} (used by model ${node.name}) never calls adapter.commit(): dbt-duckdb rolls its work back when the model ends (the model reports OK and nothing is kept), mdw keeps it (autocommit).`,
+        );
+      warnedUncommitted.add(name);
+    }
     if (!where || (runnable.has(name) && node.resource_type === 'model')) continue;
     const why = runnable.has(name)
       ? `mdw runs custom materializations for models only`

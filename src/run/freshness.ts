@@ -96,6 +96,8 @@ export interface FreshnessRun {
   connection: Connection;
   select?: string[];
   exclude?: string[];
+  /** `--selector`: a YAML selector of the project's selectors.yml */
+  selector?: string;
   /** where sources.json goes (default target/sources.json) */
   outputPath?: string;
   print: Print;
@@ -109,6 +111,8 @@ export async function runFreshness(run: FreshnessRun): Promise<number> {
     select: run.select,
     exclude: run.exclude,
     resourceTypes: ['source'],
+    ...(run.selector !== undefined ? { selector: run.selector } : {}),
+    selectors: loaded.selectors,
   });
   const checks = [...selected]
     .sort()

@@ -49,6 +49,8 @@ export interface RunRequest {
   exclude?: string[];
   /** how tests follow the selected nodes (dbt's --indirect-selection; default eager) */
   indirectSelection?: IndirectSelection;
+  /** `--selector`: a YAML selector of the project's selectors.yml */
+  selector?: string;
   /** `--resource-type` / `--exclude-resource-type`, within the command's own types */
   resourceTypes?: ResourceType[];
   threads?: number;
@@ -94,6 +96,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       (type) => !request.resourceTypes || request.resourceTypes.includes(type),
     ),
     indirectSelection: request.indirectSelection,
+    ...(request.selector !== undefined ? { selector: request.selector } : {}),
+    selectors: loaded.selectors,
   });
   for (const term of unmatched) {
     print(`${timestamp()}  The selection criterion '${term}' does not match any enabled nodes`);

@@ -81,6 +81,17 @@ describe(`parity with dbt: ${FIXTURE} (unit tests, semantic layer, indirect sele
         'cautious',
       ],
     ],
+    // YAML selectors of the fixture's selectors.yml (indirect_selection, union/intersection, exclude)
+    ...[
+      'orders_cautious',
+      'orders_eager',
+      'orders_and_customers_cautious',
+      'orders_and_customers_eager',
+      'downstream_of_orders_without_totals',
+      'models_around_orders',
+      'parents_with_depth',
+      'reuses_another',
+    ].map((name): [string, string[]] => [`--selector ${name}`, ['--selector', name]]),
   ];
   for (const [what, args] of lsCases) {
     it(`ls: ${what}`, { timeout: 5 * 60_000 }, async () => {

@@ -244,8 +244,8 @@ const tinyChecks: Check[] = [
 const SPECS: FixtureSpec[] = [
   {
     name: 'tiny',
-    seedStatuses: { 'seed:success': 1 },
-    buildStatuses: { 'model:success': 2, 'seed:success': 1, 'test:pass': 3 },
+    seedStatuses: { 'seed:success': 2 },
+    buildStatuses: { 'model:success': 2, 'seed:success': 2, 'test:pass': 3 },
     snapshotStatuses: {},
     warnTests: [],
     round1: tinyChecks,

@@ -82,4 +82,23 @@ describe('custom materializations', () => {
     );
     assert.match(build.stdout, /OK created sql view model main\.ok/);
   });
+
+  it('a block that never calls adapter.commit() is named once, as dbt-duckdb would roll it back', () => {
+    const block = (name: string, commit: string) =>
+      `{% materialization ${name}, adapter='duckdb' %}\n{% call statement('main') %}create or replace table {{ this }} as {{ sql }}{% endcall %}\n${commit}{{ return({'relations': [this]}) }}\n{% endmaterialization %}\n`;
+    const dir = makeProject({
+      'macros/mat.sql': `${block('nocommit', '')}${block('committed', '{{ adapter.commit() }}\n')}`,
+      'models/a.sql': "{{ config(materialized='nocommit') }} select 1 as id",
+      'models/b.sql': "{{ config(materialized='nocommit') }} select 2 as id",
+      'models/c.sql': "{{ config(materialized='committed') }} select 3 as id",
+    });
+    const ls = runMdw(dir, ['ls']);
+    assert.equal(ls.code, 0);
+    const warnings = (ls.stdout + ls.stderr).match(/never calls adapter\.commit\(\)/g) ?? [];
+    assert.equal(warnings.length, 1);
+    assert.match(
+      ls.stdout + ls.stderr,
+      /macros\/mat\.sql:1: \{% materialization nocommit %\} \(used by model a\) never calls adapter\.commit\(\): dbt-duckdb rolls its work back/,
+    );
+  });
 });

@@ -130,6 +130,29 @@ describe('duckdb adapter: seeds', () => {
     ]);
   });
 
+  test("a file quoted with ' loads '' as NULL, typed from the \" reading (dbt-duckdb's COPY)", async () => {
+    // dbt infers types with agate (quote "): code holds the text '' so it is text; COPY then
+    // sniffs quote ' and reads every '' as a quoted empty value, which is NULL.
+    const csv = ['id,note,code', "1,'',5", "2,'it''s',''", '3,plain,7'].join('\n');
+    await seed('single_quoted', `${csv}\n`);
+    assert.deepEqual(await types('single_quoted'), { id: 'INTEGER', note: 'VARCHAR', code: 'VARCHAR' });
+    assert.deepEqual(await contents('single_quoted'), [
+      [1, null, '5'],
+      [2, "it's", null],
+      [3, 'plain', '7'],
+    ]);
+  });
+
+  test('a file quoted with " keeps \'\' as text and "" as NULL', async () => {
+    const csv = ['id,note', '1,""', "2,''", '3,"say ""hi"""'].join('\n');
+    await seed('double_quoted', `${csv}\n`);
+    assert.deepEqual(await contents('double_quoted'), [
+      [1, null],
+      [2, "''"],
+      [3, 'say "hi"'],
+    ]);
+  });
+
   test('column_types override inference (no coercion before the cast)', async () => {
     await seed('overridden', 'zip,amount,id\n00501,1.50,1\n02134,2,2\n', {
       column_types: { zip: 'varchar', AMOUNT: 'decimal(10,2)' },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Graph } from '../../src/graph/dag.js';
 import { type SelectionOptions, selectNodes } from '../../src/graph/selector.js';
+import { parseSelectorsFile } from '../../src/graph/selector-yaml.js';
 import type {
   Manifest,
   ManifestNode,
@@ -825,5 +826,154 @@ describe('result shape', () => {
     const { selected } = selectNodes(manifest, graph, { select: ['rpt_daily', '+fct_sales'] });
     assert.deepEqual([...selected], [...selected].sort());
     assert.ok(selected.has(M('rpt_daily')) && selected.has(T('assert_positive_sales')));
+  });
+});
+
+describe('YAML selectors (selectors.yml)', () => {
+  const yaml = (text: string) => parseSelectorsFile(text, 'selectors.yml');
+  const viaSelector = (text: string, name: string, options: Omit<SelectionOptions, 'selector'> = {}) => {
+    const { selected } = selectNodes(manifest, graph, {
+      resourceTypes: [...ALL],
+      ...options,
+      selector: name,
+      selectors: yaml(text),
+    });
+    return [...selected].map((id) => id.split('.').pop()).sort();
+  };
+
+  it('a string definition selects as --select does, tests attached eagerly', () => {
+    const text = 'selectors:\n  - name: s\n    definition: fct_sales';
+    assert.deepEqual(viaSelector(text, 's'), everything('fct_sales'));
+  });
+
+  it("a criterion's indirect_selection overrides the flag; without it the flag applies", () => {
+    const cautious = `selectors:
+  - name: s
+    definition: {method: fqn, value: fct_sales, indirect_selection: cautious}`;
+    assert.deepEqual(viaSelector(cautious, 's'), [
+      'assert_positive_sales',
+      'fct_sales',
+      'unique_fct_sales_sale_id',
+    ]);
+    assert.deepEqual(viaSelector(cautious, 's', { indirectSelection: 'eager' }), [
+      'assert_positive_sales',
+      'fct_sales',
+      'unique_fct_sales_sale_id',
+    ]);
+    const plain = 'selectors:\n  - name: s\n    definition: {method: fqn, value: fct_sales}';
+    assert.deepEqual(viaSelector(plain, 's', { indirectSelection: 'empty' }), ['fct_sales']);
+  });
+
+  it("a union of cautious criteria does not add a test pending on both (dbt's set operators are eager)", () => {
+    const text = `selectors:
+  - name: s
+    definition:
+      union:
+        - {method: fqn, value: fct_sales, indirect_selection: cautious}
+        - {method: fqn, value: dim_stores, indirect_selection: cautious}`;
+    // unlike `--select "fct_sales dim_stores" --indirect-selection cautious` (test above)
+    assert.ok(!viaSelector(text, 's').includes('relationships_fct_sales_store_id__dim_stores'));
+    assert.ok(viaSelector(text, 's').includes('unique_fct_sales_sale_id'));
+  });
+
+  it('union with exclude, intersection, graph operators and the one-key shorthand', () => {
+    const text = `selectors:
+  - name: downstream
+    definition:
+      union:
+        - {method: fqn, value: stg_stores, children: true, indirect_selection: empty}
+        - exclude: [dim_stores, "resource_type:snapshot"]
+  - name: daily_models
+    definition:
+      intersection:
+        - {tag: daily}
+        - resource_type: model
+  - name: parents
+    definition: {method: fqn, value: rpt_daily, parents: true, parents_depth: 1, indirect_selection: empty}
+  - name: depth_alone
+    definition: {method: fqn, value: rpt_daily, parents_depth: 1, indirect_selection: empty}`;
+    const models = { resourceTypes: ['model', 'analysis'] as const };
+    assert.deepEqual(viaSelector(text, 'downstream', models), [
+      'explore',
+      'fct_sales',
+      'rpt_daily',
+      'stg_stores',
+    ]);
+    assert.deepEqual(viaSelector(text, 'daily_models', models), ['fct_sales', 'stg_sales']);
+    assert.deepEqual(viaSelector(text, 'parents'), ['dim_stores', 'fct_sales', 'rpt_daily']);
+    // dbt reads parents_depth only with parents: true
+    assert.deepEqual(viaSelector(text, 'depth_alone'), ['rpt_daily']);
+  });
+
+  it('method: selector reuses a selector defined above; a criterion may carry its own exclude', () => {
+    const text = `selectors:
+  - name: base
+    definition: {method: fqn, value: fct_sales, children: true, indirect_selection: empty}
+  - name: reuse
+    definition:
+      union:
+        - {method: selector, value: base}
+        - {method: fqn, value: dim_stores, indirect_selection: empty, exclude: [dim_stores]}
+  - name: trimmed
+    definition: {method: fqn, value: fct_sales, children: true, indirect_selection: empty, exclude: [explore]}`;
+    const models = { resourceTypes: ['model', 'analysis'] as const };
+    assert.deepEqual(viaSelector(text, 'reuse', models), ['explore', 'fct_sales', 'rpt_daily']);
+    assert.deepEqual(viaSelector(text, 'trimmed', models), ['fct_sales', 'rpt_daily']);
+  });
+
+  it('the default selector applies only when nothing is selected, excluded or named', () => {
+    const selectors = yaml(`selectors:
+  - name: other
+    definition: stg_sales
+  - name: main
+    default: true
+    definition: {method: fqn, value: dim_stores, indirect_selection: empty}`);
+    const pick = (options: SelectionOptions) =>
+      [...selectNodes(manifest, graph, { selectors, ...options }).selected].map((id) => id.split('.').pop());
+    assert.deepEqual(pick({}), ['dim_stores']);
+    assert.deepEqual(pick({ select: ['stg_stores'], indirectSelection: 'empty' }), ['stg_stores']);
+    assert.deepEqual(pick({ selector: 'other', indirectSelection: 'empty' }), ['stg_sales']);
+    assert.ok(pick({ useDefaultSelector: false }).length > 1);
+  });
+
+  it('mistakes are one sentence naming selectors.yml and the selector', () => {
+    assert.throws(
+      () => selectNodes(manifest, graph, { selector: 'nope', selectors: yaml('selectors: []') }),
+      (error: unknown) =>
+        error instanceof ConfigError && /Could not find selector named 'nope'/.test(error.message),
+    );
+    const bad: [string, RegExp][] = [
+      ['selectors:\n  - name: s\n    definition: {method: selector, value: later}', /selector 's'.*later/],
+      [
+        'selectors:\n  - name: s\n    definition:\n      union: [a, {exclude: [b]}, {exclude: [c]}]',
+        /only one 'exclude'/,
+      ],
+      ['selectors:\n  - name: s\n    definition: {method: fqn, value: a, indirect_selection: lazy}', /lazy/],
+      [
+        'selectors:\n  - name: s\n    definition: {union: [a], exclude: [b]}',
+        /single 'union' or 'intersection'/,
+      ],
+      [
+        'selectors:\n  - name: s\n    definition: {method: fqn, children: true}',
+        /either one key or 'method' and 'value'/,
+      ],
+      [
+        'selectors:\n  - name: s\n    definition: {method: fqn}',
+        /selector 's': Unknown selector method 'method'/,
+      ],
+      [
+        'selectors:\n  - {name: a, default: true, definition: x}\n  - {name: b, default: true, definition: y}',
+        /only one selector may set 'default: true'/,
+      ],
+    ];
+    for (const [text, pattern] of bad)
+      assert.throws(
+        () => yaml(text),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /^selectors\.yml/.test(error.message) &&
+          pattern.test(error.message),
+        text,
+      );
   });
 });

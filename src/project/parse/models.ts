@@ -1,4 +1,4 @@
-/** Models: one node per .sql file under the model paths. */
+/** Models: one node per .sql file under the model paths; Python models are named, not run. */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listFiles } from '../../util/files.js';
@@ -13,5 +13,11 @@ export function readModels(state: ParseState): void {
       state.renderAtParse(node, raw);
       state.addNode(node);
     }
+    // dbt-duckdb runs `def model(dbt, session)` files; mdw has no Python runtime, so say so
+    // here rather than let a ref() to the model fail later as a missing node.
+    for (const path of listFiles(state.project.root, dir, ['.py']))
+      state.warnings.push(
+        `${path}:1: Python model '${basename(path, '.py')}' (def model(dbt, session)) is not supported by mdw; it is skipped, and models that ref() it will fail.`,
+      );
   }
 }

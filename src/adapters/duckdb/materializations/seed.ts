@@ -2,6 +2,12 @@
  * Seeds: load the CSV as VARCHAR (DuckDB's reader, sniffing off so errors carry line numbers),
  * infer dbt's column types unless config.column_types says otherwise, and swap the typed
  * table in atomically like a `table` model.
+ *
+ * Two readings, as dbt-duckdb has: dbt infers the types with agate (Python's csv module, quote
+ * `"`), then loads the values with DuckDB's `COPY ... (FORMAT CSV, HEADER TRUE, DELIMITER d)`,
+ * which sniffs the quote and escape characters. A file quoted with `'` therefore loads `''` as
+ * a quoted empty value, which DuckDB reads as NULL (allow_quoted_nulls), while its column type
+ * comes from the `"` reading where `''` is two characters of text.
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -32,22 +38,73 @@ export async function loadSeed(
   if (!header) throw new ExecutionError(`Seed file ${shown} is empty: it needs at least a header row.`);
 
   const raw = new DuckDbRelation('temp', 'main', `${target.identifier}__mdw_seed`, 'table');
-  const columns = `{${header.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(', ')}}`;
+  const typing = new DuckDbRelation('temp', 'main', `${target.identifier}__mdw_seed_types`, 'table');
+  const dialect = await sniffDialect(conn, file, delimiter);
+  const sameDialect = dialect.quote === '"' && dialect.escape === '"';
   try {
-    await conn.query(
-      `create or replace temp table ${raw.render()} as select * from read_csv(${sqlString(file)},
-         header = true, auto_detect = false, columns = ${columns},
-         delim = ${sqlString(delimiter)}, quote = '"', escape = '"')`,
-    );
-  } catch (error) {
-    throw new ExecutionError(csvErrorMessage(shown, engineMessage(error)));
-  }
-  try {
-    const select = await typedSelect(conn, node, raw, header);
+    await readAsText(conn, raw, file, header, delimiter, dialect, shown);
+    // The types come from the `"` reading; when COPY would sniff another dialect, read that too.
+    if (!sameDialect) await readAsText(conn, typing, file, header, delimiter, DOUBLE_QUOTE, shown);
+    const select = await typedSelect(conn, node, raw, sameDialect ? raw : typing, header);
     const rows = await replaceWithTable(conn, ctx, target, select);
     return { rowsAffected: rows, message: `INSERT ${rows}` };
   } finally {
     await conn.query(`drop table if exists ${raw.render()}`).catch(() => {});
+    await conn.query(`drop table if exists ${typing.render()}`).catch(() => {});
+  }
+}
+
+/** A CSV dialect: quote and escape characters ('' when the file has none). */
+export interface CsvDialect {
+  quote: string;
+  escape: string;
+}
+
+const DOUBLE_QUOTE: CsvDialect = { quote: '"', escape: '"' };
+
+/**
+ * The quote and escape DuckDB's COPY would sniff for the file (dbt-duckdb's seed load), or `"`
+ * when the sniffer finds none or fails (then the strict reading below names the bad line).
+ */
+export async function sniffDialect(conn: Connection, file: string, delimiter: string): Promise<CsvDialect> {
+  try {
+    const result = await conn.query(
+      `select "Quote", "Escape" from sniff_csv(${sqlString(file)}, delim = ${sqlString(delimiter)}, header = true)`,
+    );
+    const [quoteCell, escapeCell] = result.rows[0] ?? [];
+    const quote = sniffedChar(quoteCell);
+    // No quote found: nothing in the file is quoted, so `"` reads it the same way.
+    if (quote === '') return DOUBLE_QUOTE;
+    const escapeChar = sniffedChar(escapeCell);
+    return { quote, escape: escapeChar === '' ? quote : escapeChar };
+  } catch {
+    return DOUBLE_QUOTE;
+  }
+}
+
+/** sniff_csv writes "(empty)" for no character. */
+function sniffedChar(value: unknown): string {
+  return typeof value === 'string' && value !== '(empty)' ? value : '';
+}
+
+async function readAsText(
+  conn: Connection,
+  into: Relation,
+  file: string,
+  header: string[],
+  delimiter: string,
+  dialect: CsvDialect,
+  shown: string,
+): Promise<void> {
+  const columns = `{${header.map((name) => `${sqlString(name)}: 'VARCHAR'`).join(', ')}}`;
+  try {
+    await conn.query(
+      `create or replace temp table ${into.render()} as select * from read_csv(${sqlString(file)},
+         header = true, auto_detect = false, columns = ${columns},
+         delim = ${sqlString(delimiter)}, quote = ${sqlString(dialect.quote)}, escape = ${sqlString(dialect.escape)})`,
+    );
+  } catch (error) {
+    throw new ExecutionError(csvErrorMessage(shown, engineMessage(error)));
   }
 }
 
@@ -56,11 +113,12 @@ function seedPath(node: ManifestNode, projectRoot: string): string {
   return isAbsolute(path) ? path : resolve(projectRoot, path);
 }
 
-/** The SELECT over the raw table that casts each column to its seed type. */
+/** The SELECT over the raw table that casts each column to its seed type (inferred over `typing`). */
 async function typedSelect(
   conn: Connection,
   node: ManifestNode,
   raw: Relation,
+  typing: Relation,
   header: string[],
 ): Promise<string> {
   const overrides = new Map(
@@ -68,7 +126,7 @@ async function typedSelect(
   );
   const inferred = await inferSeedTypes(
     conn,
-    raw,
+    typing,
     header.filter((name) => !overrides.has(name.toLowerCase())),
   );
   const quote = node.config.quote_columns !== false;
