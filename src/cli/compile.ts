@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { createAdapter } from '../adapters/index.js';
 import { Graph } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
+import { readProjectSelectors } from '../graph/selector-yaml.js';
 import { writeManifest } from '../run/artifacts.js';
 import { Compiler, inlineNode } from '../run/compile.js';
 import type { ParsedArgs } from './args.js';
@@ -30,7 +31,7 @@ export async function compileCommand(args: ParsedArgs): Promise<number> {
       select,
       exclude,
       ...(selector !== undefined ? { selector } : {}),
-      selectors: loaded.selectors,
+      selectors: readProjectSelectors(loaded.project.root),
     });
     const order = graph.topologicalOrder(selected);
     for (const id of order) {

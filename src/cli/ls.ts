@@ -2,6 +2,7 @@
 import { Graph } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
 import type { SelectableNode } from '../graph/selector-methods.js';
+import { readProjectSelectors } from '../graph/selector-yaml.js';
 import type { Manifest } from '../manifest/types.js';
 import { ConfigError } from '../util/errors.js';
 import { type ParsedArgs, stringFlag } from './args.js';
@@ -34,7 +35,7 @@ export async function lsCommand(args: ParsedArgs): Promise<number> {
     select,
     exclude,
     ...(selector !== undefined ? { selector } : {}),
-    selectors: loaded.selectors,
+    selectors: readProjectSelectors(loaded.project.root),
     resourceTypes,
     indirectSelection,
   });

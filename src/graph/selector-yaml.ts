@@ -20,6 +20,8 @@
  * Set operators carry dbt's default indirect selection (eager); a criterion without
  * `indirect_selection` takes --indirect-selection (undefined here, resolved when selecting).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../util/errors.js';
 import type { IndirectSelection } from './selector.js';
@@ -193,4 +195,11 @@ function criterionText(spec: Record<string, unknown>, where: string): string {
   const children = spec.children === true ? `+${childrenDepth}` : '';
   const at = spec.childrens_parents === true ? '@' : '';
   return `${at}${parents}${String(spec.method)}:${String(value)}${children}`;
+}
+
+/** The project's selectors.yml (dbt reads it from the project root only); empty without one. */
+export function readProjectSelectors(root: string): Map<string, ProjectSelector> {
+  const file = join(root, 'selectors.yml');
+  if (!existsSync(file)) return new Map();
+  return parseSelectorsFile(readFileSync(file, 'utf8'), 'selectors.yml');
 }

@@ -6,8 +6,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProjectSelector } from '../graph/selector-yaml.js';
-import { parseSelectorsFile } from '../graph/selector-yaml.js';
 import type { Manifest, ProjectConfig, TargetConfig } from '../manifest/types.js';
 import { createTemplateEngine, extractBlocks } from '../template/engine.js';
 import type { MacroSourceFile, TemplateEngine } from '../template/types.js';
@@ -50,15 +48,6 @@ export interface LoadedProject {
   warnings: string[];
   invocationId: string;
   runStartedAt: Date;
-  /** selectors.yml's YAML selectors by name (empty when the project has none) */
-  selectors: Map<string, ProjectSelector>;
-}
-
-/** The project's selectors.yml (dbt reads it from the project root only). */
-function readSelectors(root: string): Map<string, ProjectSelector> {
-  const file = join(root, 'selectors.yml');
-  if (!existsSync(file)) return new Map();
-  return parseSelectorsFile(readFileSync(file, 'utf8'), 'selectors.yml');
 }
 
 export function loadProject(options: LoadOptions): LoadedProject {
@@ -105,7 +94,6 @@ export function loadProject(options: LoadOptions): LoadedProject {
     warnings: state.warnings,
     invocationId: state.invocationId,
     runStartedAt: state.runStartedAt,
-    selectors: readSelectors(project.root),
   };
 }
 

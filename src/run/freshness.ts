@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Adapter, Connection } from '../adapters/types.js';
 import { Graph } from '../graph/dag.js';
 import { selectNodes } from '../graph/selector.js';
+import { readProjectSelectors } from '../graph/selector-yaml.js';
 import { quarantineLimits } from '../landing/limits.js';
 import type { SourceDefinition } from '../manifest/types.js';
 import type { LoadedProject } from '../project/loader.js';
@@ -112,7 +113,7 @@ export async function runFreshness(run: FreshnessRun): Promise<number> {
     exclude: run.exclude,
     resourceTypes: ['source'],
     ...(run.selector !== undefined ? { selector: run.selector } : {}),
-    selectors: loaded.selectors,
+    selectors: readProjectSelectors(loaded.project.root),
   });
   const checks = [...selected]
     .sort()

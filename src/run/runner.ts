@@ -8,6 +8,7 @@ import { createAdapter } from '../adapters/index.js';
 import type { Adapter, Connection } from '../adapters/types.js';
 import { Graph } from '../graph/dag.js';
 import { type IndirectSelection, selectNodes } from '../graph/selector.js';
+import { readProjectSelectors } from '../graph/selector-yaml.js';
 import { quarantineLimits } from '../landing/limits.js';
 import { type LandingReport, quarantinedTotal, summaryLines } from '../landing/report.js';
 import type { UnitTestDefinition } from '../manifest/resources.js';
@@ -97,7 +98,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     ),
     indirectSelection: request.indirectSelection,
     ...(request.selector !== undefined ? { selector: request.selector } : {}),
-    selectors: loaded.selectors,
+    selectors: readProjectSelectors(loaded.project.root),
   });
   for (const term of unmatched) {
     print(`${timestamp()}  The selection criterion '${term}' does not match any enabled nodes`);

@@ -22,7 +22,9 @@ export class AthenaViewCopies implements ViewCopies<AthenaConnection> {
   async create(conn: AthenaConnection, view: Relation, where = ''): Promise<ViewCopy> {
     const ctx = this.context(conn);
     // the copy sits beside its view; the source is what the caller renders (a view, or a query's rows)
-    const copy = new AthenaRelation(view.database, view.schema, view.identifier, 'view').sibling(`${view.identifier}${COPY_SUFFIX}`);
+    const copy = new AthenaRelation(view.database, view.schema, view.identifier, 'view').sibling(
+      `${view.identifier}${COPY_SUFFIX}`,
+    );
     const leftover = await lookup(ctx, copy);
     if (leftover) await dropRelation(ctx, copy, leftover);
     const location = dataLocation(
