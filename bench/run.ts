@@ -107,7 +107,15 @@ function git(args: string[]): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
+const USAGE = `usage: node dist/bench/run.js [--scale 1] [--runs 3] [--peer dbt|none] [--only name,name]
+                          [--work-dir DIR] [--results-dir DIR] [--keep]
+sections: ${SECTION_NAMES.join(', ')} (trino only when --only names it); see bench/README.md`;
+
 async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
   const ws = new Workspace(options.workDir, log);
@@ -124,6 +132,7 @@ async function main(): Promise<number> {
       return data;
     },
     selected: SECTIONS.map((s) => s.name).filter((name) => !options.only || options.only.includes(name)),
+    only: options.only,
     done: {},
   };
   const venv = options.peer === 'dbt' ? await ws.dbtVenv() : null;

@@ -23,6 +23,8 @@ export interface BenchContext {
   data: () => Promise<DataInfo>;
   /** the sections of this process run */
   selected: SectionName[];
+  /** the sections --only named (null: every section that runs by default) */
+  only: SectionName[] | null;
   /** results of the sections finished so far (finish() runs in figure order) */
   done: Partial<Record<SectionName, SectionResult>>;
 }
