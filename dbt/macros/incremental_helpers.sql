@@ -61,17 +61,31 @@
 {%- endmacro %}
 
 {#-
+    check_holds(check): runs `check`, a query whose first row's first column is 1 when the
+    condition holds (0 otherwise); false at parse time. The runner of the lifetime summaries'
+    and first-seen tables' checks before an incremental run.
+-#}
+{% macro check_holds(check) -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set result = run_query(check) -%}
+    {{ return(result.columns[0].values()[0] | int == 1) }}
+{%- endmacro %}
+
+{#-
     lifetime_totals_extend(summary, fact, changed_days): true when a lifetime summary built
     from `fact` can be brought up to date by adding the fact's rows of changed_days to the
     totals it holds (the summaries' incremental runs), false when it must be rebuilt from
     the whole fact. It can when every changed day comes after the last sales day the summary
     counted (so no sale it counted was replaced or moved: the days of replaced rows are
     changed days too) and the summary's totals equal the fact's outside the changed days
-    (same number of sales, same net amount: no run of the fact was missed).
-    changed_days none (unknown) or empty: false.
+    (same number of sales, same net amount: no run of the fact was missed). No changed day
+    (the fact's run added nothing): true when the totals equal the whole fact's.
+    changed_days none (unknown): false.
 -#}
 {% macro lifetime_totals_extend(summary, fact, changed_days) -%}
-    {%- if not execute or changed_days is none or changed_days | length == 0 -%}
+    {%- if changed_days is none -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set check -%}
@@ -95,16 +109,17 @@
             case
                 when counted.sales_count = earlier.sales_count
                     and counted.net_amount = earlier.net_amount
+                    {%- if changed_days %}
                     and (
                         counted.last_sales_date is null
                         or {{ generate_partition('counted.last_sales_date') }} < '{{ changed_days | min }}'
                     )
+                    {%- endif %}
                     then 1
                 else 0
             end as extends
         from counted
         cross join earlier
     {%- endset -%}
-    {%- set result = run_query(check) -%}
-    {{ return(result.columns[0].values()[0] | int == 1) }}
+    {{ return(check_holds(check)) }}
 {%- endmacro %}

@@ -259,12 +259,12 @@ where seen.{{ keys[0] }} is null
     be brought up to date by adding the values of the fact's changed days not seen before:
     every changed day comes after the last day the table has seen, and that day is the fact's
     last day outside the changed days (no run of the fact was missed; a day without any new
-    value makes it false, and the table is then recomputed, which is only slower). Reads the
-    table's first_partition and the fact's partition column only. changed_days none or
-    empty: false.
+    value makes it false, and the table is then recomputed, which is only slower). No changed
+    day (the fact's run added nothing): true when the table's last day is the fact's. Reads
+    the table's first_partition and the fact's partition column only. changed_days none: false.
 -#}
 {% macro lifetime_first_seen_extends(table, fact, changed_days) -%}
-    {%- if not execute or changed_days is none or changed_days | length == 0 -%}
+    {%- if changed_days is none -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set check -%}
@@ -284,15 +284,16 @@ where seen.{{ keys[0] }} is null
         select
             case
                 when seen.last_partition = earlier.last_partition
+                    {%- if changed_days %}
                     and seen.last_partition < '{{ changed_days | min }}'
+                    {%- endif %}
                     then 1
                 else 0
             end as extends
         from seen
         cross join earlier
     {%- endset -%}
-    {%- set result = run_query(check) -%}
-    {{ return(result.columns[0].values()[0] | int == 1) }}
+    {{ return(check_holds(check)) }}
 {%- endmacro %}
 
 {#-
@@ -301,11 +302,15 @@ where seen.{{ keys[0] }} is null
     `transactions`, brought up to date earlier in this invocation), i.e. none was sold on an
     earlier day, so every (id, transaction) pair of those days is new. Reads the changed days
     only. False when a transaction spans an earlier day, or when `transactions` did not run
-    (its rows of the changed days are missing): the summary is then rebuilt.
+    (its rows of the changed days are missing): the summary is then rebuilt. No changed day:
+    true (nothing to add). changed_days none: false.
 -#}
 {% macro lifetime_transactions_fresh(fact, transactions, changed_days) -%}
-    {%- if not execute or changed_days is none or changed_days | length == 0 -%}
+    {%- if changed_days is none -%}
         {{ return(false) }}
+    {%- endif -%}
+    {%- if changed_days | length == 0 -%}
+        {{ return(true) }}
     {%- endif -%}
     {%- set check -%}
         with changed_sales as (
@@ -324,24 +329,24 @@ where seen.{{ keys[0] }} is null
         )
 
         select
-            count(*) as seen_earlier
+            case when count(*) = 0 then 1 else 0 end as fresh
         from changed_sales
         left join fresh
             on fresh.transaction_number = changed_sales.transaction_number
         where fresh.transaction_number is null
     {%- endset -%}
-    {%- set result = run_query(check) -%}
-    {{ return(result.columns[0].values()[0] | int == 0) }}
+    {{ return(check_holds(check)) }}
 {%- endmacro %}
 
 {#-
     lifetime_pairs_in_step(summary, pairs, pair_count, changed_days): true when the
     first-seen table `pairs` holds, outside the changed days, exactly the pairs the summary
     counted (the sum of its pair_count), and some pair of the changed days (so it ran in this
-    invocation). False otherwise: the summary is then rebuilt.
+    invocation). No changed day: true when it holds exactly the pairs counted. False
+    otherwise: the summary is then rebuilt. changed_days none: false.
 -#}
 {% macro lifetime_pairs_in_step(summary, pairs, pair_count, changed_days) -%}
-    {%- if not execute or changed_days is none or changed_days | length == 0 -%}
+    {%- if changed_days is none -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set check -%}
@@ -361,13 +366,14 @@ where seen.{{ keys[0] }} is null
         select
             case
                 when counted.pair_count = seen.earlier_count
+                    {%- if changed_days %}
                     and seen.changed_count > 0
+                    {%- endif %}
                     then 1
                 else 0
             end as in_step
         from counted
         cross join seen
     {%- endset -%}
-    {%- set result = run_query(check) -%}
-    {{ return(result.columns[0].values()[0] | int == 1) }}
+    {{ return(check_holds(check)) }}
 {%- endmacro %}

@@ -16,11 +16,13 @@ for (const target of selectedTargets()) {
     describe(`conformance incremental on ${target.name} (${format} tables)`, () => {
       let run: FixtureRun;
       let second: CliResult;
+      let nextDayFilesBefore: string[] = [];
 
       before(async () => {
         await target.setup?.();
         run = new FixtureRun(target, 'incremental', { MDW_CONFORMANCE_TABLE_TYPE: format });
         run.ok(['run']);
+        if (format === 'iceberg') nextDayFilesBefore = dataFiles(run, `${S}.inc_delete_insert_next_day`);
         second = run.mdw(['run', '--vars', '{phase: 2}']);
       });
       after(async () => {
@@ -56,6 +58,35 @@ for (const target of selectedTargets()) {
             inc_delete_insert_new: 100,
           },
         );
+      });
+
+      it('delete+insert on a text key replaces the re-sent keys and keeps the others', () => {
+        const byDay = run.rows(
+          `select day, cast(count(*) as integer) as n, cast(count(distinct id) as integer) as ids,
+             cast(count(*) filter (where v = 'new') as integer) as new
+           from ${S}.inc_delete_insert_day group by 1 order by 1`,
+        );
+        assert.deepEqual(byDay, [
+          { day: 'd1', n: 10, ids: 10, new: 0 },
+          { day: 'd2', n: 10, ids: 10, new: 10 },
+          { day: 'd3', n: 10, ids: 10, new: 10 },
+        ]);
+        assert.deepEqual(
+          run.scalars({ n: `select count(*) from ${S}.inc_delete_insert_next_day where v = 'old'` }),
+          { n: 10 },
+        );
+      });
+
+      it("delete+insert of keys past the table's bounds leaves its data files as they are", {
+        skip: format === 'iceberg' ? false : 'only Iceberg tables list their data files',
+      }, () => {
+        const after = dataFiles(run, `${S}.inc_delete_insert_next_day`);
+        assert.equal(nextDayFilesBefore.length, 1, nextDayFilesBefore.join(', '));
+        assert.ok(
+          after.includes(nextDayFilesBefore[0]!),
+          `round 1's file was rewritten: ${after.join(', ')}`,
+        );
+        assert.equal(after.length, 2, after.join(', '));
       });
 
       it('insert_overwrite replaces exactly the partitions of the new rows', () => {
@@ -106,4 +137,9 @@ for (const target of selectedTargets()) {
       });
     });
   }
+}
+
+/** The paths of a table's live data files. */
+function dataFiles(run: FixtureRun, table: string): string[] {
+  return run.iceberg(['files', table]).map((file) => String(file.path));
 }

@@ -174,6 +174,26 @@ describe('daily pipeline: 120 days, then 10 added one at a time', () => {
       }
     }
 
+    // A run with no new day: the fact's run changes nothing, so the first-seen tables write
+    // nothing and the summaries keep their totals instead of rebuilding from the whole fact.
+    const idle = mdw(run, ['build', ...DAILY]);
+    assert.equal(idle.code, 0, idle.stdout.slice(-3000) + idle.stderr);
+    for (const model of [
+      'mdw_cur_first_transactions',
+      'mdw_cur_first_customer_products',
+      'mdw_cur_first_salesperson_customers',
+    ]) {
+      const result = runResults(run).find((r) => r.unique_id === `model.mdw.${model}`)!;
+      assert.equal(result.adapter_response.rows_affected, 0, `${model} in a run with no new day`);
+    }
+    for (const summary of ['mdw_cur_customer_summary', 'mdw_cur_salesperson_performance']) {
+      const text = readFileSync(
+        join(run.projectDir, 'target', 'compiled', 'mdw', 'models/cur', `${summary}.sql`),
+        'utf8',
+      );
+      assert.match(text, /added_sales as \(/, `${summary} in a run with no new day keeps its totals`);
+    }
+
     const tables = (
       await query(
         run,

@@ -130,6 +130,44 @@ describe('duckdb adapter: external sources', () => {
     assert.deepEqual(await read('piped'), [['x|y', '2']]);
   });
 
+  async function viewSql(identifier: string): Promise<string> {
+    const result = await conn.query(
+      `select sql from duckdb_views() where database_name = 'ext' and view_name = '${identifier}'`,
+    );
+    return String(result.rows[0]?.[0]);
+  }
+
+  test('a pinned dialect and one header: the view names its columns and never sniffs, same rows', async () => {
+    write('data/visits/partition=20240101/part-0.csv', 'visit,note\r\n1,"a,b"\r\n2,\r\n');
+    write('data/visits/partition=20240102/part-0.csv', 'visit,note\n3,"say ""hi"""\n');
+    const options = { delim: ',', quote: '"', escape: '"' };
+    await adapter.createExternalSource(
+      conn,
+      makeSource('visits', { location: 'data/visits/*/*.csv', options }),
+      root,
+    );
+    const sql = await viewSql('visits');
+    assert.match(sql, /auto_detect = CAST\('f'/);
+    assert.match(sql, /struct_pack\(visit := 'VARCHAR', note := 'VARCHAR'\)/);
+    assert.deepEqual(await types('visits'), ['visit VARCHAR', 'note VARCHAR', 'partition VARCHAR']);
+    assert.deepEqual(await read('visits'), [
+      ['1', 'a,b', '20240101'],
+      ['2', null, '20240101'],
+      ['3', 'say "hi"', '20240102'],
+    ]);
+    // files whose headers differ, or no pinned delimiter: DuckDB sniffs as before
+    write('data/mixed/a.csv', 'x,y\n1,2\n');
+    write('data/mixed/b.csv', 'y,x\n3,4\n');
+    await adapter.createExternalSource(
+      conn,
+      makeSource('mixed', { location: 'data/mixed/*.csv', options }),
+      root,
+    );
+    assert.doesNotMatch(await viewSql('mixed'), /auto_detect/);
+    await adapter.createExternalSource(conn, makeSource('plain', { location: 'data/customers.csv' }), root);
+    assert.doesNotMatch(await viewSql('plain'), /auto_detect/);
+  });
+
   test('a missing file, folder or glob is one clear ExecutionError naming the path', async () => {
     const expectError = async (location: string, pattern: RegExp) => {
       await assert.rejects(

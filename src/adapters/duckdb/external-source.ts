@@ -13,6 +13,7 @@ import type { SourceDefinition } from '../../manifest/types.js';
 import { ExecutionError } from '../../util/errors.js';
 import { quoteIdentifier, sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';
+import { pinnedCsvColumns } from './csv-columns.js';
 import { checkLanding, copyFolder, type LandingSettings } from './landing-check.js';
 import type { BuildContext } from './materializations/context.js';
 import { buildView } from './materializations/view.js';
@@ -98,6 +99,13 @@ async function readerCall(
   if (format === 'csv' && files.length > 0) {
     const delimiter = String(source.external?.options?.delim ?? source.external?.options?.sep ?? ',');
     checkSourceHeaders(source, files, delimiter, projectRoot);
+  }
+  // read without sniffing each time (csv-columns.ts); the landing check counts with these options too
+  const pinned = format === 'csv' ? pinnedCsvColumns(files, options) : null;
+  if (pinned) {
+    options.delete('all_varchar');
+    options.set('columns', pinned);
+    options.set('auto_detect', 'false');
   }
   // CSV landing files are counted and damaged lines quarantined (see landing-check.ts).
   const checked =

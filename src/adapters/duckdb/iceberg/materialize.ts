@@ -17,7 +17,8 @@ import {
   PARTITION_COLUMN,
   type Schema,
 } from '../../../lakehouse/iceberg/index.js';
-import { decodeValue } from '../../../lakehouse/iceberg/values.js';
+import type { PrimitiveType } from '../../../lakehouse/iceberg/schema.js';
+import { compareValues, decodeValue, type IcebergValue } from '../../../lakehouse/iceberg/values.js';
 import type { Strategy } from '../../../materialize/incremental.js';
 import { windowCondition } from '../../../materialize/microbatch.js';
 import type { MaterializationPlan } from '../../../materialize/plan.js';
@@ -268,7 +269,10 @@ function partitionText(file: LiveDataFile): string | null {
   return value === null || value === undefined ? null : String(value);
 }
 
-/** Single numeric or text keys: skip files whose [lower, upper] bounds miss the new keys' range. */
+/**
+ * Single integer or text keys: skip files whose [lower, upper] bounds miss the new keys' range
+ * (a first-seen table keyed by its day reads none of its earlier files).
+ */
 async function filesByKeyBounds(
   conn: DuckDbConnection,
   live: LiveDataFile[],
@@ -278,20 +282,51 @@ async function filesByKeyBounds(
 ): Promise<LiveDataFile[]> {
   if (keys.length !== 1) return live;
   const field = schema.fields.find((f) => f.name.toLowerCase() === keys[0]!.toLowerCase());
-  if (!field || typeof field.type !== 'string' || !['int', 'long'].includes(field.type)) return live;
-  const range = await conn.query(
-    `select min(${quoteIdentifier(field.name)})::bigint, max(${quoteIdentifier(field.name)})::bigint from ${staged.render()}`,
+  if (!field || typeof field.type !== 'string') return live;
+  const type = field.type as PrimitiveType;
+  const cast = KEY_BOUND_CASTS[type];
+  if (!cast) return live;
+  const key = quoteIdentifier(field.name);
+  const range = await conn.query(`select min(${key})::${cast}, max(${key})::${cast} from ${staged.render()}`);
+  const [min, max] = (range.rows[0] ?? [null, null]).map((value) =>
+    value === null || value === undefined ? null : keyValue(type, value),
   );
-  const [min, max] = range.rows[0] as [number | bigint | null, number | bigint | null];
-  if (min === null || max === null) return [];
+  if (min === null || max === null || min === undefined || max === undefined) return [];
+  return filesOverlappingKeyRange(live, field.id, type, min, max);
+}
+
+/**
+ * The files whose [lower, upper] bounds of the key overlap [min, max] (files without bounds
+ * are kept). Iceberg's text bounds are a prefix (lower) and a rounded-up prefix (upper): still
+ * bounds.
+ */
+export function filesOverlappingKeyRange(
+  live: LiveDataFile[],
+  fieldId: number,
+  type: PrimitiveType,
+  min: IcebergValue,
+  max: IcebergValue,
+): LiveDataFile[] {
   return live.filter((file) => {
-    const lower = file.lowerBounds?.[field.id];
-    const upper = file.upperBounds?.[field.id];
+    const lower = file.lowerBounds?.[fieldId];
+    const upper = file.upperBounds?.[fieldId];
     if (!lower || !upper) return true;
-    const low = BigInt(decodeValue(field.type as 'long', lower) as number | bigint);
-    const high = BigInt(decodeValue(field.type as 'long', upper) as number | bigint);
-    return !(high < BigInt(min) || low > BigInt(max));
+    return !(
+      compareValues(type, decodeValue(type, upper), min) < 0 ||
+      compareValues(type, decodeValue(type, lower), max) > 0
+    );
   });
+}
+
+/** Key types whose bounds prune files, and the DuckDB cast reading the new keys' range. */
+const KEY_BOUND_CASTS: Partial<Record<PrimitiveType, string>> = {
+  int: 'bigint',
+  long: 'bigint',
+  string: 'varchar',
+};
+
+function keyValue(type: PrimitiveType, value: unknown): IcebergValue {
+  return type === 'string' ? String(value) : BigInt(value as number | bigint);
 }
 
 /** The files (among `files`) holding at least one row whose columns match a staged row. */
