@@ -1,5 +1,5 @@
 /** Node results and target/run_results.json, shaped like dbt's. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redact } from '../util/secrets.js';
 import { MDW_VERSION } from '../version.js';
@@ -78,7 +78,40 @@ export function writeRunResults(
 ): string {
   mkdirSync(targetDir, { recursive: true });
   const path = join(targetDir, 'run_results.json');
-  const document = {
+  const document = runResultsDocument(invocationId, results, elapsedSeconds, args, extra);
+  writeFileSync(path, redact(JSON.stringify(document, null, 2)));
+  return path;
+}
+
+/**
+ * run_results.json while the invocation runs, after each node, so `mdw retry` can resume a
+ * killed run: compact, without the nodes' compiled SQL (the final write has it), and swapped
+ * in whole (a kill during the write leaves the previous checkpoint, never half a file).
+ */
+export function writeRunCheckpoint(
+  targetDir: string,
+  invocationId: string,
+  results: NodeResult[],
+  args: Record<string, unknown>,
+): void {
+  mkdirSync(targetDir, { recursive: true });
+  const path = join(targetDir, 'run_results.json');
+  const light = results.map((result) =>
+    result.compiled_code === null ? result : { ...result, compiled_code: null },
+  );
+  const partial = `${path}.partial`;
+  writeFileSync(partial, redact(JSON.stringify(runResultsDocument(invocationId, light, 0, args, {}))));
+  renameSync(partial, path);
+}
+
+function runResultsDocument(
+  invocationId: string,
+  results: NodeResult[],
+  elapsedSeconds: number,
+  args: Record<string, unknown>,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
     metadata: {
       dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
       dbt_version: `mdw-${MDW_VERSION}`,
@@ -91,8 +124,6 @@ export function writeRunResults(
     args,
     ...extra,
   };
-  writeFileSync(path, redact(JSON.stringify(document, null, 2)));
-  return path;
 }
 
 export interface StatusCounts {

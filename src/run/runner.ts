@@ -29,9 +29,10 @@ import { Compiler } from './compile.js';
 import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt } from './hooks.js';
 import { InterruptNotice } from './interrupt.js';
 import { landingPartitionsByView } from './landing-partitions.js';
+import { landingReaders } from './landing-readers.js';
 import { batchLine, formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { PublishGate, type PublishMode, type PublishReport, publishLines } from './publish.js';
-import { countStatuses, type NodeResult, newResult, writeRunResults } from './results.js';
+import { countStatuses, type NodeResult, newResult, writeRunCheckpoint, writeRunResults } from './results.js';
 import { countingRowsRead, rowsReadSummary } from './rows-read.js';
 import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
 import { runScheduled } from './scheduler.js';
@@ -141,6 +142,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     return connections[worker]!;
   };
   const results = new Map<string, NodeResult>();
+  const rawReaders = landingReaders(manifest.nodes);
   const args = runArgs(request, threads);
   // After each node (and each microbatch window) target/run_results.json records what is done,
   // so `mdw retry` resumes a run that was killed: unfinished nodes are `skipped`, and under
@@ -162,7 +164,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         return skippedResult(node, 'Built but staged: the invocation stopped before publishing it.');
       return done;
     });
-    writeRunResults(compiler.targetDir, loaded.invocationId, recorded, 0, args);
+    writeRunCheckpoint(compiler.targetDir, loaded.invocationId, recorded, args);
   };
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
@@ -310,6 +312,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
                 which: request.command,
                 threadId: `Thread-${worker + 1}`,
                 upstreamError: upstreamSourceError(node, sourceErrors),
+                countRawRows: rawReaders.has(id),
                 rewriteSql: (sql) => reuse.rewrite(id, sql, connection),
                 ...(microbatch ? { microbatch } : {}),
               });

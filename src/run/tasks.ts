@@ -30,6 +30,8 @@ export interface NodeTask {
   threadId: string;
   /** a source this node reads could not be exposed (missing landing file, ...) */
   upstreamError: string | null;
+  /** the node can read landing files (landing-readers.ts): count the raw rows it reads */
+  countRawRows: boolean;
   /** the SQL to execute, from the compiled SQL (compiled_code keeps the original) */
   rewriteSql?: (sql: string) => Promise<string>;
   /** how to build a model with incremental_strategy='microbatch' (its windows, progress, checkpoints) */
@@ -45,7 +47,8 @@ export async function executeNode(task: NodeTask): Promise<NodeResult> {
     return result;
   }
   const started = performance.now();
-  await countingRowsRead(task.connection, result, () => runNode(task, result));
+  if (task.countRawRows) await countingRowsRead(task.connection, result, () => runNode(task, result));
+  else await runNode(task, result);
   result.execution_time = (performance.now() - started) / 1000;
   return result;
 }
