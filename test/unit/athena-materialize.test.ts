@@ -280,6 +280,30 @@ describe('athena view copies', () => {
       `s3 delete ${location}`,
     ]);
   });
+
+  it("keeps an incremental model's new rows once: a copy of a query, not only of a view", async () => {
+    const warehouse = new ScriptedWarehouse();
+    const ctx = context(warehouse);
+    const copies = new AthenaViewCopies(() => ctx);
+    // the shape run/tasks.ts gives for an incremental run's new rows
+    const newRows = {
+      database: 'awsdatacatalog',
+      schema: 'cur',
+      identifier: 'fact__mdw_new_rows',
+      render: () => '(\nselect id, day from "awsdatacatalog"."stg"."sales"\n) as mdw_new_rows',
+      toString: () => 'fact new rows',
+    };
+    const copy = await copies.create(ctx.conn, newRows);
+    assert.equal(copy.relation.render(), '"awsdatacatalog"."cur"."fact__mdw_new_rows__mdw_reuse"');
+    const create = warehouse.log.find((line) => line.startsWith('create table'))!;
+    assert.match(
+      create,
+      / as select \* from \( select id, day from "awsdatacatalog"\."stg"\."sales" \) as mdw_new_rows$/,
+    );
+    assert.ok(warehouse.tables.has('cur.fact__mdw_new_rows__mdw_reuse'));
+    await copies.drop(ctx.conn, copy.relation);
+    assert.ok(!warehouse.tables.has('cur.fact__mdw_new_rows__mdw_reuse'));
+  });
 });
 
 describe('athena profile', () => {
