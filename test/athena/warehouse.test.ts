@@ -39,7 +39,7 @@ import { glue } from './helpers.js';
  * The most an added day may scan, as a share of the full build's bytes. The issue's target is
  * 5 %; the build measured 11.1 % (12.4 of 112 MB): the lifetime checks read Iceberg metadata
  * instead of one data file per day of the fact (they took 15 of 27 MB), so a check that falls
- * back to rebuilding a summary from the whole fact (about 4 MB each) fails this. What remains
+ * back to rebuilding a summary from the whole fact (about 8 MB each) fails this. What remains
  * are the snapshots' merges (2 MB), the first-seen tables' and summaries' incremental writes
  * (about 1 MB each, most of it their own narrow columns), the landing scope's read of the
  * fact's loaded days (0.9 MB) and the tests.
