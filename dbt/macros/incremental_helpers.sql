@@ -85,6 +85,10 @@
     changed_days none (unknown): false.
 -#}
 {% macro lifetime_totals_extend(summary, fact, changed_days) -%}
+    {{ return(adapter.dispatch('lifetime_totals_extend', 'mdw')(summary, fact, changed_days)) }}
+{%- endmacro %}
+
+{% macro default__lifetime_totals_extend(summary, fact, changed_days) -%}
     {%- if changed_days is none -%}
         {{ return(false) }}
     {%- endif -%}
@@ -122,4 +126,106 @@
         cross join earlier
     {%- endset -%}
     {{ return(check_holds(check)) }}
+{%- endmacro %}
+
+
+{#-
+    Athena bills (and the local stack reports) the Parquet footer of every file a query opens:
+    the default check's count and net amount of the fact's earlier days open one file per day.
+    This version reads Iceberg metadata only (manifests, no data file):
+    - the earlier days' sales count is the sum of their record_count in `fact$partitions`
+      (exact while the fact has no row-level delete files; with some, it counts more rows than
+      the fact holds, the counts differ and the summary is rebuilt: only slower);
+    - instead of the net amount (a fingerprint of replaced rows), no fact write since the
+      summary's last commit touched a day outside the changed days (macro
+      iceberg_writes_outside): a missed run of the fact, or a replaced or deleted day, wrote a
+      manifest reaching such a day, which makes the check false.
+-#}
+{% macro athena__lifetime_totals_extend(summary, fact, changed_days) -%}
+    {%- if changed_days is none -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set check -%}
+        with counted as (
+            select
+                coalesce(sum(sales_count), 0) as sales_count,
+                max(last_sales_date) as last_sales_date
+            from {{ summary }}
+        ),
+
+        earlier as (
+            select
+                coalesce(sum(record_count), 0) as sales_count
+            from {{ iceberg_metadata_table(fact, 'partitions') }}
+            where not ({{ partition_filter(changed_days) | replace('"partition"', '"partition"."partition"') }})
+        ),
+
+        moved as (
+            {{ iceberg_writes_outside(fact, summary, changed_days) }}
+        )
+
+        select
+            case
+                when counted.sales_count = earlier.sales_count
+                    and moved.writes = 0
+                    {%- if changed_days %}
+                    and (
+                        counted.last_sales_date is null
+                        or {{ generate_partition('counted.last_sales_date') }} < '{{ changed_days | min }}'
+                    )
+                    {%- endif %}
+                    then 1
+                else 0
+            end as extends
+        from counted
+        cross join earlier
+        cross join moved
+    {%- endset -%}
+    {{ return(check_holds(check)) }}
+{%- endmacro %}
+
+{#-
+    iceberg_metadata_table(relation, name): the Iceberg metadata table `name` of relation
+    (partitions, manifests, snapshots), which Athena and Trino read from the table's metadata
+    files, not its data files.
+-#}
+{% macro iceberg_metadata_table(relation, name) -%}
+    "{{ relation.database }}"."{{ relation.schema }}"."{{ relation.identifier }}${{ name }}"
+{%- endmacro %}
+
+{#-
+    iceberg_writes_outside(fact, table, changed_days): a query of one row, column `writes`: the
+    number of the fact's live manifests written by a commit after `table`'s last commit whose
+    partition range reaches outside [first, last] of changed_days (every manifest, when
+    changed_days is empty). 0 means: since `table` was last written, the fact's writes touched
+    the changed days only (a write that replaces, deletes or adds rows of a day writes a
+    manifest covering that day). A manifest merge or compaction of the fact also counts: the
+    caller then rebuilds, which is only slower. Days between first and last that did not change
+    pass this check; the callers' other conditions (every changed day after the last day
+    counted) reject them.
+-#}
+{% macro iceberg_writes_outside(fact, table, changed_days) -%}
+    select
+        count(*) as writes
+    from {{ iceberg_metadata_table(fact, 'manifests') }}
+    where added_snapshot_id in (
+            select
+                snapshot_id
+            from {{ iceberg_metadata_table(fact, 'snapshots') }}
+            where committed_at > (
+                select
+                    max(committed_at)
+                from {{ iceberg_metadata_table(table, 'snapshots') }}
+            )
+        )
+        {%- if changed_days %}
+        and any_match(
+            partition_summaries,
+            day -> day.contains_null
+                or day.lower_bound is null
+                or day.upper_bound is null
+                or day.lower_bound < '{{ changed_days | min }}'
+                or day.upper_bound > '{{ changed_days | max }}'
+        )
+        {%- endif %}
 {%- endmacro %}

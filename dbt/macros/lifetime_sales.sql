@@ -264,6 +264,10 @@ where seen.{{ keys[0] }} is null
     the table's first_partition and the fact's partition column only. changed_days none: false.
 -#}
 {% macro lifetime_first_seen_extends(table, fact, changed_days) -%}
+    {{ return(adapter.dispatch('lifetime_first_seen_extends', 'mdw')(table, fact, changed_days)) }}
+{%- endmacro %}
+
+{% macro default__lifetime_first_seen_extends(table, fact, changed_days) -%}
     {%- if changed_days is none -%}
         {{ return(false) }}
     {%- endif -%}
@@ -292,6 +296,53 @@ where seen.{{ keys[0] }} is null
             end as extends
         from seen
         cross join earlier
+    {%- endset -%}
+    {{ return(check_holds(check)) }}
+{%- endmacro %}
+
+{#-
+    On Athena, the fact's last earlier day comes from `fact$partitions` (Iceberg manifests, no
+    data file opened; the default opens one file per day). A day whose rows are all deleted by
+    row-level delete files still lists there: so the check also requires that no fact write
+    since the table's last commit touched a day outside the changed days (macro
+    iceberg_writes_outside); a day emptied before that commit was seen by the table, whose last
+    day then differs, and the table is recomputed (only slower).
+-#}
+{% macro athena__lifetime_first_seen_extends(table, fact, changed_days) -%}
+    {%- if changed_days is none -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set check -%}
+        with seen as (
+            select
+                max(first_partition) as last_partition
+            from {{ table }}
+        ),
+
+        earlier as (
+            select
+                max("partition"."partition") as last_partition
+            from {{ iceberg_metadata_table(fact, 'partitions') }}
+            where not ({{ partition_filter(changed_days) | replace('"partition"', '"partition"."partition"') }})
+        ),
+
+        moved as (
+            {{ iceberg_writes_outside(fact, table, changed_days) }}
+        )
+
+        select
+            case
+                when seen.last_partition = earlier.last_partition
+                    and moved.writes = 0
+                    {%- if changed_days %}
+                    and seen.last_partition < '{{ changed_days | min }}'
+                    {%- endif %}
+                    then 1
+                else 0
+            end as extends
+        from seen
+        cross join earlier
+        cross join moved
     {%- endset -%}
     {{ return(check_holds(check)) }}
 {%- endmacro %}

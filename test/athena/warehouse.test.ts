@@ -13,6 +13,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GetTablesCommand } from '@aws-sdk/client-glue';
 import { MDW_BIN } from '../support/project.js';
@@ -35,10 +37,14 @@ import { glue } from './helpers.js';
 
 /**
  * The most an added day may scan, as a share of the full build's bytes. The issue's target is
- * 5 %; the build measured 23.9 % (the lifetime summaries and their first-seen tables scan
- * about 14 of its 27 MB), so this is the regression ceiling until they read less, not the goal.
+ * 5 %; the build measured 11.1 % (12.4 of 112 MB): the lifetime checks read Iceberg metadata
+ * instead of one data file per day of the fact (they took 15 of 27 MB), so a check that falls
+ * back to rebuilding a summary from the whole fact (about 8 MB each) fails this. What remains
+ * are the snapshots' merges (2 MB), the first-seen tables' and summaries' incremental writes
+ * (about 1 MB each, most of it their own narrow columns), the landing scope's read of the
+ * fact's loaded days (0.9 MB) and the tests.
  */
-const ADDED_DAY_BYTES_CEILING = 0.3;
+const ADDED_DAY_BYTES_CEILING = 0.12;
 
 type Target = 'local' | 'athena';
 
@@ -66,6 +72,11 @@ function build(target: Target, ...flags: string[]): void {
   const run = cli(['build', '--target', target, ...DAILY, ...flags], target === 'athena' ? athenaEnv : {});
   assert.equal(run.code, 0, `${target} build ${flags.join(' ')}:\n${run.output.slice(-6000)}`);
   assert.match(run.output, /Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0/);
+}
+
+function runModels(...flags: string[]): void {
+  const run = cli(['run', '--target', 'athena', ...DAILY, ...flags], athenaEnv);
+  assert.equal(run.code, 0, `athena run ${flags.join(' ')}:\n${run.output.slice(-6000)}`);
 }
 
 function upload(): string {
@@ -251,5 +262,37 @@ describe('the dbt/ warehouse on Athena', { skip }, () => {
       { expected: 'local', actual: 'Athena' },
       'after a killed build',
     );
+  });
+
+  test('a run of the fact alone that changed an earlier day makes the next build rebuild the summaries: they equal a --full-refresh', () => {
+    // one sale of the first day sells one more unit: same days, same number of sales
+    const file = join(wh.rawDir, 'sales', 'partition=20180101', 'part-00000.csv');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const fields = lines[1]!.split(',');
+    fields[4] = String(Number(fields[4]) === 1 ? 2 : Number(fields[4]) - 1);
+    lines[1] = fields.join(',');
+    writeFileSync(file, lines.join('\n'));
+    assert.match(upload(), /Uploaded 1 file/);
+    // models only: the data tests would rightly fail (the daily revenue no longer reconciles)
+    runModels('--full-refresh', '-s', 'mdw_cur_ft_sales');
+    runModels();
+    const summaries = [
+      'mdw_cur.mdw_cur_customer_summary',
+      'mdw_cur.mdw_cur_product_performance',
+      'mdw_cur.mdw_cur_salesperson_performance',
+    ];
+    const columns = new Map(summaries.map((table) => [table, columnsOf(table)]));
+    const incremental = new Map(
+      summaries.map((table) => [table, digest('athena', table, columns.get(table)!)]),
+    );
+    runModels('--full-refresh', '-s', ...summaries.map((table) => table.split('.')[1]!));
+    for (const table of summaries)
+      assertSameDigest(
+        table,
+        digest('athena', table, columns.get(table)!),
+        incremental.get(table)!,
+        { expected: '--full-refresh', actual: 'incremental' },
+        'after a run of the fact the summaries missed',
+      );
   });
 });

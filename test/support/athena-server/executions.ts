@@ -5,6 +5,7 @@
  * location, as Athena does.
  */
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import type { AwsBackends } from './aws.js';
 import { type ColumnInfo, columnInfo, type TextRow, textRows, toCsv } from './results.js';
 import { SqlSyntaxError } from './sql-tokens.js';
@@ -171,6 +172,7 @@ export class Executions {
     const plan = execution.plan;
     if (plan && (plan.statementType === 'DML' || plan.substatementType === 'CREATE_TABLE_AS_SELECT'))
       execution.scannedBytes += outcome.physicalInputBytes;
+    if (BYTES_LOG) logBytes(BYTES_LOG, outcome.physicalInputBytes, sql);
     execution.engineMs += outcome.elapsedMs;
     execution.queuedMs += outcome.queuedMs;
     return outcome;
@@ -183,6 +185,16 @@ export class Executions {
     execution.errorCategory = category;
     execution.completedMs = Date.now();
   }
+}
+
+/**
+ * MDW_ATHENA_BYTES_LOG=<file>: each engine statement appends `bytes<TAB>first 150 chars of SQL`
+ * there, so a test run shows which statement a node's DataScannedInBytes came from.
+ */
+const BYTES_LOG = process.env.MDW_ATHENA_BYTES_LOG;
+
+function logBytes(file: string, bytes: number, sql: string): void {
+  appendFileSync(file, `${bytes}\t${sql.replace(/\s+/g, ' ').slice(0, 150)}\n`);
 }
 
 /** Athena's StateChangeReason (`ERROR_NAME: message`) and ErrorCategory (1 system, 2 user). */
