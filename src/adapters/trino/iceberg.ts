@@ -127,19 +127,14 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
     where?: string,
   ): Promise<TableFileInfo[]> {
     if (snapshotId === undefined && where === undefined) {
+      const columns = await this.fileColumns(conn, schema, table);
       const result = await this.metadataQuery(
         conn,
         schema,
         table,
-        (name) => `select file_path, partition, record_count, file_size_in_bytes from ${name('files')}
-         where content = 0 order by file_path`,
+        (name) => `select ${columns} from ${name('files')} where content = 0 order by file_path`,
       );
-      return result.rows.map((row) => ({
-        path: String(row[0]),
-        partition: partitionOf(row[1]),
-        recordCount: toCount(row[2]),
-        fileSizeBytes: toCount(row[3]),
-      }));
+      return dataFilesOf(result);
     }
     // The files a snapshot (or a filter) reads: those holding its rows, found by scanning `$path`.
     if (snapshotId !== undefined) await this.requireSnapshot(conn, schema, table, snapshotId);
@@ -283,6 +278,21 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
     return own ? `for version as of ${asOf.snapshotId}` : '';
   }
 
+  /**
+   * The columns of `"t$files"` mdw reads: an unpartitioned table's has no `partition` column
+   * (Trino), so its presence is looked up first (no rows read).
+   */
+  private async fileColumns(conn: C, schema: string, table: string): Promise<string> {
+    const probe = await this.metadataQuery(
+      conn,
+      schema,
+      table,
+      (name) => `select * from ${name('files')} limit 0`,
+    );
+    const partitioned = probe.columnNames.some((column) => column.toLowerCase() === 'partition');
+    return `file_path, ${partitioned ? 'partition' : 'null as partition'}, record_count, file_size_in_bytes`;
+  }
+
   /** Runs SQL over the table's metadata tables, with one clear sentence when it has none. */
   private async metadataQuery(
     conn: C,
@@ -334,9 +344,9 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
     const sql = this.maintenance.allEntries
       ? `select data_file.file_path, data_file.partition, data_file.record_count, data_file.file_size_in_bytes
          from ${this.metadataTable(schema, table, 'all_entries')} where data_file.content = 0`
-      : `select file_path, partition, record_count, file_size_in_bytes from ${this.metadataTable(schema, table, 'files')}
-         where content = 0`;
+      : `select ${await this.fileColumns(conn, schema, table)} from ${this.metadataTable(schema, table, 'files')} where content = 0`;
     const result = await conn.query(sql);
+    if (!this.maintenance.allEntries) return new Map(dataFilesOf(result).map((file) => [file.path, file]));
     return new Map(
       result.rows.map((row) => [
         String(row[0]),
@@ -418,6 +428,16 @@ function summaryOf(value: unknown): Record<string, string> {
     );
   }
   return {};
+}
+
+/** Rows of `select file_path, partition, record_count, file_size_in_bytes` from `"t$files"`. */
+function dataFilesOf(result: { rows: unknown[][] }): TableFileInfo[] {
+  return result.rows.map((row) => ({
+    path: String(row[0]),
+    partition: partitionOf(row[1]),
+    recordCount: toCount(row[2]),
+    fileSizeBytes: toCount(row[3]),
+  }));
 }
 
 /** A partition row (an object by field name; Athena's text `{f=v}`); unpartitioned tables have none. */
