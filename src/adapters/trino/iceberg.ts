@@ -346,18 +346,7 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
          from ${this.metadataTable(schema, table, 'all_entries')} where data_file.content = 0`
       : `select ${await this.fileColumns(conn, schema, table)} from ${this.metadataTable(schema, table, 'files')} where content = 0`;
     const result = await conn.query(sql);
-    if (!this.maintenance.allEntries) return new Map(dataFilesOf(result).map((file) => [file.path, file]));
-    return new Map(
-      result.rows.map((row) => [
-        String(row[0]),
-        {
-          path: String(row[0]),
-          partition: partitionOf(row[1]),
-          recordCount: toCount(row[2]),
-          fileSizeBytes: toCount(row[3]),
-        },
-      ]),
-    );
+    return new Map(dataFilesOf(result).map((file) => [file.path, file]));
   }
 
   /** Every file any snapshot references (data and delete files), where the engine lists them. */
@@ -430,7 +419,7 @@ function summaryOf(value: unknown): Record<string, string> {
   return {};
 }
 
-/** Rows of `select file_path, partition, record_count, file_size_in_bytes` from `"t$files"`. */
+/** Rows of `file_path, partition, record_count, file_size_in_bytes` (from `"t$files"` or `"t$all_entries"`). */
 function dataFilesOf(result: { rows: unknown[][] }): TableFileInfo[] {
   return result.rows.map((row) => ({
     path: String(row[0]),
