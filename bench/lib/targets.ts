@@ -104,7 +104,8 @@ export function computeTargets(sections: BenchResults['sections'], scale: number
         figure: 5,
         id: 'incremental-vs-full',
         label: 'incremental build vs full build',
-        limit: 0.05,
+        // the issue: ≤ 0.05× at scale 1, ≤ 0.02× at scale 10 (an added day is a smaller share)
+        limit: scale >= 10 ? 0.02 : 0.05,
         basis: 'of full',
       },
       ['incremental', 'incrementalSeconds'],

@@ -166,8 +166,8 @@ lifetime_sales as (
     lifetime_first_seen_extends), the run reads the fact's changed days and the table's own
     keys (narrow columns), and writes only the values not seen before. Otherwise it is
     recomputed from the whole fact. The models write with delete+insert on first_partition
-    (an added day deletes nothing; a recompute replaces every day it finds), merge on the
-    pair on Athena (which has no delete+insert).
+    (an added day deletes nothing and, with the day as a literal, opens no file of the table;
+    a recompute replaces every day it finds).
 -#}
 {% macro lifetime_first_seen(fact, value, dimension=none, key=none, id=none) -%}
 {%- set changed_days = changed_partitions('mdw_cur_ft_sales') if is_incremental() else none %}

@@ -12,12 +12,13 @@
  * Undated rows (folder __HIVE_DEFAULT_PARTITION__, `partition` NULL in staging) are checked by
  * full runs.
  */
-import type { Adapter, Connection } from '../adapters/types.js';
+import type { Adapter, Connection, Relation } from '../adapters/types.js';
 import type { LandingReport } from '../landing/report.js';
 import type { Manifest } from '../manifest/types.js';
 import { CHANGED_PARTITIONS_SCOPE, TEST_SCOPE_META } from './test-scope.js';
 
 export const LANDING_LOADED_BY_META = 'mdw_landing_loaded_by';
+const PARTITION_FIELD = 'partition';
 const UNDATED_FOLDER = '__HIVE_DEFAULT_PARTITION__';
 const FOLDER = /(?:^|[\\/])partition=([^\\/]+)[\\/]/;
 
@@ -70,11 +71,32 @@ export async function landingPartitionsByView(inputs: Inputs): Promise<Record<st
     // an engine reading the source in place (Athena over S3) lists its folders instead
     const folders = report ? landingFolders(report) : await adapter.landingFolders!(connection, source);
     if (!folders) continue;
-    const loaded = await connection.query(
-      `select distinct cast(${adapter.quoteIdentifier('partition')} as varchar) from ${relation.render()}`,
-    );
-    const done = new Set(loaded.rows.map((row) => String(row[0])));
+    const done = await loadedDays(adapter, connection, relation);
     published[node.name] = folders.filter((folder) => !done.has(folder));
   }
   return published;
+}
+
+/**
+ * The `partition` values the loader holds. An Iceberg table partitioned by `partition` answers
+ * from its metadata (no data file read: on Athena, a few kB scanned instead of a column of the
+ * whole fact); any other table is queried.
+ */
+async function loadedDays(
+  adapter: Adapter,
+  connection: Connection,
+  relation: Relation,
+): Promise<Set<string>> {
+  const iceberg = adapter.iceberg;
+  if (iceberg && (await iceberg.isIcebergTable(connection, relation.schema, relation.identifier))) {
+    const partitions = await iceberg.partitions(connection, relation.schema, relation.identifier);
+    if (partitions.every((p) => PARTITION_FIELD in p.partition))
+      return new Set(
+        partitions.filter((p) => p.recordCount > 0).map((p) => String(p.partition[PARTITION_FIELD])),
+      );
+  }
+  const loaded = await connection.query(
+    `select distinct cast(${adapter.quoteIdentifier(PARTITION_FIELD)} as varchar) from ${relation.render()}`,
+  );
+  return new Set(loaded.rows.map((row) => String(row[0])));
 }

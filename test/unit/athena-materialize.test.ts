@@ -30,6 +30,8 @@ class ScriptedWarehouse implements AthenaWarehouse {
   readonly tables = new Map<string, TableInfo>();
   /** answer of `select max(__mdw_partition_rank)` */
   partitions = 1;
+  /** answer of `select distinct <key> …` (delete+insert's new key values) */
+  distinctKeys: AthenaQueryResult['rows'] = [];
   private ids = 0;
 
   async query(sql: string): Promise<AthenaQueryResult> {
@@ -44,7 +46,11 @@ class ScriptedWarehouse implements AthenaWarehouse {
     if (created) this.tables.set(`${created[1]}.${created[2]}`, { kind: 'iceberg', location: created[3]! });
     const dropped = /^drop table if exists `(\w+)`\.`(\w+)`$/.exec(text);
     if (dropped) this.tables.delete(`${dropped[1]}.${dropped[2]}`);
-    const rows = text.startsWith('select max(') ? [[BigInt(this.partitions)]] : [];
+    const rows = text.startsWith('select max(')
+      ? [[BigInt(this.partitions)]]
+      : text.startsWith('select distinct')
+        ? this.distinctKeys
+        : [];
     const columns = text.endsWith('limit 0')
       ? [
           { name: 'id', type: 'integer' },
@@ -123,7 +129,7 @@ function athenaPlan(node: ManifestNode) {
     incremental: {
       engine: 'Athena',
       defaultStrategy: 'insert_overwrite',
-      strategies: ['append', 'merge', 'insert_overwrite'],
+      strategies: ['append', 'merge', 'delete+insert', 'insert_overwrite'],
     },
   });
 }
@@ -246,6 +252,96 @@ describe('athena merge target pruning', () => {
     await buildIncremental(context(unknown), node, relation, 'select * from new_rows', plan);
     const [plain] = unknown.log.filter((line) => line.startsWith('merge into'));
     assert.doesNotMatch(plain!, /DBT_INTERNAL_DEST\."day"/);
+  });
+});
+
+describe('athena delete+insert', () => {
+  const existing = () => {
+    const warehouse = new ScriptedWarehouse();
+    warehouse.tables.set('cur.fact', { kind: 'iceberg', location: 's3://lake/cur/fact/v1/' });
+    return warehouse;
+  };
+  const incrementalPlan = (node: ManifestNode) => {
+    const plan = athenaPlan(node);
+    if (plan.kind !== 'incremental') assert.fail(`planned ${plan.kind}`);
+    return plan;
+  };
+  const deleteInsert = (config: Record<string, unknown>) =>
+    testNode('model', 'fact', {
+      materialized: 'incremental',
+      incremental_strategy: 'delete+insert',
+      ...config,
+    });
+
+  it("deletes the new rows' values of a one-column key as literals (files outside them are skipped), then inserts", async () => {
+    const warehouse = existing();
+    warehouse.distinctKeys = [['20180510'], ["it's"]];
+    const node = deleteInsert({ unique_key: 'day' });
+    await buildIncremental(
+      context(warehouse),
+      node,
+      relation,
+      'select * from new_rows',
+      incrementalPlan(node),
+    );
+    const writes = warehouse.log.filter((line) => /^(delete|insert|merge)/.test(line));
+    assert.deepEqual(writes, [
+      `delete from "awsdatacatalog"."cur"."fact" where "day" in (cast('20180510' as varchar), cast('it''s' as varchar))`,
+      'insert into "awsdatacatalog"."cur"."fact" ("id", "day", "amount") select "id", "day", "amount" from "awsdatacatalog"."cur"."fact__mdw_incr" as DBT_INTERNAL_SOURCE',
+    ]);
+
+    // no new key: nothing to delete
+    const none = existing();
+    await buildIncremental(context(none), node, relation, 'select * from new_rows', incrementalPlan(node));
+    assert.deepEqual(
+      none.log.filter((line) => /^(delete|merge)/.test(line)),
+      [],
+    );
+  });
+
+  it('deletes a composite key, or too many values, with a MERGE', async () => {
+    const composite = existing();
+    const node = deleteInsert({ unique_key: ['id', 'day'] });
+    await buildIncremental(
+      context(composite),
+      node,
+      relation,
+      'select * from new_rows',
+      incrementalPlan(node),
+    );
+    assert.match(
+      composite.log.find((line) => line.startsWith('merge into'))!,
+      /using \(select distinct "id", "day" from .* when matched then delete$/,
+    );
+
+    const many = existing();
+    many.distinctKeys = Array.from({ length: 1001 }, (_, i) => [i]);
+    const byId = deleteInsert({ unique_key: 'id' });
+    await buildIncremental(context(many), byId, relation, 'select * from new_rows', incrementalPlan(byId));
+    assert.equal(many.log.filter((line) => line.startsWith('delete from')).length, 0);
+    assert.equal(many.log.filter((line) => line.startsWith('merge into')).length, 1);
+  });
+
+  it("runs every batch's delete before the first insert (a key spanning batches keeps its new rows)", async () => {
+    const warehouse = existing();
+    warehouse.partitions = 150;
+    warehouse.distinctKeys = [[7]];
+    const node = deleteInsert({ unique_key: 'id', partitioned_by: ['day'] });
+    await buildIncremental(
+      context(warehouse),
+      node,
+      relation,
+      'select * from new_rows',
+      incrementalPlan(node),
+    );
+    const writes = warehouse.log
+      .filter((line) => /^(delete|insert)/.test(line))
+      .map((line) => line.split(' ')[0]);
+    assert.deepEqual(writes, ['delete', 'delete', 'insert', 'insert']);
+    assert.match(
+      warehouse.log.find((line) => line.startsWith('delete'))!,
+      /where "id" in \(cast\('7' as integer\)\)$/,
+    );
   });
 });
 

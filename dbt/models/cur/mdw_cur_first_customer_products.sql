@@ -10,8 +10,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy=('merge' if target.type == 'athena' else 'delete+insert'),
-        unique_key=(['customer_id', 'product_id'] if target.type == 'athena' else 'first_partition'),
+        incremental_strategy='delete+insert',
+        unique_key='first_partition',
         table_type='iceberg'
     )
 }}

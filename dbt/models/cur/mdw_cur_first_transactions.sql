@@ -11,8 +11,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy=('merge' if target.type == 'athena' else 'delete+insert'),
-        unique_key=('transaction_number' if target.type == 'athena' else 'first_partition'),
+        incremental_strategy='delete+insert',
+        unique_key='first_partition',
         table_type='iceberg'
     )
 }}

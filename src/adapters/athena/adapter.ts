@@ -44,11 +44,15 @@ import { runDataTest } from './tests.js';
 import { AthenaViewCopies } from './view-copies.js';
 import { type AthenaWarehouse, DryRunWarehouse, LiveWarehouse } from './warehouse.js';
 
-/** dbt-athena's strategies and its default (insert_overwrite). */
+/**
+ * dbt-athena's strategies and its default (insert_overwrite), plus delete+insert (as on Trino and
+ * DuckDB), which deletes a one-column key's values as literals so Athena skips the files
+ * outside them.
+ */
 const ATHENA_INCREMENTAL: IncrementalRules = {
   engine: 'Athena',
   defaultStrategy: 'insert_overwrite',
-  strategies: ['append', 'merge', 'insert_overwrite'],
+  strategies: ['append', 'merge', 'delete+insert', 'insert_overwrite'],
 };
 
 export async function createAthenaAdapter(

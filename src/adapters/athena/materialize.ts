@@ -248,13 +248,17 @@ export async function buildIncremental(
       stagedColumns,
     );
     const ranges = batches ? batchRanges(batches, await partitionCount(ctx, staged)) : [null];
-    let rows = 0;
-    for (const range of ranges) {
-      const source = range
-        ? `(select * from ${staged.render()} where ${inBatchSql(range)})`
-        : staged.render();
-      rows += await applyStrategy(ctx, node, relation, source, columns, { ...plan, targetFilter });
+    const sources = ranges.map((range) =>
+      range ? `(select * from ${staged.render()} where ${inBatchSql(range)})` : staged.render(),
+    );
+    const { strategy, uniqueKey, predicates } = plan.incremental;
+    if (strategy === 'delete+insert' && uniqueKey.length > 0) {
+      const where = [...predicates, ...(targetFilter ? [targetFilter] : [])];
+      for (const source of sources) await deleteKeys(ctx, relation, source, uniqueKey, where, stagedColumns);
     }
+    let rows = 0;
+    for (const source of sources)
+      rows += await applyStrategy(ctx, node, relation, source, columns, { ...plan, targetFilter });
     return { rowsAffected: rows, message: `${plan.incremental.strategy.toUpperCase()} ${rows}` };
   } finally {
     await dropRelation(ctx, staged, stagedInfo).catch(() => {});
@@ -317,16 +321,7 @@ async function applyStrategy(
     );
     return result.rowsAffected ?? 0;
   }
-  if (strategy === 'delete+insert') {
-    const keys = uniqueKey.map(quoteIdentifier).join(', ');
-    await conn.query(
-      `merge into ${target.render()} as ${DEST}
-       using (select distinct ${keys} from ${source} as rows_to_write) as ${SOURCE}
-       on ${matchCondition(uniqueKey, predicates)}
-       when matched then delete`,
-    );
-    return insert();
-  }
+  if (strategy === 'delete+insert') return insert(); // its deletes ran first (deleteKeys)
   // insert_overwrite: the partitions the new rows fall in are replaced whole
   const entries = trinoPartitioning(plan.partitionSpec, node.config).map((entry) =>
     partitionKeyExpression(entry, node.name),
@@ -362,6 +357,67 @@ export function targetPartitionFilter(
   return values.length === 0
     ? `${target} is null`
     : `${target} in (${values.join(', ')}) or ${target} is null`;
+}
+
+/**
+ * delete+insert's delete: the target's rows whose key the new rows (of one batch) hold. Every
+ * batch's delete runs before the first insert, so a key whose rows span two batches never
+ * loses the rows the first batch inserted.
+ */
+async function deleteKeys(
+  ctx: BuildContext,
+  target: AthenaRelation,
+  source: string,
+  uniqueKey: readonly string[],
+  predicates: readonly string[],
+  stagedColumns: readonly ColumnDescription[],
+): Promise<void> {
+  const literal = await keyLiteralList(ctx, source, uniqueKey, stagedColumns, predicates);
+  if (literal === null) {
+    const keys = uniqueKey.map(quoteIdentifier).join(', ');
+    await ctx.conn.query(
+      `merge into ${target.render()} as ${DEST}
+       using (select distinct ${keys} from ${source} as rows_to_write) as ${SOURCE}
+       on ${matchCondition(uniqueKey, predicates)}
+       when matched then delete`,
+    );
+  } else if (literal.values.length > 0) {
+    await ctx.conn.query(
+      `delete from ${target.render()} where ${literal.column} in (${literal.values.join(', ')})`,
+    );
+  }
+}
+
+const MAX_LITERAL_KEYS = 1000;
+const LITERAL_KEY_TYPE = /^(varchar|char|string|tinyint|smallint|integer|int|bigint|date)\b/i;
+
+/**
+ * The distinct values of a one-column unique key among the new rows, as typed literals, for a
+ * delete+insert that deletes with `key in (<literals>)`: Athena then skips every data file
+ * whose column bounds exclude them (a first-seen table's added day reads no file), where a
+ * MERGE on the key reads the whole target. Null (use the MERGE) for a composite key, extra
+ * predicates, a type without a plain literal, too many values, or a dry run (no rows to read).
+ */
+async function keyLiteralList(
+  ctx: BuildContext,
+  source: string,
+  uniqueKey: readonly string[],
+  stagedColumns: readonly ColumnDescription[],
+  predicates: readonly string[],
+): Promise<{ column: string; values: string[] } | null> {
+  if (uniqueKey.length !== 1 || predicates.length > 0 || ctx.conn.warehouse.dryRun) return null;
+  const key = uniqueKey[0]!.trim();
+  const column = stagedColumns.find((c) => c.name.toLowerCase() === key.toLowerCase());
+  if (!column || !LITERAL_KEY_TYPE.test(column.dataType)) return null;
+  const keyColumn = quoteIdentifier(column.name);
+  const distinct = await ctx.conn.query(
+    `select distinct ${keyColumn} from ${source} as rows_to_write where ${keyColumn} is not null limit ${MAX_LITERAL_KEYS + 1}`,
+  );
+  if (distinct.rows.length > MAX_LITERAL_KEYS) return null;
+  const values = distinct.rows.map(
+    (row) => `cast('${String(row[0]).replaceAll("'", "''")}' as ${column.dataType})`,
+  );
+  return { column: keyColumn, values };
 }
 
 function matchCondition(uniqueKey: readonly string[], predicates: readonly string[]): string {

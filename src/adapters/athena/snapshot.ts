@@ -62,13 +62,13 @@ export async function buildSnapshot(
 
   const source = target.sibling(`${target.identifier}__mdw_snapshot_source`);
   const current = target.sibling(`${target.identifier}__mdw_snapshot_current`);
+  const changes = target.sibling(`${target.identifier}__mdw_snapshot_changes`);
   const dropIfAny = async (relation: AthenaRelation) => {
     const info = await lookup(ctx, relation);
     if (info) await dropRelation(ctx, relation, info);
   };
   const keySelect = plan.keys.map((key, i) => `${columnReference(key)} as ${keyColumn(i)}`).join(', ');
-  await dropIfAny(source);
-  await dropIfAny(current);
+  for (const staged of [source, current, changes]) await dropIfAny(staged);
   try {
     await conn.query(
       `create table ${source.render()}${iceberg(source)} as select *, ${keySelect} from ${asSubquery(sql)} as snapshot_query`,
@@ -88,6 +88,7 @@ export async function buildSnapshot(
       target,
       source,
       current,
+      changes,
       plan,
       runTime,
       sourceColumns,
@@ -96,7 +97,6 @@ export async function buildSnapshot(
       createSuffix: iceberg,
     });
   } finally {
-    await dropIfAny(source).catch(() => {});
-    await dropIfAny(current).catch(() => {});
+    for (const staged of [source, current, changes]) await dropIfAny(staged).catch(() => {});
   }
 }

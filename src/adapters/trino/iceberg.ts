@@ -161,6 +161,25 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
     table: string,
     snapshotId?: string,
   ): Promise<TablePartitionInfo[]> {
+    if (snapshotId === undefined) {
+      // `"t$partitions"`: its rows are far narrower than `"t$files"` (no per-column statistics),
+      // and Athena bills the metadata rows a query produces
+      const partition = await this.partitionColumn(conn, schema, table, 'partitions');
+      const result = await this.metadataQuery(
+        conn,
+        schema,
+        table,
+        (name) => `select ${partition}, record_count, file_count, total_size from ${name('partitions')}`,
+      );
+      return result.rows
+        .map((row) => ({
+          partition: partitionOf(row[0]),
+          recordCount: toCount(row[1]),
+          fileCount: toCount(row[2]),
+          totalSizeBytes: toCount(row[3]),
+        }))
+        .sort(partitionOrder);
+    }
     // Metadata tables have no time travel: a past snapshot's partitions are summed from its files.
     const files = await this.files(conn, schema, table, snapshotId);
     const byPartition = new Map<string, TablePartitionInfo>();
@@ -177,9 +196,7 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
       info.totalSizeBytes += file.fileSizeBytes;
       byPartition.set(key, info);
     }
-    return [...byPartition.values()].sort((a, b) =>
-      JSON.stringify(a.partition).localeCompare(JSON.stringify(b.partition)),
-    );
+    return [...byPartition.values()].sort(partitionOrder);
   }
 
   async rollback(conn: C, schema: string, table: string, snapshotId: string): Promise<void> {
@@ -283,14 +300,20 @@ export class MetadataTableIcebergOperations<C extends Connection> implements Ice
    * (Trino), so its presence is looked up first (no rows read).
    */
   private async fileColumns(conn: C, schema: string, table: string): Promise<string> {
+    const partition = await this.partitionColumn(conn, schema, table, 'files');
+    return `file_path, ${partition}, record_count, file_size_in_bytes`;
+  }
+
+  /** `partition`, or `null as partition` when the metadata table has none (an unpartitioned table). */
+  private async partitionColumn(conn: C, schema: string, table: string, kind: string): Promise<string> {
     const probe = await this.metadataQuery(
       conn,
       schema,
       table,
-      (name) => `select * from ${name('files')} limit 0`,
+      (name) => `select * from ${name(kind)} limit 0`,
     );
     const partitioned = probe.columnNames.some((column) => column.toLowerCase() === 'partition');
-    return `file_path, ${partitioned ? 'partition' : 'null as partition'}, record_count, file_size_in_bytes`;
+    return partitioned ? 'partition' : 'null as partition';
   }
 
   /** Runs SQL over the table's metadata tables, with one clear sentence when it has none. */
@@ -427,6 +450,10 @@ function dataFilesOf(result: { rows: unknown[][] }): TableFileInfo[] {
     recordCount: toCount(row[2]),
     fileSizeBytes: toCount(row[3]),
   }));
+}
+
+function partitionOrder(a: TablePartitionInfo, b: TablePartitionInfo): number {
+  return JSON.stringify(a.partition).localeCompare(JSON.stringify(b.partition));
 }
 
 /** A partition row (an object by field name; Athena's text `{f=v}`); unpartitioned tables have none. */

@@ -16,6 +16,8 @@ import type { TrinoRelation } from './relation.js';
 
 const keyColumn = (index: number) => quoteIdentifier(`__mdw_key_${index}`);
 const checkColumn = (index: number) => quoteIdentifier(`__mdw_check_${index}`);
+/** a staged change's column: the dbt_scd_id of the current version it closes */
+const CLOSES = quoteIdentifier('__mdw_closes');
 
 export async function buildSnapshot(
   conn: TrinoConnection,
@@ -48,9 +50,9 @@ export async function buildSnapshot(
 
   const source = target.sibling(`${target.identifier}__mdw_snapshot_source`);
   const current = target.sibling(`${target.identifier}__mdw_snapshot_current`);
+  const changes = target.sibling(`${target.identifier}__mdw_snapshot_changes`);
   const keySelect = plan.keys.map((key, i) => `${columnReference(key)} as ${keyColumn(i)}`).join(', ');
-  await dropRelation(conn, source);
-  await dropRelation(conn, current);
+  for (const staged of [source, current, changes]) await dropRelation(conn, staged);
   try {
     await conn.query(
       `create table ${source.render()} as select *, ${keySelect} from ${asSubquery(sql)} as snapshot_query`,
@@ -71,6 +73,7 @@ export async function buildSnapshot(
       target,
       source,
       current,
+      changes,
       plan,
       runTime,
       sourceColumns,
@@ -78,8 +81,8 @@ export async function buildSnapshot(
       checkColumnAdded,
     });
   } finally {
-    await conn.query(`drop table if exists ${source.render()}`).catch(() => {});
-    await conn.query(`drop table if exists ${current.render()}`).catch(() => {});
+    for (const staged of [source, current, changes])
+      await conn.query(`drop table if exists ${staged.render()}`).catch(() => {});
   }
 }
 
@@ -100,6 +103,8 @@ export interface StagedSnapshot<R extends Rendered> {
   source: R;
   /** where the current versions are staged */
   current: R;
+  /** where the new versions are staged, each with the version it closes */
+  changes: R;
   plan: SnapshotPlan;
   runTime: string;
   sourceColumns: readonly { name: string }[];
@@ -111,8 +116,9 @@ export interface StagedSnapshot<R extends Rendered> {
 }
 
 /**
- * Stages the current versions, closes the changed ones with MERGE (Trino has no UPDATE … FROM),
- * inserts new keys and new versions, and closes deleted keys under hard_deletes 'invalidate'.
+ * Stages the current versions and the new ones, closes the changed ones with MERGE (Trino has no
+ * UPDATE … FROM), inserts new keys and new versions, and closes deleted keys under hard_deletes
+ * 'invalidate'. No new version: the target is neither read nor written (but for 'invalidate').
  */
 export async function writeVersions<R extends Rendered>(
   staged: StagedSnapshot<R>,
@@ -139,24 +145,34 @@ export async function writeVersions<R extends Rendered>(
             .join(' or ');
   const sourceUpdatedAt = plan.updatedAt === null ? runTime : qualifiedColumn('src', plan.updatedAt);
 
-  const closedChanged = await conn.query(`
-    merge into ${target.render()} as snap
-    using (select cur.dbt_scd_id as scd_id, ${sourceUpdatedAt} as valid_to
-           from ${source.render()} as src join ${current.render()} as cur on ${joinOn}
-           where ${changed}) as changes
-    on snap.dbt_scd_id = changes.scd_id and snap.dbt_valid_to is null
-    when matched then update set dbt_valid_to = changes.valid_to`);
-
-  const names = sourceColumns.map((c) => quoteIdentifier(c.name));
-  const inserted = await conn.query(`
-    insert into ${target.render()} (${[...names, 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'].join(', ')})
-    select ${names.map((c) => `src.${c}`).join(', ')},
-      ${scdId(
-        plan.keys.map((_, i) => `src.${keyColumn(i)}`),
-        sourceUpdatedAt,
-      )}, ${sourceUpdatedAt}, ${sourceUpdatedAt}, null
+  // the new versions, each with the current version it closes (none for a new key): one pass
+  // over the staged rows; none at all (the usual day for master data) writes nothing
+  const changes = await conn.query(`
+    create table ${staged.changes.render()}${createSuffix(staged.changes)} as
+    select src.*, cur.dbt_scd_id as ${CLOSES}
     from ${source.render()} as src left join ${current.render()} as cur on ${joinOn}
     where cur.dbt_scd_id is null or (${changed})`);
+  let insertedRows = 0;
+  let closedRows = 0;
+  if (changes.rowsAffected !== 0) {
+    const closedChanged = await conn.query(`
+      merge into ${target.render()} as snap
+      using (select ${CLOSES} as scd_id, ${sourceUpdatedAt} as valid_to
+             from ${staged.changes.render()} as src where ${CLOSES} is not null) as changes
+      on snap.dbt_scd_id = changes.scd_id and snap.dbt_valid_to is null
+      when matched then update set dbt_valid_to = changes.valid_to`);
+    const names = sourceColumns.map((c) => quoteIdentifier(c.name));
+    const inserted = await conn.query(`
+      insert into ${target.render()} (${[...names, 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'].join(', ')})
+      select ${names.map((c) => `src.${c}`).join(', ')},
+        ${scdId(
+          plan.keys.map((_, i) => `src.${keyColumn(i)}`),
+          sourceUpdatedAt,
+        )}, ${sourceUpdatedAt}, ${sourceUpdatedAt}, null
+      from ${staged.changes.render()} as src`);
+    insertedRows = inserted.rowsAffected ?? 0;
+    closedRows = closedChanged.rowsAffected ?? 0;
+  }
 
   let closedDeleted = 0;
   if (plan.hardDeletes === 'invalidate') {
@@ -167,8 +183,7 @@ export async function writeVersions<R extends Rendered>(
         where not exists (select 1 from ${source.render()} as src where ${joinOn}))`);
     closedDeleted = closed.rowsAffected ?? 0;
   }
-  const insertedRows = inserted.rowsAffected ?? 0;
-  const closedRows = (closedChanged.rowsAffected ?? 0) + closedDeleted;
+  closedRows += closedDeleted;
   return {
     rowsAffected: insertedRows + closedRows,
     message: `INSERT ${insertedRows}, UPDATE ${closedRows}`,
