@@ -37,14 +37,15 @@ import { glue } from './helpers.js';
 
 /**
  * The most an added day may scan, as a share of the full build's bytes. The issue's target is
- * 5 %; the build measured 11.1 % (12.4 of 112 MB): the lifetime checks read Iceberg metadata
- * instead of one data file per day of the fact (they took 15 of 27 MB), so a check that falls
- * back to rebuilding a summary from the whole fact (about 8 MB each) fails this. What remains
- * are the snapshots' merges (2 MB), the first-seen tables' and summaries' incremental writes
- * (about 1 MB each, most of it their own narrow columns), the landing scope's read of the
- * fact's loaded days (0.9 MB) and the tests.
+ * 5 %; the build measured {{MEASURED}}. The lifetime checks read Iceberg metadata instead of
+ * one data file per day of the fact, so a check that falls back to rebuilding a summary from
+ * the whole fact (about 8 MB each) fails this; so do a first-seen table's delete that reads the
+ * table (delete+insert's literal key values let Athena skip its files) and a snapshot that
+ * writes when nothing changed. What remains: the summaries' and first-seen tables' incremental
+ * writes (about 1 MB each, most of it reading their own narrow columns), the snapshots' staging,
+ * the dimensions and the tests.
  */
-const ADDED_DAY_BYTES_CEILING = 0.12;
+const ADDED_DAY_BYTES_CEILING = 0.1;
 
 type Target = 'local' | 'athena';
 

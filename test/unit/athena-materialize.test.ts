@@ -272,18 +272,15 @@ describe('athena delete+insert', () => {
       incremental_strategy: 'delete+insert',
       ...config,
     });
+  /** builds `node` incrementally over an existing table of `warehouse` */
+  const build = (warehouse: ScriptedWarehouse, node: ManifestNode) =>
+    buildIncremental(context(warehouse), node, relation, 'select * from new_rows', incrementalPlan(node));
 
   it("deletes the new rows' values of a one-column key as literals (files outside them are skipped), then inserts", async () => {
     const warehouse = existing();
     warehouse.distinctKeys = [['20180510'], ["it's"]];
     const node = deleteInsert({ unique_key: 'day' });
-    await buildIncremental(
-      context(warehouse),
-      node,
-      relation,
-      'select * from new_rows',
-      incrementalPlan(node),
-    );
+    await build(warehouse, node);
     const writes = warehouse.log.filter((line) => /^(delete|insert|merge)/.test(line));
     assert.deepEqual(writes, [
       `delete from "awsdatacatalog"."cur"."fact" where "day" in (cast('20180510' as varchar), cast('it''s' as varchar))`,
@@ -292,7 +289,7 @@ describe('athena delete+insert', () => {
 
     // no new key: nothing to delete
     const none = existing();
-    await buildIncremental(context(none), node, relation, 'select * from new_rows', incrementalPlan(node));
+    await build(none, node);
     assert.deepEqual(
       none.log.filter((line) => /^(delete|merge)/.test(line)),
       [],
@@ -302,13 +299,7 @@ describe('athena delete+insert', () => {
   it('deletes a composite key, or too many values, with a MERGE', async () => {
     const composite = existing();
     const node = deleteInsert({ unique_key: ['id', 'day'] });
-    await buildIncremental(
-      context(composite),
-      node,
-      relation,
-      'select * from new_rows',
-      incrementalPlan(node),
-    );
+    await build(composite, node);
     assert.match(
       composite.log.find((line) => line.startsWith('merge into'))!,
       /using \(select distinct "id", "day" from .* when matched then delete$/,
@@ -317,7 +308,7 @@ describe('athena delete+insert', () => {
     const many = existing();
     many.distinctKeys = Array.from({ length: 1001 }, (_, i) => [i]);
     const byId = deleteInsert({ unique_key: 'id' });
-    await buildIncremental(context(many), byId, relation, 'select * from new_rows', incrementalPlan(byId));
+    await build(many, byId);
     assert.equal(many.log.filter((line) => line.startsWith('delete from')).length, 0);
     assert.equal(many.log.filter((line) => line.startsWith('merge into')).length, 1);
   });
@@ -327,13 +318,7 @@ describe('athena delete+insert', () => {
     warehouse.partitions = 150;
     warehouse.distinctKeys = [[7]];
     const node = deleteInsert({ unique_key: 'id', partitioned_by: ['day'] });
-    await buildIncremental(
-      context(warehouse),
-      node,
-      relation,
-      'select * from new_rows',
-      incrementalPlan(node),
-    );
+    await build(warehouse, node);
     const writes = warehouse.log
       .filter((line) => /^(delete|insert)/.test(line))
       .map((line) => line.split(' ')[0]);

@@ -101,7 +101,7 @@ export interface StagedSnapshot<R extends Rendered> {
   target: R;
   /** the snapshot query's rows with their key columns (`__mdw_key_<i>`) */
   source: R;
-  /** where the current versions are staged */
+  /** where the current versions are staged (hard_deletes 'invalidate' only) */
   current: R;
   /** where the new versions are staged, each with the version it closes */
   changes: R;
@@ -118,7 +118,7 @@ export interface StagedSnapshot<R extends Rendered> {
 /**
  * Stages the current versions and the new ones, closes the changed ones with MERGE (Trino has no
  * UPDATE … FROM), inserts new keys and new versions, and closes deleted keys under hard_deletes
- * 'invalidate'. No new version: the target is neither read nor written (but for 'invalidate').
+ * 'invalidate'. No new version: the target is read once and not written (but for 'invalidate').
  */
 export async function writeVersions<R extends Rendered>(
   staged: StagedSnapshot<R>,
@@ -130,9 +130,13 @@ export async function writeVersions<R extends Rendered>(
     plan.strategy === 'check' && !checkColumnAdded
       ? checkCols.map((col, i) => `, ${columnReference(col)} as ${checkColumn(i)}`).join('')
       : '';
-  await conn.query(`create table ${current.render()}${createSuffix(current)} as
-    select dbt_scd_id, dbt_valid_from, ${keySelect}${checkSelect}
-    from ${target.render()} where dbt_valid_to is null`);
+  const currentRows = `select dbt_scd_id, dbt_valid_from, ${keySelect}${checkSelect}
+    from ${target.render()} where dbt_valid_to is null`;
+  // staged only for 'invalidate', which reads the current versions a second time; else the
+  // changes below read them straight from the snapshot table (one read, not two)
+  const invalidate = plan.hardDeletes === 'invalidate';
+  if (invalidate) await conn.query(`create table ${current.render()}${createSuffix(current)} as ${currentRows}`);
+  const currentVersions = invalidate ? current.render() : `(${currentRows})`;
 
   const joinOn = plan.keys.map((_, i) => `src.${keyColumn(i)} = cur.${keyColumn(i)}`).join(' and ');
   const changed =
@@ -150,7 +154,7 @@ export async function writeVersions<R extends Rendered>(
   const changes = await conn.query(`
     create table ${staged.changes.render()}${createSuffix(staged.changes)} as
     select src.*, cur.dbt_scd_id as ${CLOSES}
-    from ${source.render()} as src left join ${current.render()} as cur on ${joinOn}
+    from ${source.render()} as src left join ${currentVersions} as cur on ${joinOn}
     where cur.dbt_scd_id is null or (${changed})`);
   let insertedRows = 0;
   let closedRows = 0;
