@@ -37,7 +37,7 @@ import { glue } from './helpers.js';
 
 /**
  * The most an added day may scan, as a share of the full build's bytes. The issue's target is
- * 5 %; the build measured {{MEASURED}}. The lifetime checks read Iceberg metadata instead of
+ * 5 %; the build measured 8.4 % (9.4 of 112 MB). The lifetime checks read Iceberg metadata instead of
  * one data file per day of the fact, so a check that falls back to rebuilding a summary from
  * the whole fact (about 8 MB each) fails this; so do a first-seen table's delete that reads the
  * table (delete+insert's literal key values let Athena skip its files) and a snapshot that

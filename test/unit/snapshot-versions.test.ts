@@ -72,7 +72,10 @@ describe('snapshot versions on Trino and Athena', () => {
 
   it("stages the current versions under hard_deletes 'invalidate', which reads them twice", async () => {
     const { conn } = await run(0, 'invalidate');
-    assert.match(conn.log[0]!, /^create table snp__current as select dbt_scd_id, .* from snp where dbt_valid_to is null$/);
+    assert.match(
+      conn.log[0]!,
+      /^create table snp__current as select dbt_scd_id, .* from snp where dbt_valid_to is null$/,
+    );
     assert.match(conn.log[1]!, /^create table snp__changes .* left join snp__current as cur on/);
     assert.match(conn.log[2]!, /^update snp set dbt_valid_to = .* from snp__current as cur/);
     assert.equal(conn.log.length, 3);

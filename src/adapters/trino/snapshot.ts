@@ -135,7 +135,8 @@ export async function writeVersions<R extends Rendered>(
   // staged only for 'invalidate', which reads the current versions a second time; else the
   // changes below read them straight from the snapshot table (one read, not two)
   const invalidate = plan.hardDeletes === 'invalidate';
-  if (invalidate) await conn.query(`create table ${current.render()}${createSuffix(current)} as ${currentRows}`);
+  if (invalidate)
+    await conn.query(`create table ${current.render()}${createSuffix(current)} as ${currentRows}`);
   const currentVersions = invalidate ? current.render() : `(${currentRows})`;
 
   const joinOn = plan.keys.map((_, i) => `src.${keyColumn(i)} = cur.${keyColumn(i)}`).join(' and ');
