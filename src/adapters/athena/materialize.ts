@@ -251,14 +251,15 @@ export async function buildIncremental(
     const sources = ranges.map((range) =>
       range ? `(select * from ${staged.render()} where ${inBatchSql(range)})` : staged.render(),
     );
-    const { strategy, uniqueKey, predicates } = plan.incremental;
-    if (strategy === 'delete+insert' && uniqueKey.length > 0) {
-      const where = [...predicates, ...(targetFilter ? [targetFilter] : [])];
-      for (const source of sources) await deleteKeys(ctx, relation, source, uniqueKey, where, stagedColumns);
-    }
+    // the conditions on the target's rows a write matches: the model's and the changed partitions
+    const predicates = [...plan.incremental.predicates, ...(targetFilter ? [targetFilter] : [])];
+    const { strategy, uniqueKey } = plan.incremental;
+    if (strategy === 'delete+insert' && uniqueKey.length > 0)
+      for (const source of sources)
+        await deleteKeys(ctx, relation, source, uniqueKey, predicates, stagedColumns);
     let rows = 0;
     for (const source of sources)
-      rows += await applyStrategy(ctx, node, relation, source, columns, { ...plan, targetFilter });
+      rows += await applyStrategy(ctx, node, relation, source, columns, { ...plan, predicates });
     return { rowsAffected: rows, message: `${plan.incremental.strategy.toUpperCase()} ${rows}` };
   } finally {
     await dropRelation(ctx, staged, stagedInfo).catch(() => {});
@@ -300,11 +301,11 @@ async function applyStrategy(
   target: AthenaRelation,
   source: string,
   columns: string[],
-  plan: { partitionSpec: PartitionEntry[]; incremental: IncrementalPlan; targetFilter: string | null },
+  plan: { partitionSpec: PartitionEntry[]; incremental: IncrementalPlan; predicates: readonly string[] },
 ): Promise<number> {
   const { conn } = ctx;
   const { strategy, uniqueKey } = plan.incremental;
-  const predicates = [...plan.incremental.predicates, ...(plan.targetFilter ? [plan.targetFilter] : [])];
+  const { predicates } = plan;
   const list = columns.map(quoteIdentifier).join(', ');
   const insert = async () =>
     (await conn.query(`insert into ${target.render()} (${list}) select ${list} from ${source} as ${SOURCE}`))
