@@ -61,6 +61,21 @@
 {%- endmacro %}
 
 {#-
+    settled_input(relation): true when mdw knows that `relation` (a table, snapshot or seed this
+    model reads, or this model itself) holds what this model read (wrote) at its last
+    successful build, except for the partitions that this invocation's own run of it changed
+    and listed (changed_partitions). Targets that tell tables apart by their catalog version
+    (Athena: a new Iceberg metadata file per commit) publish them in the var
+    mdw_settled_inputs ({model name: [relation names]}); elsewhere, and under dbt, false: the
+    callers then check the data instead.
+-#}
+{% macro settled_input(relation) -%}
+    {%- set published = var('mdw_settled_inputs', {}) -%}
+    {%- set settled = published[model.name] if published is mapping and model.name in published else [] -%}
+    {{ return(relation.identifier in settled) }}
+{%- endmacro %}
+
+{#-
     check_holds(check): runs `check`, a query whose first row's first column is 1 when the
     condition holds (0 otherwise); false at parse time. The runner of the lifetime summaries'
     and first-seen tables' checks before an incremental run.
@@ -85,7 +100,44 @@
     changed_days none (unknown): false.
 -#}
 {% macro lifetime_totals_extend(summary, fact, changed_days) -%}
+    {%- if changed_days is not none and settled_input(fact) and settled_input(summary) -%}
+        {{ return(lifetime_totals_precede(summary, changed_days)) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('lifetime_totals_extend', 'mdw')(summary, fact, changed_days)) }}
+{%- endmacro %}
+
+{#-
+    lifetime_totals_precede(summary, changed_days): lifetime_totals_extend when mdw knows
+    (settled_input) that the summary holds what its last build wrote, from the fact as it was
+    before this invocation's run of it, which changed the changed days only: the totals are
+    the fact's outside the changed days when every changed day comes after the last sales day
+    counted (then the fact had no counted row on a changed day). Reads one column of the
+    summary, none of the fact.
+-#}
+{% macro lifetime_totals_precede(summary, changed_days) -%}
+    {{ return(last_day_precedes(summary, generate_partition('max(last_sales_date)'), changed_days)) }}
+{%- endmacro %}
+
+{#-
+    last_day_precedes(relation, last_day, changed_days): true when `last_day`, an aggregate
+    over relation giving a day as YYYYMMDD (NULL when it holds none), comes before every
+    changed day, or when there is no changed day.
+-#}
+{% macro last_day_precedes(relation, last_day, changed_days) -%}
+    {%- if changed_days | length == 0 -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set check -%}
+        select
+            case
+                when {{ last_day }} is null
+                    or {{ last_day }} < '{{ changed_days | min }}'
+                    then 1
+                else 0
+            end as extends
+        from {{ relation }}
+    {%- endset -%}
+    {{ return(check_holds(check)) }}
 {%- endmacro %}
 
 {% macro default__lifetime_totals_extend(summary, fact, changed_days) -%}

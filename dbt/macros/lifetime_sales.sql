@@ -1,6 +1,6 @@
 {#-
     lifetime_sales(fact, dimension, key, id, transactions, pairs=none, pair_column=none,
-    pair_count=none): the CTEs of a lifetime summary (customer, product, salesperson) up to
+    pair_count=none, scope=none): the CTEs of a lifetime summary (customer, product, salesperson) up to
     `lifetime_sales`, one row per `id` of `dimension` that has sales in `fact` (matched on
     `key` over every version), with sales_count, transaction_count, pair_count (the distinct
     values of pair_column, when given), quantity, gross_amount, discount_amount, net_amount,
@@ -14,13 +14,22 @@
     adds them to the totals the table holds. Every (id, transaction) pair of those days is
     then new; the new (id, pair_column) pairs are the rows of the first-seen table `pairs`
     first seen on a changed day. Otherwise it aggregates the whole fact.
+
+    scope (a dict, for a summary whose rows do not depend on each other: no ranks): when the
+    run adds days and mdw knows the dimension is as at the summary's last build
+    (settled_input: same ids, same names), only the ids sold on the changed days can change;
+    `lifetime_sales` then holds those ids only and the macro sets scope.touched_only, and the
+    caller writes their rows only (its dimension rows inner-joined to lifetime_sales) instead
+    of rewriting every row.
 -#}
-{% macro lifetime_sales(fact, dimension, key, id, transactions, pairs=none, pair_column=none, pair_count=none) -%}
+{% macro lifetime_sales(fact, dimension, key, id, transactions, pairs=none, pair_column=none, pair_count=none, scope=none) -%}
 {%- set changed_days = changed_partitions('mdw_cur_ft_sales') if is_incremental() else none %}
 {%- set additive = is_incremental()
     and lifetime_totals_extend(this, fact, changed_days)
     and lifetime_transactions_fresh(fact, transactions, changed_days)
     and (pairs is none or lifetime_pairs_in_step(this, pairs, pair_count, changed_days)) -%}
+{%- set touched_only = additive and scope is not none and settled_input(dimension) -%}
+{%- if scope is not none %}{% do scope.update({'touched_only': touched_only}) %}{% endif -%}
 sales as (
     select
         {{ key }},
@@ -133,9 +142,15 @@ lifetime_sales as (
         coalesce(counted_sales.net_amount, 0) + coalesce(added_sales.net_amount, 0) as net_amount,
         coalesce(least(counted_sales.first_sales_date, added_sales.first_sales_date), counted_sales.first_sales_date, added_sales.first_sales_date) as first_sales_date,
         coalesce(greatest(counted_sales.last_sales_date, added_sales.last_sales_date), counted_sales.last_sales_date, added_sales.last_sales_date) as last_sales_date
+    {%- if touched_only %}
+    from added_sales
+    left join counted_sales
+        on counted_sales.{{ id }} = added_sales.{{ id }}
+    {%- else %}
     from counted_sales
     full outer join added_sales
         on added_sales.{{ id }} = counted_sales.{{ id }}
+    {%- endif %}
     {%- if pair_column %}
     left join new_pairs
         on new_pairs.{{ id }} = coalesce(counted_sales.{{ id }}, added_sales.{{ id }})
@@ -264,7 +279,23 @@ where seen.{{ keys[0] }} is null
     the table's first_partition and the fact's partition column only. changed_days none: false.
 -#}
 {% macro lifetime_first_seen_extends(table, fact, changed_days) -%}
+    {%- if changed_days is not none and settled_input(fact) and settled_input(table) -%}
+        {{ return(lifetime_first_seen_precedes(table, changed_days)) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('lifetime_first_seen_extends', 'mdw')(table, fact, changed_days)) }}
+{%- endmacro %}
+
+{#-
+    lifetime_first_seen_precedes(table, changed_days): lifetime_first_seen_extends when mdw
+    knows (settled_input) that the table holds what its last build wrote, from the fact as it
+    was before this invocation's run of it, which changed the changed days only. Then the
+    table holds the first-seen values of the fact's other days, and adding is exact when it
+    holds no value first seen on or after the first changed day: every value of a later
+    unchanged day is then in it with an earlier day, which a changed day cannot precede, and a
+    value it lacks is sold on changed days only. Reads the table's first_partition only.
+-#}
+{% macro lifetime_first_seen_precedes(table, changed_days) -%}
+    {{ return(last_day_precedes(table, 'max(first_partition)', changed_days)) }}
 {%- endmacro %}
 
 {% macro default__lifetime_first_seen_extends(table, fact, changed_days) -%}

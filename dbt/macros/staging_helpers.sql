@@ -64,3 +64,59 @@
         cast(null as varchar)
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    rejection_report(ignored_reasons=[]): the end of a staging data quality report (tests
+    assert_stg_rejected_rows and assert_stg_reference_rejected_rows), after its CTEs
+    staged_rows (model_name, reject_reason, row_count) and raw_rows (model_name, row_count):
+    one row per model and problem, with the number of raw rows concerned. A problem is a
+    reject_reason of kept rows (but ignored_reasons) or dropped_in_staging, the raw rows
+    staging dropped (raw minus staged rows), when not zero.
+-#}
+{% macro rejection_report(ignored_reasons=[]) -%}
+staged_counts as (
+    select
+        model_name,
+        sum(row_count) as row_count
+    from staged_rows
+    group by
+        model_name
+),
+
+dropped_rows as (
+    select
+        raw_rows.model_name as model_name,
+        'dropped_in_staging' as reject_reason,
+        raw_rows.row_count - staged_counts.row_count as row_count
+    from raw_rows
+    inner join staged_counts
+        on staged_counts.model_name = raw_rows.model_name
+),
+
+problems as (
+    select
+        model_name,
+        reject_reason,
+        row_count
+    from staged_rows
+    where reject_reason is not null
+    {%- for reason in ignored_reasons %}
+        and reject_reason <> '{{ reason }}'
+    {%- endfor %}
+
+    union all
+
+    select
+        model_name,
+        reject_reason,
+        row_count
+    from dropped_rows
+    where row_count <> 0
+)
+
+select
+    model_name,
+    reject_reason,
+    row_count
+from problems
+{%- endmacro %}

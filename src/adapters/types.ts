@@ -203,9 +203,28 @@ export interface ViewCopy {
 
 /** Invocation-scoped copies of views' rows, for engines where a copy is cheaper than re-evaluating. */
 export interface ViewCopies<C extends Connection = Connection> {
+  /**
+   * true: copy right after the view is built (a cheap copy; its line reports the rows kept);
+   * false: only when the first reader that runs its own SQL needs it, so a run whose readers
+   * are all reused (run/unchanged-inputs.ts) pays for no copy (an engine that bills reads)
+   */
+  readonly eager: boolean;
   /** `where`: '' for every row, else a ` where ...` clause the copy keeps the rows of */
   create(conn: C, view: Relation, where?: string): Promise<ViewCopy>;
   drop(conn: C, copy: Relation): Promise<void>;
+}
+
+/**
+ * Content-free identities of relations, for reusing unchanged nodes (run/unchanged-inputs.ts)
+ * on an engine where reading a relation to digest it costs what the reuse would save (Athena
+ * bills the bytes read). Each identity changes whenever the rows may have changed; null when
+ * it cannot be told (then the readers build as usual).
+ */
+export interface RelationFingerprints<C extends Connection = Connection> {
+  /** a table's current version (an Iceberg table's metadata file), a view's definition */
+  relation(conn: C, relation: Relation): Promise<string | null>;
+  /** a source's definition and its files (names, sizes, checksums) */
+  source(conn: C, source: SourceDefinition): Promise<string | null>;
 }
 
 /**
@@ -308,6 +327,8 @@ export interface Adapter<C extends Connection = Connection> {
   runTest(conn: C, node: ManifestNode, sql: string, auditRelation: Relation | null): Promise<TestResult>;
   /** Present when the engine can hold a view's rows for the rest of an invocation. */
   readonly viewCopies?: ViewCopies<C>;
+  /** Present when unchanged nodes are told by catalog versions and file listings, not content digests. */
+  readonly fingerprints?: RelationFingerprints<C>;
   /** Present when the target's tables are Iceberg tables it can inspect and maintain. */
   readonly iceberg?: IcebergOperations<C>;
   /** Present when the engine can stage a build's table commits and publish them together. */

@@ -68,3 +68,13 @@ export function publishChangedPartitions(
   else published[model] = partitions;
   vars[CHANGED_PARTITIONS_VAR] = published;
 }
+
+/** Whether this invocation published the partitions `model` changed (its run listed them). */
+export function changesListed(vars: Record<string, unknown>, model: string): boolean {
+  const published = vars[CHANGED_PARTITIONS_VAR];
+  return (
+    !!published &&
+    typeof published === 'object' &&
+    Array.isArray((published as Record<string, unknown>)[model])
+  );
+}

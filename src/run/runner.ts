@@ -24,7 +24,7 @@ import type { LoadedProject } from '../project/loader.js';
 import { errorMessage } from '../util/errors.js';
 import { faultPoint } from '../util/fault-pause.js';
 import { writeManifest } from './artifacts.js';
-import { publishChangedPartitions } from './changed-partitions.js';
+import { changesListed, publishChangedPartitions } from './changed-partitions.js';
 import { Compiler } from './compile.js';
 import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt } from './hooks.js';
 import { InterruptNotice } from './interrupt.js';
@@ -37,7 +37,7 @@ import { countingRowsRead, rowsReadSummary } from './rows-read.js';
 import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
-import { type ReuseContext, UnchangedInputs } from './unchanged-inputs.js';
+import { publishSettledInputs, type ReuseContext, UnchangedInputs } from './unchanged-inputs.js';
 import { executeUnitTest, type UnitTestResult } from './unit-test.js';
 import { unitTestGates, unitTestLine } from './unit-test-plan.js';
 import { ViewReuse } from './view-reuse.js';
@@ -168,15 +168,16 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   };
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
-  // Table models and tests whose inputs did not change since their last good build are reused.
+  // Table models, snapshots and tests whose inputs did not change since their last good build are reused.
   const unchanged = UnchangedInputs.open({
     targetDir: compiler.targetDir,
     manifest,
     vars: loaded.vars,
     target: loaded.target,
-    adapterType: adapter.type,
+    adapter,
     record: request.command !== 'test' && !request.dryRun,
     reuse: !request.fullRefresh,
+    storeFailures: request.storeFailures === true,
   });
   let narrowed: Record<string, string[]> = {};
   const hookErrors: string[] = [];
@@ -299,6 +300,12 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         };
         // a digest that cannot be taken only means the node builds as usual
         const reused = await unchanged.tryReuse(node, connection, reuseContext).catch(() => null);
+        if (reused === null && node.resource_type !== 'test') {
+          const settled = await unchanged
+            .settledInputs(node, connection, reuseContext, (name) => changesListed(compiler.vars, name))
+            .catch(() => []);
+          publishSettledInputs(compiler.vars, node.name, settled);
+        }
         const result =
           reused !== null
             ? { ...reused, thread_id: `Thread-${worker + 1}` }

@@ -1,38 +1,67 @@
 /**
  * Reuse of nodes whose inputs did not change (like dbt Fusion's state-aware "Reused"):
- * in `mdw build` / `mdw run` without --full-refresh, a table model (or a data test) is not
- * rebuilt (re-checked) when its definition and the content of every relation it reads are
- * the same as at its last successful build (passing check), and, for a model, its table
- * still holds exactly what that build wrote. An added day leaves the SCD2 dimensions alone
- * when their snapshots gained no version: rebuilding them would write the same rows.
+ * in `mdw build` / `mdw run` without --full-refresh, a table model or a snapshot is not
+ * rebuilt (a data test not re-checked) when its definition and every relation it reads are
+ * the same as at its last successful build (passing check), and, for a model or snapshot, its
+ * table still holds exactly what that build wrote. An added day leaves the SCD2 dimensions
+ * alone when their snapshots gained no version: rebuilding them would write the same rows. A
+ * snapshot over unchanged rows would find no change: running it again writes nothing.
  *
- * Exact, not a heuristic: "the same" is a content digest of each input (row count and the
- * sum of the rows' hashes, plus the column names and types), computed on the connection
- * that would build the node, so it sees this invocation's staged tables and kept views.
- * An input that changed in this invocation (a rebuilt table, an incremental model) or that
- * cannot be digested cheaply (a source, an incremental model, an ephemeral model) makes the
- * node build as usual. The digests live in target/mdw_reuse_state.json; without that file
- * (after `mdw clean`) everything builds. Engines without a digest query (all but DuckDB for
- * now) always build.
+ * Exact, not a heuristic. "The same" is one of two kinds of identity:
+ * - a content digest (DuckDB): row count and the sum of the rows' hashes, plus the column
+ *   names and types, computed on the connection that would build the node, so it sees this
+ *   invocation's staged tables and kept views. An input that changed in this invocation (a
+ *   rebuilt table, an incremental model) or that cannot be digested cheaply (a source, an
+ *   incremental model, an ephemeral model) makes the node build as usual.
+ * - a fingerprint (Adapter.fingerprints, Athena), where a digest query would be billed for
+ *   the bytes reuse saves: a table's catalog version (an Iceberg commit makes a new one, so
+ *   an incremental model that wrote nothing keeps it), a source's definition and file listing,
+ *   and for a view or an ephemeral model its definition with its own inputs' fingerprints.
+ * The identities live in target/mdw_reuse_state.<target>.json; without that file (after
+ * `mdw clean`) everything builds. Engines with neither always build.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Adapter, Connection } from '../adapters/types.js';
+import type { Adapter, Connection, RelationFingerprints } from '../adapters/types.js';
 import type { Manifest, ManifestNode } from '../manifest/types.js';
 import { isMicrobatch } from '../materialize/microbatch.js';
 import { CHANGED_PARTITIONS_VAR } from './changed-partitions.js';
 import type { NodeResult } from './results.js';
 
-export const REUSE_STATE_FILE = 'mdw_reuse_state.json';
+/** One file per target: a build of another target (its own tables) must not forget this one's. */
+export function reuseStateFile(targetName: string): string {
+  return `mdw_reuse_state.${targetName.replace(/[^A-Za-z0-9_-]/g, '_')}.json`;
+}
 export const REUSED_MESSAGE = 'REUSED (no new changes on any upstream)';
-const STATE_VERSION = 1;
+/** the var in which a model finds its settled inputs ({model name: [table names]}; macro settled_input) */
+export const SETTLED_INPUTS_VAR = 'mdw_settled_inputs';
+
+/** Makes `settled` the list macro settled_input() reads for `model` (removed when empty). */
+export function publishSettledInputs(vars: Record<string, unknown>, model: string, settled: string[]): void {
+  const current = vars[SETTLED_INPUTS_VAR];
+  const published: Record<string, string[]> =
+    current && typeof current === 'object' && !Array.isArray(current)
+      ? { ...(current as Record<string, string[]>) }
+      : {};
+  if (settled.length === 0) delete published[model];
+  else published[model] = settled;
+  vars[SETTLED_INPUTS_VAR] = published;
+}
+const STATE_VERSION = 2;
 
 interface NodeState {
   /** digest of the definition and of every input's content at the last good build */
-  inputs: string;
-  /** a model: the digest of its table's content after that build */
+  inputs?: string;
+  /** a model or snapshot: its table's identity after that build; a test: its stored failures' */
   output?: string;
+  /** a test: how that check went (a warning is replayed, with its count) */
+  status?: 'pass' | 'warn';
+  failures?: number;
+  /** a warning's sentence (the run's summary repeats it) */
+  message?: string;
+  /** fingerprints only: the tables the node read at that build (settledInputs) */
+  read?: Record<string, string>;
 }
 
 interface StateFile {
@@ -57,6 +86,10 @@ export class UnchangedInputs {
   private readonly pending = new Map<string, string>();
   /** digests of outputs known in this invocation (built or reused models) */
   private readonly outputs = new Map<string, string>();
+  /** fingerprints taken in this invocation, by node or source id; a node's goes when it runs */
+  private readonly fingerprinted = new Map<string, Promise<string | null>>();
+  /** fingerprints of tables as they were before their node ran in this invocation */
+  private readonly before = new Map<string, Promise<string | null>>();
 
   private constructor(
     private readonly path: string | null,
@@ -65,6 +98,10 @@ export class UnchangedInputs {
     private readonly enabled: boolean,
     /** nodes may be reused (not under --full-refresh) */
     private readonly reuse: boolean,
+    /** the engine's fingerprints, when it tells unchanged inputs by them (else content digests) */
+    private readonly fingerprints: RelationFingerprints | null,
+    /** --store-failures: every test (but those configured not to) stores its failing rows */
+    private readonly storeFailures: boolean,
     state: StateFile,
   ) {
     this.state = state;
@@ -79,18 +116,29 @@ export class UnchangedInputs {
     manifest: Manifest;
     vars: Record<string, unknown>;
     target: Readonly<Record<string, unknown>>;
-    adapterType: string;
+    adapter: Adapter;
     record: boolean;
     reuse: boolean;
+    storeFailures: boolean;
   }): UnchangedInputs {
-    const path = join(options.targetDir, REUSE_STATE_FILE);
-    const enabled = options.record && digestQuery(options.adapterType, 'x') !== null;
-    const { [CHANGED_PARTITIONS_VAR]: _changed, ...vars } = options.vars;
+    const path = join(options.targetDir, reuseStateFile(String(options.target.name ?? 'default')));
+    const fingerprints = options.adapter.fingerprints ?? null;
+    const enabled =
+      options.record && (fingerprints !== null || digestQuery(options.adapter.type, 'x') !== null);
+    const { [CHANGED_PARTITIONS_VAR]: _changed, [SETTLED_INPUTS_VAR]: _settled, ...vars } = options.vars;
     const macros = Object.values(options.manifest.macros)
       .map((macro) => `${macro.unique_id}\n${macro.macro_sql}`)
       .sort();
     const salt = sha256(JSON.stringify([STATE_VERSION, options.target, vars, macros]));
-    return new UnchangedInputs(enabled ? path : null, salt, enabled, options.reuse, readState(path));
+    return new UnchangedInputs(
+      enabled ? path : null,
+      salt,
+      enabled,
+      options.reuse,
+      fingerprints,
+      options.storeFailures,
+      readState(path),
+    );
   }
 
   /** A result saying the node was reused, or null when it must run (its input digest is kept). */
@@ -100,7 +148,13 @@ export class UnchangedInputs {
     context: ReuseContext,
   ): Promise<NodeResult | null> {
     this.pending.delete(node.unique_id);
-    if (!this.enabled || !eligible(node, context.manifest)) return null;
+    if (!this.enabled) return null;
+    if (this.fingerprints && isTableLike(node))
+      this.before.set(
+        node.unique_id,
+        this.fingerprintOf(node.unique_id, this.fingerprints, connection, context),
+      );
+    if (!eligible(node, context.manifest)) return null;
     const started = performance.now();
     const inputs = await this.inputDigest(node, connection, context);
     if (inputs === null) return null;
@@ -108,21 +162,23 @@ export class UnchangedInputs {
     if (!this.reuse) return null;
     const known = this.state.nodes[node.unique_id];
     if (!known || known.inputs !== inputs) return null;
-    if (node.resource_type === 'model') {
-      // the table must still hold what that build wrote (not rolled back, dropped, or another warehouse)
-      const output = await relationDigest(node, ownRelation(node, context), connection, context);
+    const test = node.resource_type === 'test';
+    if (!test || this.storesFailures(node)) {
+      // the table must still hold what that build wrote (not rolled back, dropped, or another
+      // warehouse); a test's table of failing rows, what that check stored
+      const output = await this.outputDigest(node, connection, context);
       if (output === null || output !== known.output) return null;
-      this.outputs.set(node.unique_id, output);
+      if (!test) this.outputs.set(node.unique_id, output);
     }
     const result: NodeResult = {
       unique_id: node.unique_id,
-      status: node.resource_type === 'test' ? 'pass' : 'success',
+      status: test ? (known.status ?? 'pass') : 'success',
       timing: [],
       thread_id: '',
       execution_time: (performance.now() - started) / 1000,
       adapter_response: { _message: REUSED_MESSAGE, code: 'REUSED', rows_affected: 0 },
-      message: REUSED_MESSAGE,
-      failures: node.resource_type === 'test' ? 0 : null,
+      message: test && known.status === 'warn' && known.message ? known.message : REUSED_MESSAGE,
+      failures: test ? (known.failures ?? 0) : null,
       compiled: false,
       compiled_code: null,
       relation_name: node.relation_name,
@@ -130,7 +186,7 @@ export class UnchangedInputs {
     return result;
   }
 
-  /** After a node ran: remember its digests when it succeeded (passed), forget it otherwise. */
+  /** After a node ran: remember its digests when it succeeded (passed or warned), forget it otherwise. */
   async record(
     node: ManifestNode,
     result: NodeResult,
@@ -139,21 +195,40 @@ export class UnchangedInputs {
   ): Promise<void> {
     const inputs = this.pending.get(node.unique_id);
     this.pending.delete(node.unique_id);
-    const good = node.resource_type === 'test' ? result.status === 'pass' : result.status === 'success';
-    if (!good || inputs === undefined) {
+    this.fingerprinted.delete(node.unique_id); // it ran: its table may be a new version
+    const test = node.resource_type === 'test';
+    const good = test ? result.status === 'pass' || result.status === 'warn' : result.status === 'success';
+    // with fingerprints a table's identity and reads are kept even when it cannot be reused
+    // (an incremental model): settledInputs() tells its next run what did not change
+    const keepsReads = this.fingerprints !== null && !test;
+    if (!good || (inputs === undefined && !keepsReads)) {
       delete this.state.nodes[node.unique_id];
       return;
     }
-    if (node.resource_type !== 'model') {
-      this.state.nodes[node.unique_id] = { inputs };
+    const checked = test
+      ? {
+          status: result.status as 'pass' | 'warn',
+          failures: result.failures ?? 0,
+          ...(result.status === 'warn' && result.message ? { message: result.message } : {}),
+        }
+      : {};
+    if (test && !this.storesFailures(node)) {
+      this.state.nodes[node.unique_id] = { inputs, ...checked };
       return;
     }
-    const output = await relationDigest(node, ownRelation(node, context), connection, context);
-    if (output === null) delete this.state.nodes[node.unique_id];
-    else {
-      this.outputs.set(node.unique_id, output);
-      this.state.nodes[node.unique_id] = { inputs, output };
+    const output = await this.outputDigest(node, connection, context);
+    if (output === null) {
+      delete this.state.nodes[node.unique_id];
+      return;
     }
+    if (!test) this.outputs.set(node.unique_id, output);
+    const read = keepsReads ? { read: await this.tablesRead(node, connection, context) } : {};
+    this.state.nodes[node.unique_id] = {
+      ...(inputs === undefined ? {} : { inputs }),
+      output,
+      ...checked,
+      ...read,
+    };
   }
 
   save(): void {
@@ -162,6 +237,55 @@ export class UnchangedInputs {
     const temporary = `${this.path}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(this.state)}\n`);
     renameSync(temporary, this.path);
+  }
+
+  /**
+   * Fingerprints only: the names (aliases) of the tables a model is about to read that hold
+   * what it read at its last successful build, and its own when its table holds what that
+   * build wrote. A table this invocation already wrote counts when it held what the model read
+   * before that write and the write listed what it changed (`changesListed`: its changed
+   * partitions). Macros take the list (var mdw_settled_inputs) as proof in place of a check
+   * that reads data. Empty when nothing is known (other engines, --full-refresh, no state).
+   */
+  async settledInputs(
+    node: ManifestNode,
+    connection: Connection,
+    context: ReuseContext,
+    changesListed: (name: string) => boolean,
+  ): Promise<string[]> {
+    const fingerprints = this.fingerprints;
+    const known = this.state.nodes[node.unique_id];
+    if (!fingerprints || !this.reuse || !known?.read || known.output === undefined) return [];
+    const own =
+      this.before.get(node.unique_id) ??
+      this.fingerprintOf(node.unique_id, fingerprints, connection, context);
+    if ((await own) !== known.output) return [];
+    const settled = [node.alias];
+    for (const [parentId, recorded] of Object.entries(known.read)) {
+      const parent = context.manifest.nodes[parentId];
+      if (!parent || !node.depends_on.nodes.includes(parentId)) continue;
+      const now = await this.fingerprintOf(parentId, fingerprints, connection, context);
+      const earlier = this.before.get(parentId);
+      if (now === recorded || (changesListed(parent.name) && earlier && (await earlier) === recorded))
+        settled.push(parent.alias);
+    }
+    return settled;
+  }
+
+  /** The fingerprints of the tables (models, snapshots, seeds) a node reads, as it read them. */
+  private async tablesRead(
+    node: ManifestNode,
+    connection: Connection,
+    context: ReuseContext,
+  ): Promise<Record<string, string>> {
+    const read: Record<string, string> = {};
+    for (const parentId of node.depends_on.nodes) {
+      const parent = context.manifest.nodes[parentId];
+      if (!parent || !isTableLike(parent)) continue;
+      const fingerprint = await this.fingerprintOf(parentId, this.fingerprints!, connection, context);
+      if (fingerprint !== null) read[parentId] = fingerprint;
+    }
+    return read;
   }
 
   /** The digest of the node's definition and inputs, or null when one cannot be told unchanged. */
@@ -185,6 +309,7 @@ export class UnchangedInputs {
     connection: Connection,
     context: ReuseContext,
   ): Promise<string | null> {
+    if (this.fingerprints) return this.fingerprintOf(parentId, this.fingerprints, connection, context);
     const known = this.outputs.get(parentId);
     if (known !== undefined) return known;
     const parent = context.manifest.nodes[parentId];
@@ -205,24 +330,108 @@ export class UnchangedInputs {
     const sql = await context.rewrite(reader.unique_id, ownRelation(parent, context));
     return relationDigest(parent, sql, connection, context);
   }
+
+  /** A model's or snapshot's own table (a test's table of failing rows): its fingerprint, or its content digest. */
+  private outputDigest(
+    node: ManifestNode,
+    connection: Connection,
+    context: ReuseContext,
+  ): Promise<string | null> {
+    const fingerprints = this.fingerprints;
+    if (!fingerprints) return relationDigest(node, ownRelation(node, context), connection, context);
+    if (node.resource_type !== 'test')
+      return this.fingerprintOf(node.unique_id, fingerprints, connection, context);
+    const stored = context.adapter.relation(node.database, node.schema, node.alias);
+    return this.remembered(node.unique_id, () => fingerprints.relation(connection, stored));
+  }
+
+  /** Whether the test stores its failing rows in this invocation (as tasks.ts decides). */
+  private storesFailures(node: ManifestNode): boolean {
+    return (
+      node.config.store_failures === true || (this.storeFailures && node.config.store_failures !== false)
+    );
+  }
+
+  /**
+   * A relation's fingerprint: a table's (snapshot's, seed's) from the catalog; a source's
+   * from its files; a view's or an ephemeral model's from its definition, its catalog text
+   * (a view) and its own inputs. Null when any part cannot be told.
+   */
+  private async fingerprintOf(
+    id: string,
+    fingerprints: RelationFingerprints,
+    connection: Connection,
+    context: ReuseContext,
+  ): Promise<string | null> {
+    const source = context.manifest.sources[id];
+    if (source) return this.remembered(id, () => fingerprints.source(connection, source));
+    const node = context.manifest.nodes[id];
+    if (!node) return null;
+    const ran = context.results.get(id);
+    if (ran && ran.status !== 'success') return null;
+    const materialized = String(node.config.materialized ?? 'view');
+    const relation = context.adapter.relation(node.database, node.schema, node.alias);
+    if (isTableLike(node)) return this.remembered(id, () => fingerprints.relation(connection, relation));
+    if (node.resource_type !== 'model') return null;
+    // a view over the landing folders this run brings in reads new rows
+    if (materialized === 'view' && Object.hasOwn(context.narrowedViews, node.name)) return null;
+    const parts = [node.raw_code, JSON.stringify(node.config)];
+    if (materialized === 'view') {
+      const text = await this.remembered(id, () => fingerprints.relation(connection, relation));
+      if (text === null) return null;
+      parts.push(text);
+    }
+    for (const parentId of [...node.depends_on.nodes].sort()) {
+      const parent = await this.fingerprintOf(parentId, fingerprints, connection, context);
+      if (parent === null) return null;
+      parts.push(`${parentId}=${parent}`);
+    }
+    return sha256(parts.join('\n'));
+  }
+
+  private remembered(id: string, take: () => Promise<string | null>): Promise<string | null> {
+    let fingerprint = this.fingerprinted.get(id);
+    if (!fingerprint) {
+      fingerprint = take().catch(() => null);
+      this.fingerprinted.set(id, fingerprint);
+    }
+    return fingerprint;
+  }
+}
+
+/** A node whose relation is a table: a snapshot, a seed, a model that is not a view or ephemeral. */
+function isTableLike(node: ManifestNode): boolean {
+  if (node.resource_type === 'snapshot' || node.resource_type === 'seed') return true;
+  const materialized = String(node.config.materialized ?? 'view');
+  return node.resource_type === 'model' && materialized !== 'view' && materialized !== 'ephemeral';
 }
 
 function ownRelation(node: ManifestNode, context: ReuseContext): string {
   return context.adapter.relation(node.database, node.schema, node.alias).render();
 }
 
-/** Table models (not incremental, no hooks, no custom materialization) and data tests, whose SQL is a function of their inputs. */
+/**
+ * Table models (not incremental, no hooks, no custom materialization), snapshots (same
+ * conditions: over unchanged rows a snapshot writes nothing) and data tests, whose SQL is a
+ * function of their inputs (a test's failing rows and its pass or warning too).
+ */
 export function eligible(node: ManifestNode, manifest: Manifest): boolean {
-  if (node.resource_type === 'test')
-    return node.config.store_failures !== true && !readsTheClock(node, manifest);
-  if (node.resource_type !== 'model' || node.config.materialized !== 'table' || isMicrobatch(node.config))
-    return false;
+  // a test storing its failures is reused only while its table holds what it stored (tryReuse)
+  if (node.resource_type === 'test') return !readsTheClock(node, manifest);
+  const kind =
+    node.resource_type === 'snapshot'
+      ? 'snapshot'
+      : node.resource_type === 'model' && node.config.materialized === 'table'
+        ? 'table'
+        : null;
+  if (kind === null || isMicrobatch(node.config)) return false;
   const hooks = [node.config.pre_hook, node.config.post_hook].flat().filter(Boolean);
   if (hooks.length > 0) return false;
   if (readsTheClock(node, manifest)) return false;
-  // a project's own `table` materialization may do more than write the query's rows
+  // a project's own materialization may do more than write the query's rows
+  const custom = new RegExp(`^materialization_${kind}_`);
   return !Object.values(manifest.macros).some(
-    (macro) => macro.package_name === node.package_name && /^materialization_table_/.test(macro.name),
+    (macro) => macro.package_name === node.package_name && custom.test(macro.name),
   );
 }
 

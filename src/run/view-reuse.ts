@@ -1,13 +1,14 @@
 /**
  * View reuse: a view read by several nodes of one invocation is evaluated once. Right after
- * the view is built (or, when it is not part of the invocation, when its first reader starts)
- * its rows are copied into a table that lives for this invocation only; the nodes that
- * evaluate their SQL immediately (tables, incrementals, snapshots, tests) read the copy
- * instead of re-running the view's query. A copy whose readers were skipped goes when the
- * adapter closes. The view itself, the compiled SQL in target/ and
- * every persisted definition still name the view: a view built on top of a reused view keeps
- * reading the view. Within one invocation nothing a view reads changes after the view is
- * built (its parents come first), so the copy holds the rows the view would return.
+ * the view is built (or, when it is not part of the invocation or the engine copies lazily,
+ * when its first reader that runs its own SQL starts) its rows are copied into a table that
+ * lives for this invocation only; the nodes that evaluate their SQL immediately (tables,
+ * incrementals, snapshots, tests) read the copy instead of re-running the view's query. A copy
+ * whose readers were skipped goes when the adapter closes. The view itself, the compiled SQL
+ * in target/ and every persisted definition still name the view: a view built on top of a
+ * reused view keeps reading the view. Within one invocation nothing a view reads changes
+ * after the view is built (its parents come first), so the copy holds the rows the view
+ * would return.
  * A view narrowed to the landing folders a run brings in (src/run/landing-partitions.ts) is
  * copied for those folders only, and only its readers' narrowed reads (`<view> where
  * "partition" in (...)`, as test-scope.ts renders them) are pointed at the copy.
@@ -89,7 +90,10 @@ export class ViewReuse {
     return this.candidates.has(viewId);
   }
 
-  /** After the view's own build: copy its rows now (so the view's node carries the cost). */
+  /**
+   * After the view's own build: copy its rows now (so the view's node carries the cost), or,
+   * for copies that are made lazily (ViewCopies.eager), when the first reader needs one.
+   */
   async afterBuild(viewId: string, succeeded: boolean, conn: Connection): Promise<ReuseReport | null> {
     const candidate = this.candidates.get(viewId);
     if (!candidate) return null;
@@ -97,6 +101,7 @@ export class ViewReuse {
       candidate.unavailable = true;
       return null;
     }
+    if (!this.copies!.eager) return null;
     const copy = await this.copyOf(candidate, conn);
     return copy ? { rows: copy.rows, readers: candidate.readerCount } : null;
   }

@@ -1,6 +1,6 @@
 /**
  * Reuse of nodes whose inputs did not change (src/run/unchanged-inputs.ts): a second build
- * on the same landing reuses the std dimensions and their tests; a customer whose address
+ * on the same landing reuses the snapshots, the std dimensions and their tests; a customer whose address
  * changes gives the snapshot a new version and rebuilds the customer dimension (only it); a
  * warehouse that lost its tables rebuilds every model though target/ remembers them; `mdw test`
  * and --full-refresh reuse nothing, and the reused tables equal a --full-refresh build.
@@ -57,6 +57,10 @@ describe('reuse of nodes whose inputs did not change', () => {
       [...second].some((id) => id.startsWith('test.mdw.unique_mdw_std_dim_customers_customer_key')),
       'a test of a reused dimension is reused',
     );
+    assert.ok(
+      second.has('snapshot.mdw.mdw_snp_customers') && second.has('snapshot.mdw.mdw_snp_products'),
+      'a snapshot over unchanged rows is reused',
+    );
     assert.ok(!second.has('model.mdw.mdw_cur_ft_sales'), 'an incremental model always runs');
     const dimTest = runResults(run).find((r) =>
       r.unique_id.startsWith('test.mdw.unique_mdw_std_dim_customers'),
@@ -74,6 +78,8 @@ describe('reuse of nodes whose inputs did not change', () => {
     build(run);
     const third = reused(run);
     assert.ok(!third.has(CUSTOMERS), 'a dimension whose snapshot changed is rebuilt');
+    assert.ok(!third.has('snapshot.mdw.mdw_snp_customers'), 'a snapshot over changed rows runs');
+    assert.ok(third.has('snapshot.mdw.mdw_snp_products'), 'a snapshot over unchanged rows is reused');
     assert.ok(third.has(PRODUCTS), 'the other dimensions are still reused');
     const versions = await query(
       run,

@@ -91,6 +91,16 @@ class ScriptedWarehouse implements AthenaWarehouse {
     this.log.push(`s3 put ${uri}`);
   }
 
+  async catalogVersion(schema: string, name: string): Promise<string | null> {
+    const table = this.tables.get(`${schema}.${name}`);
+    return table?.kind === 'iceberg' ? `iceberg ${table.location}` : null;
+  }
+
+  async listObjects(uri: string): Promise<string[]> {
+    this.log.push(`s3 list ${uri}`);
+    return [];
+  }
+
   uniqueId(): string {
     return `id${++this.ids}`;
   }

@@ -14,7 +14,7 @@ function manifestWith(macros: Record<string, string> = {}): Manifest {
 }
 
 describe('reuse of unchanged nodes', () => {
-  it('reuses plain table models and data tests only', () => {
+  it('reuses plain table models, snapshots and data tests only', () => {
     const manifest = manifestWith();
     const table = testNode('model', 'dim', { materialized: 'table' }, { raw_code: 'select 1 as id' });
     assert.equal(eligible(table, manifest), true);
@@ -27,9 +27,16 @@ describe('reuse of unchanged nodes', () => {
     }
     const hooked = { ...table, config: { ...table.config, post_hook: ['grant select on {{ this }} to r'] } };
     assert.equal(eligible(hooked, manifest), false, 'a hook may do anything');
+    const snapshot = testNode('snapshot', 'snp', {}, { raw_code: 'select 1 as id' });
+    assert.equal(eligible(snapshot, manifest), true);
+    assert.equal(
+      eligible({ ...snapshot, config: { ...snapshot.config, post_hook: ['select 1'] } }, manifest),
+      false,
+    );
     const test = testNode('test', 'unique_dim_id', {}, { raw_code: 'select 1 where false' });
     assert.equal(eligible(test, manifest), true);
-    assert.equal(eligible({ ...test, config: { ...test.config, store_failures: true } }, manifest), false);
+    // one storing its failures too: reused only while its table holds what it stored (tryReuse)
+    assert.equal(eligible({ ...test, config: { ...test.config, store_failures: true } }, manifest), true);
   });
 
   it('never reuses SQL that reads the clock, chance or the environment, itself or in a macro', () => {

@@ -9,7 +9,9 @@
     counts of (customer, transaction) and (customer, product) pairs grow by what the first-seen
     tables (mdw_cur_first_transactions and mdw_cur_first_customer_products) hold of those days: only
     the check before the run (macro lifetime_totals_extend) reads the fact's earlier days,
-    their sales count and net amount. Every row is rewritten (current names, ranks).
+    their sales count and net amount. Every row is rewritten (current names), except when
+    mdw knows mdw_std_dim_customers is as at the last build (same customers, same names;
+    macro settled_input): then only the customers sold on the added days are written.
     Otherwise (an earlier day changed, a transaction spanning days, a missed run) it is
     rebuilt from the whole fact.
 -#}
@@ -22,7 +24,9 @@
     )
 }}
 
-with {{ lifetime_sales(ref('mdw_cur_ft_sales'), ref('mdw_std_dim_customers'), 'customer_key', 'customer_id', ref('mdw_cur_first_transactions'), ref('mdw_cur_first_customer_products'), 'product_id', 'product_count') }},
+{%- set lifetime = {'touched_only': false} %}
+
+with {{ lifetime_sales(ref('mdw_cur_ft_sales'), ref('mdw_std_dim_customers'), 'customer_key', 'customer_id', ref('mdw_cur_first_transactions'), ref('mdw_cur_first_customer_products'), 'product_id', 'product_count', scope=lifetime) }},
 
 current_customers as (
     select
@@ -42,7 +46,8 @@ summary as (
         current_customers.country_name as country_name,
         {{- lifetime_totals('product_count') }}
     from current_customers
-    left join lifetime_sales
+    {#- only the customers sold on the added days, when nothing else can have changed #}
+    {{ 'inner' if lifetime.touched_only else 'left' }} join lifetime_sales
         on lifetime_sales.customer_id = current_customers.customer_id
 )
 

@@ -25,6 +25,7 @@ import { AthenaQueryRunner } from './client.js';
 import { AthenaConnection } from './connection.js';
 import { explainAwsError } from './errors.js';
 import { createExternalSource, hiveFolderValues } from './external-source.js';
+import { AthenaFingerprints } from './fingerprints.js';
 import { athenaMaintenance } from './iceberg-maintenance.js';
 import {
   type BuildContext,
@@ -98,6 +99,8 @@ class AthenaAdapter implements Adapter<AthenaConnection> {
   readonly capabilities: Capabilities = Object.freeze({ ...TRINO_ICEBERG_CAPABILITIES, viewReuse: true });
   readonly viewCopies = new AthenaViewCopies((conn) => this.context(conn));
   readonly incremental = ATHENA_INCREMENTAL;
+  /** unchanged inputs are told from Glue versions and S3 listings: a digest query is billed */
+  readonly fingerprints = new AthenaFingerprints();
   private readonly schemas = new SchemaRegistry();
   private readonly open = new OpenConnections<AthenaConnection>();
   /** `mdw iceberg …` and `show --as-of`: Trino's metadata-table SQL, Athena's OPTIMIZE and VACUUM */

@@ -14,6 +14,8 @@ import { AthenaRelation } from './relation.js';
 export const COPY_SUFFIX = '__mdw_reuse';
 
 export class AthenaViewCopies implements ViewCopies<AthenaConnection> {
+  /** a copy is billed: made for the first reader that runs, none when every reader is reused */
+  readonly eager = false;
   /** each copy's data folder, to delete with it */
   private readonly locations = new Map<string, string>();
 

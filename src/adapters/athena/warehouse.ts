@@ -46,6 +46,14 @@ export interface AthenaWarehouse {
   /** What an s3:// folder holds directly: its sub-folder names and whether it holds files too. */
   listFolder(uri: string): Promise<{ folders: string[]; hasFiles: boolean }>;
   putObject(uri: string, body: string): Promise<void>;
+  /**
+   * The catalog's version of a relation, which changes whenever its rows may have: an Iceberg
+   * table's current metadata file (each commit writes a new one), a view's text. Null for a
+   * missing relation and for a Hive table (files can be added under it without a catalog change).
+   */
+  catalogVersion(schema: string, name: string): Promise<string | null>;
+  /** Every object under an s3:// folder as `key size etag` lines, sorted (no object is read). */
+  listObjects(uri: string): Promise<string[]>;
   /** a fresh id for unique data folders (fixed in a dry run, so its output is stable) */
   uniqueId(): string;
   /** a comment line in a dry run's output (which node the statements are for) */
@@ -172,6 +180,31 @@ export class LiveWarehouse implements AthenaWarehouse {
     );
   }
 
+  async catalogVersion(schema: string, name: string): Promise<string | null> {
+    const table = await this.glueTable(schema, name);
+    if (!table) return null;
+    if (table.TableType === 'VIRTUAL_VIEW')
+      return `view ${table.ViewOriginalText ?? ''}\n${table.ViewExpandedText ?? ''}`;
+    const metadata = table.Parameters?.metadata_location;
+    return metadata ? `iceberg ${metadata}` : null;
+  }
+
+  async listObjects(uri: string): Promise<string[]> {
+    const { bucket, key } = parseS3Uri(uri);
+    const prefix = key.endsWith('/') || key === '' ? key : `${key}/`;
+    const objects: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.awsCall('S3', () =>
+        this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
+      );
+      for (const object of page.Contents ?? [])
+        objects.push(`${object.Key} ${object.Size ?? ''} ${object.ETag ?? ''}`);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return objects.sort();
+  }
+
   uniqueId(): string {
     return randomUUID();
   }
@@ -232,6 +265,15 @@ export class DryRunWarehouse implements AthenaWarehouse {
 
   async putObject(uri: string, body: string): Promise<void> {
     this.print(`-- s3: upload ${uri} (${Buffer.byteLength(body)} bytes)\n`);
+  }
+
+  /** nothing exists in a dry run (and it records no reuse state) */
+  async catalogVersion(): Promise<string | null> {
+    return null;
+  }
+
+  async listObjects(): Promise<string[]> {
+    return [];
   }
 
   uniqueId(): string {

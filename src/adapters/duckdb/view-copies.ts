@@ -15,6 +15,8 @@ import { DuckDbRelation } from './relation.js';
 const COPIES_DATABASE = 'mdw_view_copies';
 
 export class DuckDbViewCopies implements ViewCopies {
+  /** a copy costs a scan of local files: made at once, its line shows the rows kept */
+  readonly eager = true;
   private attached: Promise<unknown> | undefined;
 
   /** @param file the scratch database file, or null to keep the copies in memory */
