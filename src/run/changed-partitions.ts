@@ -59,14 +59,27 @@ export function publishChangedPartitions(
   model: string,
   partitions: string[] | null,
 ): void {
-  const current = vars[CHANGED_PARTITIONS_VAR];
+  publishPerModel(vars, CHANGED_PARTITIONS_VAR, model, partitions);
+}
+
+/**
+ * Sets (or removes, when null) `model`'s entry of the var `name`, a {model name: list} map that
+ * macros read during the invocation (changed partitions, settled inputs).
+ */
+export function publishPerModel(
+  vars: Record<string, unknown>,
+  name: string,
+  model: string,
+  values: string[] | null,
+): void {
+  const current = vars[name];
   const published: Record<string, string[]> =
     current && typeof current === 'object' && !Array.isArray(current)
       ? { ...(current as Record<string, string[]>) }
       : {};
-  if (partitions === null) delete published[model];
-  else published[model] = partitions;
-  vars[CHANGED_PARTITIONS_VAR] = published;
+  if (values === null) delete published[model];
+  else published[model] = values;
+  vars[name] = published;
 }
 
 /** Whether this invocation published the partitions `model` changed (its run listed them). */

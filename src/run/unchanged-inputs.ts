@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import type { Adapter, Connection, RelationFingerprints } from '../adapters/types.js';
 import type { Manifest, ManifestNode } from '../manifest/types.js';
 import { isMicrobatch } from '../materialize/microbatch.js';
-import { CHANGED_PARTITIONS_VAR } from './changed-partitions.js';
+import { CHANGED_PARTITIONS_VAR, publishPerModel } from './changed-partitions.js';
 import type { NodeResult } from './results.js';
 
 /** One file per target: a build of another target (its own tables) must not forget this one's. */
@@ -39,14 +39,7 @@ export const SETTLED_INPUTS_VAR = 'mdw_settled_inputs';
 
 /** Makes `settled` the list macro settled_input() reads for `model` (removed when empty). */
 export function publishSettledInputs(vars: Record<string, unknown>, model: string, settled: string[]): void {
-  const current = vars[SETTLED_INPUTS_VAR];
-  const published: Record<string, string[]> =
-    current && typeof current === 'object' && !Array.isArray(current)
-      ? { ...(current as Record<string, string[]>) }
-      : {};
-  if (settled.length === 0) delete published[model];
-  else published[model] = settled;
-  vars[SETTLED_INPUTS_VAR] = published;
+  publishPerModel(vars, SETTLED_INPUTS_VAR, model, settled.length === 0 ? null : settled);
 }
 const STATE_VERSION = 2;
 
