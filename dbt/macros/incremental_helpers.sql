@@ -65,9 +65,9 @@
     model reads, or this model itself) holds what this model read (wrote) at its last
     successful build, except for the partitions that this invocation's own run of it changed
     and listed (changed_partitions). Targets that tell tables apart by their catalog version
-    (Athena: a new Iceberg metadata file per commit) publish them in the var
-    mdw_settled_inputs ({model name: [relation names]}); elsewhere, and under dbt, false: the
-    callers then check the data instead.
+    (the local lakehouse and Athena: a new Iceberg metadata file per commit) publish them in
+    the var mdw_settled_inputs ({model name: [relation names]}); elsewhere, and under dbt,
+    false: the callers then check the data instead.
 -#}
 {% macro settled_input(relation) -%}
     {%- set published = var('mdw_settled_inputs', {}) -%}

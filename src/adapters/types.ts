@@ -204,9 +204,10 @@ export interface ViewCopy {
 /** Invocation-scoped copies of views' rows, for engines where a copy is cheaper than re-evaluating. */
 export interface ViewCopies<C extends Connection = Connection> {
   /**
-   * true: copy right after the view is built (a cheap copy; its line reports the rows kept);
-   * false: only when the first reader that runs its own SQL needs it, so a run whose readers
-   * are all reused (run/unchanged-inputs.ts) pays for no copy (an engine that bills reads)
+   * true: copy right after the view is built (a cheap copy; its line reports the rows kept),
+   * unless every reader may be reused (run/unchanged-inputs.ts); false: only when the first
+   * reader that runs its own SQL needs it, so a run whose readers are all reused pays for no
+   * copy (an engine that bills reads)
    */
   readonly eager: boolean;
   /** `where`: '' for every row, else a ` where ...` clause the copy keeps the rows of */
@@ -215,10 +216,12 @@ export interface ViewCopies<C extends Connection = Connection> {
 }
 
 /**
- * Content-free identities of relations, for reusing unchanged nodes (run/unchanged-inputs.ts)
- * on an engine where reading a relation to digest it costs what the reuse would save (Athena
- * bills the bytes read). Each identity changes whenever the rows may have changed; null when
- * it cannot be told (then the readers build as usual).
+ * Identities of relations that need no read of their rows where the engine keeps versions
+ * (an Iceberg table's metadata file, a view's text, a landing's file listing), for reusing
+ * unchanged nodes and telling settled inputs (run/unchanged-inputs.ts): on Athena a digest
+ * query would be billed for the bytes reuse saves, and locally it would read what reuse skips.
+ * Each identity changes whenever the rows may have changed; null when it cannot be told (then
+ * the readers build as usual).
  */
 export interface RelationFingerprints<C extends Connection = Connection> {
   /** a table's current version (an Iceberg table's metadata file), a view's definition */

@@ -229,7 +229,9 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     reuse =
       request.viewReuse === false
         ? ViewReuse.disabled()
-        : ViewReuse.plan(manifest, graph, plan, adapter, narrowedViews);
+        : ViewReuse.plan(manifest, graph, plan, adapter, narrowedViews, (node) =>
+            unchanged.mayBeReused(node, manifest),
+          );
     await runScheduled({
       order: plan,
       parents,

@@ -8,15 +8,15 @@
  * snapshot over unchanged rows would find no change: running it again writes nothing.
  *
  * Exact, not a heuristic. "The same" is one of two kinds of identity:
- * - a content digest (DuckDB): row count and the sum of the rows' hashes, plus the column
- *   names and types, computed on the connection that would build the node, so it sees this
- *   invocation's staged tables and kept views. An input that changed in this invocation (a
- *   rebuilt table, an incremental model) or that cannot be digested cheaply (a source, an
- *   incremental model, an ephemeral model) makes the node build as usual.
- * - a fingerprint (Adapter.fingerprints, Athena), where a digest query would be billed for
- *   the bytes reuse saves: a table's catalog version (an Iceberg commit makes a new one, so
- *   an incremental model that wrote nothing keeps it), a source's definition and file listing,
- *   and for a view or an ephemeral model its definition with its own inputs' fingerprints.
+ * - a fingerprint (Adapter.fingerprints: the local lakehouse, Athena), read without the rows:
+ *   a table's catalog version (an Iceberg commit makes a new one, so an incremental model
+ *   that wrote nothing keeps it), a source's definition and file listing, and for a view or
+ *   an ephemeral model its definition with its own inputs' fingerprints.
+ * - else a content digest (an in-memory DuckDB database): row count and the sum of the rows'
+ *   hashes, plus the column names and types, computed on the connection that would build the
+ *   node, so it sees this invocation's staged tables and kept views. An input that changed in
+ *   this invocation (a rebuilt table, an incremental model) or that cannot be digested cheaply
+ *   (a source, an incremental model, an ephemeral model) makes the node build as usual.
  * The identities live in target/mdw_reuse_state.<target>.json; without that file (after
  * `mdw clean`) everything builds. Engines with neither always build.
  */
@@ -142,7 +142,7 @@ export class UnchangedInputs {
   ): Promise<NodeResult | null> {
     this.pending.delete(node.unique_id);
     if (!this.enabled) return null;
-    if (this.fingerprints && isTableLike(node))
+    if (this.fingerprints && this.readBefore(node))
       this.before.set(
         node.unique_id,
         this.fingerprintOf(node.unique_id, this.fingerprints, connection, context),
@@ -177,6 +177,29 @@ export class UnchangedInputs {
       relation_name: node.relation_name,
     };
     return result;
+  }
+
+  /**
+   * Whether the node may be reused in this invocation: it is eligible and its last good build
+   * was recorded (a view read only by such nodes need not be copied before one needs it).
+   */
+  mayBeReused(node: ManifestNode, manifest: Manifest): boolean {
+    return (
+      this.enabled &&
+      this.reuse &&
+      this.state.nodes[node.unique_id]?.inputs !== undefined &&
+      eligible(node, manifest)
+    );
+  }
+
+  /**
+   * A table's fingerprint before its node runs is needed by settledInputs only: the node's
+   * own (it recorded what it read) and an incremental model's (its readers' inputs settle
+   * when its run lists what it changed). Others are not taken (a plain table's is a scan).
+   */
+  private readBefore(node: ManifestNode): boolean {
+    if (!isTableLike(node)) return false;
+    return this.state.nodes[node.unique_id]?.read !== undefined || node.config.materialized === 'incremental';
   }
 
   /** After a node ran: remember its digests when it succeeded (passed or warned), forget it otherwise. */
@@ -368,6 +391,8 @@ export class UnchangedInputs {
     if (node.resource_type !== 'model') return null;
     // a view over the landing folders this run brings in reads new rows
     if (materialized === 'view' && Object.hasOwn(context.narrowedViews, node.name)) return null;
+    // the same text gives other rows each time (random(), now()): no identity
+    if (readsTheClock(node, context.manifest)) return null;
     const parts = [node.raw_code, JSON.stringify(node.config)];
     if (materialized === 'view') {
       const text = await this.remembered(id, () => fingerprints.relation(connection, relation));

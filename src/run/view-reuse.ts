@@ -1,8 +1,9 @@
 /**
  * View reuse: a view read by several nodes of one invocation is evaluated once. Right after
- * the view is built (or, when it is not part of the invocation or the engine copies lazily,
- * when its first reader that runs its own SQL starts) its rows are copied into a table that
- * lives for this invocation only; the nodes that evaluate their SQL immediately (tables,
+ * the view is built (or, when it is not part of the invocation, the engine copies lazily or
+ * every reader may be reused, when its first reader that runs its own SQL starts) its rows
+ * are copied into a table that lives for this invocation only; the nodes that evaluate their
+ * SQL immediately (tables,
  * incrementals, snapshots, tests) read the copy instead of re-running the view's query. A copy
  * whose readers were skipped goes when the adapter closes. The view itself, the compiled SQL
  * in target/ and every persisted definition still name the view: a view built on top of a
@@ -31,6 +32,8 @@ interface Candidate {
   pending: Set<string>;
   /** the view failed, or its copy is dropped: readers run their own SQL */
   unavailable: boolean;
+  /** copied right after the view is built (else when its first reader needs the copy) */
+  eager: boolean;
   copy?: Promise<ViewCopy | null>;
 }
 
@@ -61,6 +64,7 @@ export class ViewReuse {
     plan: readonly string[],
     adapter: Adapter,
     narrowed: Readonly<Record<string, readonly string[]>> = {},
+    mayBeReused: (node: ManifestNode) => boolean = () => false,
   ): ViewReuse {
     if (!adapter.capabilities.viewReuse || !adapter.viewCopies) return ViewReuse.disabled();
     const planned = new Set(plan);
@@ -80,6 +84,9 @@ export class ViewReuse {
         readerCount: readers.size,
         pending: new Set(readers),
         unavailable: false,
+        // a copy no reader may need waits for the first that does (all may be reused)
+        eager:
+          adapter.viewCopies.eager && [...readers].some((reader) => !mayBeReused(manifest.nodes[reader]!)),
       });
       for (const reader of readers) readsOf.set(reader, [...(readsOf.get(reader) ?? []), viewId]);
     }
@@ -101,7 +108,7 @@ export class ViewReuse {
       candidate.unavailable = true;
       return null;
     }
-    if (!this.copies!.eager) return null;
+    if (!candidate.eager) return null;
     const copy = await this.copyOf(candidate, conn);
     return copy ? { rows: copy.rows, readers: candidate.readerCount } : null;
   }

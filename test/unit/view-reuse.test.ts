@@ -47,6 +47,25 @@ describe('view reuse', () => {
     );
   });
 
+  it('copies no view whose readers are all reused, and reuses no reader of a view that reads the clock', () => {
+    const files = { ...FILES, 'models/v.sql': 'select id, id * 2 as r from range(50) t(id)' };
+    const dir = makeProject(files);
+    assert.equal(runMdw(dir, ['build']).code, 0);
+    const again = runMdw(dir, ['build']);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /OK created sql table model main\.t1 .*REUSED/);
+    assert.match(again.stdout, /OK created sql view model main\.v \.+ \[CREATE VIEW in/);
+    assert.doesNotMatch(again.stdout, /kept for/);
+
+    const clock = makeProject(FILES); // v reads random(): the same text, other rows
+    assert.equal(runMdw(clock, ['build']).code, 0);
+    const rebuilt = runMdw(clock, ['build']);
+    assert.equal(rebuilt.code, 0, rebuilt.stdout + rebuilt.stderr);
+    assert.doesNotMatch(rebuilt.stdout, /REUSED/);
+    assert.match(rebuilt.stdout, /50 rows kept for 4 readers/);
+    assert.equal(differingRows(clock), 0);
+  });
+
   it('re-runs the view for each reader with --no-view-reuse', () => {
     const dir = makeProject(FILES);
     const build = runMdw(dir, ['build', '--no-view-reuse']);

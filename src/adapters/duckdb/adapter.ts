@@ -18,6 +18,7 @@ import type {
   MaterializeRequest,
   MaterializeResult,
   Relation,
+  RelationFingerprints,
   StagedPublishing,
   TestResult,
 } from '../types.js';
@@ -26,6 +27,7 @@ import { findRelation, listColumns, SchemaRegistry } from './catalog.js';
 import { DuckDbConnection } from './connection.js';
 import { conciseDuckDbMessage } from './errors.js';
 import { createExternalSourceView } from './external-source.js';
+import { LocalFingerprints } from './fingerprints.js';
 import { LocalLakehouse } from './iceberg/lakehouse.js';
 import { buildIcebergIncremental, buildIcebergSnapshot, buildIcebergTable } from './iceberg/materialize.js';
 import { LocalIcebergOperations } from './iceberg/operations.js';
@@ -147,6 +149,7 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
   readonly iceberg?: IcebergOperations<DuckDbConnection>;
   readonly publishing?: StagedPublishing;
   readonly viewCopies: DuckDbViewCopies;
+  readonly fingerprints?: RelationFingerprints<DuckDbConnection>;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -156,7 +159,8 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
     warn: (message: string) => void,
     recoverCatalog = false,
   ) {
-    this.context = { schemas: new SchemaRegistry(), warn, rawFolders: this.rawFolders };
+    const sourceFiles = new Map<string, readonly string[]>();
+    this.context = { schemas: new SchemaRegistry(), warn, rawFolders: this.rawFolders, sourceFiles };
     this.viewCopies = new DuckDbViewCopies(
       profile.path === ':memory:' ? null : `${profile.path}.view-copies`,
     );
@@ -165,6 +169,7 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
     if (this.lake) {
       this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
       this.publishing = new LocalPublishing(this.lake, () => this.resyncIcebergViews());
+      this.fingerprints = new LocalFingerprints(this.lake, sourceFiles, target.database);
     }
   }
 

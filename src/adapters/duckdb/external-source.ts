@@ -75,6 +75,7 @@ async function readerCall(
   if (!isUrl) {
     path = checkLocalPath(path, format, label, projectRoot);
     files = await matchingFiles(conn, path, label, projectRoot);
+    ctx.sourceFiles?.set(source.unique_id, files);
     ctx.rawFolders?.add(label, folderOf(path));
     // copies of damaged files are read from the landing scratch folder (landing-check.ts)
     if (landing) ctx.rawFolders?.add(label, copyFolder(landing, label));

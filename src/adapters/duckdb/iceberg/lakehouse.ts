@@ -98,6 +98,12 @@ export class LocalLakehouse {
     return this.catalog.loadTable(relation.schema, relation.identifier);
   }
 
+  /** The table's current metadata file (this build's staged commit, if any), or null when it is no table here. */
+  metadataLocation(relation: Relation): string | null {
+    if (!this.exists) return null;
+    return this.catalog.currentMetadataLocation(relation.schema, relation.identifier) ?? null;
+  }
+
   /** Point the DuckDB view at the table's current snapshot (replacing a plain table of that name). */
   async expose(conn: Connection, ctx: BuildContext, relation: Relation, table: IcebergTable): Promise<void> {
     await ensureSchemaOf(conn, ctx, relation);

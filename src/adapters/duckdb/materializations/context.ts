@@ -9,6 +9,8 @@ export interface BuildContext {
   warn: (message: string) => void;
   /** the sources' landing folders, registered as their views are created */
   rawFolders?: RawFolders;
+  /** the local files each file-backed source's view reads, by source id (fingerprints.ts) */
+  sourceFiles?: Map<string, readonly string[]>;
 }
 
 export function ensureSchemaOf(conn: Connection, ctx: BuildContext, relation: Relation): Promise<void> {

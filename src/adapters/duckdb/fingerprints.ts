@@ -1,0 +1,85 @@
+/**
+ * Relation fingerprints on the local lakehouse (run/unchanged-inputs.ts): what tells an
+ * unchanged input without reading it. An Iceberg table's is its current metadata file (every
+ * commit, this build's staged ones too, writes a new one with a new name); a view's is its
+ * SQL text; a landing source's is its definition, its view's text and, for every file the
+ * view reads, the file's name, size and modification time to the millisecond (rsync's quick
+ * check, finer: a copy that keeps both, `cp -a`, counts as the same file). A plain DuckDB table (a model without table_type='iceberg', a
+ * test's stored failures) has no version: its fingerprint is a digest of its rows.
+ */
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { SourceDefinition } from '../../manifest/types.js';
+import { sqlString } from '../sql-helpers.js';
+import type { Connection, Relation, RelationFingerprints } from '../types.js';
+import type { DuckDbConnection } from './connection.js';
+import type { LocalLakehouse } from './iceberg/lakehouse.js';
+import { DuckDbRelation } from './relation.js';
+
+export class LocalFingerprints implements RelationFingerprints<DuckDbConnection> {
+  constructor(
+    private readonly lake: LocalLakehouse,
+    /** the files each source's view reads, recorded when the view was made in this invocation */
+    private readonly sourceFiles: ReadonlyMap<string, readonly string[]>,
+    private readonly defaultDatabase: string,
+  ) {}
+
+  async relation(conn: DuckDbConnection, relation: Relation): Promise<string | null> {
+    const location = this.lake.metadataLocation(relation);
+    if (location !== null) return sha256(`iceberg\n${location}`);
+    const view = await viewText(conn, relation);
+    if (view !== null) return sha256(`view\n${view}`);
+    return rowsDigest(conn, relation);
+  }
+
+  async source(conn: DuckDbConnection, source: SourceDefinition): Promise<string | null> {
+    const files = this.sourceFiles.get(source.unique_id);
+    if (!files) return null; // a URL or a reader call: its files cannot be told
+    const view = await viewText(
+      conn,
+      new DuckDbRelation(source.database || this.defaultDatabase, source.schema, source.identifier, 'view'),
+    );
+    if (view === null) return null;
+    const definition = JSON.stringify([source.relation_name, source.columns, source.external]);
+    return sha256([definition, view, ...[...files].sort().map(fileIdentity)].join('\n'));
+  }
+}
+
+function fileIdentity(path: string): string {
+  const stat = statSync(path, { bigint: true });
+  // milliseconds: copies that keep the time (cp -a, Node's cpSync) do not all keep nanoseconds
+  return [path, stat.size, stat.mtimeNs / 1_000_000n].join(' ');
+}
+
+async function viewText(conn: Connection, relation: Relation): Promise<string | null> {
+  const database =
+    relation.database === '' ? 'lower(current_database())' : `lower(${sqlString(relation.database)})`;
+  const result = await conn.query(
+    `select sql from duckdb_views()
+      where not internal and lower(database_name) = ${database}
+        and lower(schema_name) = lower(${sqlString(relation.schema)})
+        and lower(view_name) = lower(${sqlString(relation.identifier)})`,
+  );
+  const sql = result.rows[0]?.[0];
+  return typeof sql === 'string' ? sql : null;
+}
+
+/** Column names and types, row count and an order-independent sum of row hashes; null when unreadable. */
+async function rowsDigest(conn: Connection, relation: Relation): Promise<string | null> {
+  try {
+    const shape = await conn.query(`select * from ${relation.render()} as mdw_shape limit 0`);
+    const content = await conn.query(
+      `select count(*), cast(sum(hash(mdw_digest)) as varchar) from ${relation.render()} as mdw_digest`,
+    );
+    const [count, sum] = content.rows[0] ?? [];
+    return sha256(
+      JSON.stringify(['table', shape.columnNames, shape.columnTypes, String(count), String(sum)]),
+    );
+  } catch {
+    return null;
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,129 @@
+/**
+ * The local lakehouse's relation fingerprints (src/adapters/duckdb/fingerprints.ts): an
+ * Iceberg table's changes with every commit and with nothing else, a view's with its text, a
+ * landing source's with its files (not with a copy that keeps their size and time), and a
+ * plain table's with its rows.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
+import type { Adapter, Connection } from '../../src/adapters/types.js';
+import type { SourceDefinition } from '../../src/manifest/types.js';
+import { testNode } from '../support/nodes.js';
+import { makeProject } from '../support/project.js';
+
+function landingSource(root: string): SourceDefinition {
+  return {
+    unique_id: 'source.test.raw.orders',
+    resource_type: 'source',
+    name: 'orders',
+    source_name: 'raw',
+    package_name: 'test',
+    path: 'models/sources.yml',
+    original_file_path: 'models/sources.yml',
+    fqn: ['test', 'raw', 'orders'],
+    database: '',
+    schema: 'raw',
+    identifier: 'orders',
+    relation_name: '"raw"."orders"',
+    description: '',
+    source_description: '',
+    columns: {},
+    meta: {},
+    source_meta: {},
+    tags: [],
+    external: { location: join(root, 'landing', 'orders', '*.csv') },
+    loader: '',
+    config: { enabled: true },
+  };
+}
+
+describe('local lakehouse fingerprints', () => {
+  let root: string;
+  let adapter: Adapter;
+  let conn: Connection;
+
+  before(async () => {
+    root = makeProject({});
+    mkdirSync(join(root, 'landing', 'orders'), { recursive: true });
+    writeFileSync(join(root, 'landing', 'orders', 'a.csv'), 'id,amount\n1,10\n');
+    const target = {
+      name: 'dev',
+      profile_name: 't',
+      type: 'duckdb',
+      schema: 'main',
+      database: '',
+      threads: 1,
+    };
+    adapter = await createDuckDbAdapter({ ...target, path: 'fp.duckdb' }, root, { warn: () => {} });
+    conn = await adapter.connect();
+  });
+  after(async () => {
+    await conn.close();
+    await adapter.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const fingerprint = (schema: string, name: string) =>
+    adapter.fingerprints!.relation(conn, adapter.relation('fp', schema, name));
+
+  it('tells an Iceberg table by its current metadata file: a new one per commit', async () => {
+    const node = testNode('model', 'totals', { materialized: 'table', table_type: 'iceberg' });
+    const relation = adapter.relation('fp', 'lake', 'totals');
+    const build = (sql: string) => adapter.materialize(conn, { node, relation, sql, fullRefresh: true });
+    await build('select 1 as id');
+    const first = await fingerprint('lake', 'totals');
+    assert.ok(first);
+    assert.equal(await fingerprint('lake', 'totals'), first, 'reading changes nothing');
+    await build('select 1 as id');
+    assert.equal(await fingerprint('lake', 'totals'), first, 'the same rows: no commit');
+    await build('select 2 as id');
+    const second = await fingerprint('lake', 'totals');
+    assert.ok(second);
+    assert.notEqual(second, first, 'a commit is a new version');
+  });
+
+  it('tells a view by its text and a plain table by its rows', async () => {
+    await conn.query('create schema if not exists fp.plain');
+    await conn.query('create or replace view fp.plain.v as select 1 as id');
+    const view = await fingerprint('plain', 'v');
+    await conn.query('create or replace view fp.plain.v as select 2 as id');
+    assert.notEqual(await fingerprint('plain', 'v'), view);
+
+    await conn.query('create or replace table fp.plain.t as select 1 as id');
+    const table = await fingerprint('plain', 't');
+    await conn.query('create or replace table fp.plain.t as select 1 as id');
+    assert.equal(await fingerprint('plain', 't'), table, 'the same rows');
+    await conn.query('insert into fp.plain.t values (2)');
+    assert.notEqual(await fingerprint('plain', 't'), table);
+    assert.equal(await fingerprint('plain', 'missing'), null);
+  });
+
+  it('tells a landing source by its files: names, sizes and times', async () => {
+    const source = landingSource(root);
+    const take = async () => {
+      await adapter.createExternalSource(conn, source, root);
+      return adapter.fingerprints!.source(conn, source);
+    };
+    const first = await take();
+    assert.ok(first);
+    assert.equal(await take(), first, 'the same files');
+
+    const file = join(root, 'landing', 'orders', 'a.csv');
+    const copy = join(root, 'a.copy');
+    cpSync(file, copy, { preserveTimestamps: true });
+    rmSync(file);
+    cpSync(copy, file, { preserveTimestamps: true });
+    assert.equal(await take(), first, 'a copy keeping size and time is the same file');
+
+    writeFileSync(join(root, 'landing', 'orders', 'b.csv'), 'id,amount\n2,20\n');
+    const added = await take();
+    assert.notEqual(added, first, 'a new file');
+
+    writeFileSync(file, 'id,amount\n1,99\n'); // same size
+    utimesSync(file, new Date(Date.now() + 5_000), new Date(Date.now() + 5_000));
+    assert.notEqual(await take(), added, 'a rewritten file');
+  });
+});
