@@ -292,10 +292,26 @@ where seen.{{ keys[0] }} is null
     table holds the first-seen values of the fact's other days, and adding is exact when it
     holds no value first seen on or after the first changed day: every value of a later
     unchanged day is then in it with an earlier day, which a changed day cannot precede, and a
-    value it lacks is sold on changed days only. Reads the table's first_partition only.
+    value it lacks is sold on changed days only. Looks for one row first seen on or after the
+    first changed day: the engine skips every file and row group whose first_partition bounds
+    come before it (all of them when the condition holds), where max(first_partition) would
+    read the whole column (1.4 s for 30 M pairs at scale 10).
 -#}
 {% macro lifetime_first_seen_precedes(table, changed_days) -%}
-    {{ return(last_day_precedes(table, 'max(first_partition)', changed_days)) }}
+    {%- if changed_days | length == 0 -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set check -%}
+        select
+            case when count(*) = 0 then 1 else 0 end as extends
+        from (
+            select first_partition
+            from {{ table }}
+            where first_partition >= '{{ changed_days | min }}'
+            limit 1
+        ) as later
+    {%- endset -%}
+    {{ return(check_holds(check)) }}
 {%- endmacro %}
 
 {% macro default__lifetime_first_seen_extends(table, fact, changed_days) -%}

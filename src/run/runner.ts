@@ -37,10 +37,14 @@ import { countingRowsRead, rowsReadSummary } from './rows-read.js';
 import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
+import { ThrottledWrite } from './throttled-write.js';
 import { publishSettledInputs, type ReuseContext, UnchangedInputs } from './unchanged-inputs.js';
 import { executeUnitTest, type UnitTestResult } from './unit-test.js';
 import { unitTestGates, unitTestLine } from './unit-test-plan.js';
 import { ViewReuse } from './view-reuse.js';
+
+/** run_results.json is rewritten as a checkpoint at most this often during a run */
+const CHECKPOINT_INTERVAL_MS = 200;
 
 export type RunCommand = 'run' | 'seed' | 'snapshot' | 'test' | 'build';
 
@@ -144,15 +148,18 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const results = new Map<string, NodeResult>();
   const rawReaders = landingReaders(manifest.nodes);
   const args = runArgs(request, threads);
-  // After each node (and each microbatch window) target/run_results.json records what is done,
-  // so `mdw retry` resumes a run that was killed: unfinished nodes are `skipped`, and under
-  // write-audit-publish a staged Iceberg table counts as not done (a kill discards the stage).
-  const checkpoint = (running?: NodeResult) => {
+  // After each node (at most every CHECKPOINT_INTERVAL_MS) and each microbatch window (at
+  // once) target/run_results.json records what is done, so `mdw retry` resumes a run that was
+  // killed: unfinished nodes are `skipped`, and under write-audit-publish a staged Iceberg
+  // table counts as not done (a kill discards the stage). `running`: a microbatch model's
+  // windows so far, while it runs.
+  const running = new Map<string, NodeResult>();
+  const writeCheckpoint = () => {
     const staged = gate?.staging === true;
     const recorded = plan.map((id) => {
       // unit tests and saved queries are planned too, but are not manifest nodes
       const node = manifest.nodes[id] ?? { unique_id: id, relation_name: null };
-      const done = running?.unique_id === id ? running : results.get(id);
+      const done = results.get(id) ?? running.get(id);
       if (!done) return skippedResult(node, 'Not run: the invocation stopped before this node.');
       if (
         staged &&
@@ -165,6 +172,13 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       return done;
     });
     writeRunCheckpoint(compiler.targetDir, loaded.invocationId, recorded, args);
+  };
+  const checkpoints = new ThrottledWrite(writeCheckpoint, CHECKPOINT_INTERVAL_MS);
+  // a microbatch window is recorded at once (a retry must not redo a committed window)
+  const checkpoint = (inProgress?: NodeResult) => {
+    if (!inProgress) return checkpoints.request();
+    running.set(inProgress.unique_id, inProgress);
+    checkpoints.flush();
   };
   let startedCount = 0;
   let reuse = ViewReuse.disabled();
@@ -378,6 +392,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       if (!results.has(id))
         results.set(id, { ...newResult({ unique_id: id, relation_name: null }, 'main'), status: 'skipped' });
   } finally {
+    checkpoints.cancel(); // run_results.json is written whole below
     uninstall();
     // publish nothing after an unexpected error; a stage left behind is discarded by the next run
     await gate?.abandon().catch(() => undefined);

@@ -49,6 +49,9 @@ describe('local lakehouse fingerprints', () => {
     root = makeProject({});
     mkdirSync(join(root, 'landing', 'orders'), { recursive: true });
     writeFileSync(join(root, 'landing', 'orders', 'a.csv'), 'id,amount\n1,10\n');
+    // a whole second: a copy keeping the time (cpSync sets it through float seconds) keeps it exactly
+    const second = Math.floor(Date.now() / 1000) - 60;
+    utimesSync(join(root, 'landing', 'orders', 'a.csv'), second, second);
     const target = {
       name: 'dev',
       profile_name: 't',

@@ -47,8 +47,9 @@ export class LocalFingerprints implements RelationFingerprints<DuckDbConnection>
 
 function fileIdentity(path: string): string {
   const stat = statSync(path, { bigint: true });
-  // milliseconds: copies that keep the time (cp -a, Node's cpSync) do not all keep nanoseconds
-  return [path, stat.size, stat.mtimeNs / 1_000_000n].join(' ');
+  // to the nearest millisecond: copies that keep the time (cp -a, Node's cpSync) do not all
+  // keep nanoseconds, and a time set through float seconds may land a nanosecond early
+  return [path, stat.size, (stat.mtimeNs + 500_000n) / 1_000_000n].join(' ');
 }
 
 async function viewText(conn: Connection, relation: Relation): Promise<string | null> {

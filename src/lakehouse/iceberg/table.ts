@@ -31,6 +31,7 @@ import {
   readManifest,
   readManifestList,
 } from './manifest.js';
+import { DecodedFiles } from './manifest-cache.js';
 import {
   ancestry,
   currentSnapshot,
@@ -73,8 +74,11 @@ export interface PartitionInfo {
   totalSizeBytes: number;
 }
 
+/** decoded manifest lists and manifests of the whole process (immutable files, manifest-cache.ts) */
+const MANIFEST_LISTS = new DecodedFiles<ManifestFile>();
+const MANIFESTS = new DecodedFiles<ManifestEntry>();
+
 export class IcebergTable {
-  private manifestCache = new Map<string, ManifestEntry[]>();
   metadataLocation: string;
   metadata: TableMetadata;
 
@@ -187,31 +191,35 @@ export class IcebergTable {
     if (!snap) return [];
     const path = uriToPath(snap['manifest-list']);
     try {
-      return readManifestList(path);
+      return [...MANIFEST_LISTS.get(path, () => readManifestList(path))];
     } catch (error) {
       throw damagedFileError(this.identifier, path, error);
     }
   }
 
-  /** All entries of one manifest, inheritance applied (manifests never change: cached). */
-  manifestEntries(manifest: ManifestFile, md: TableMetadata = this.metadata): ManifestEntry[] {
-    const cached = this.manifestCache.get(manifest.manifestPath);
-    if (cached) return cached;
+  /** All entries of one manifest, inheritance applied (manifests never change: cached, read-only). */
+  manifestEntries(manifest: ManifestFile, md: TableMetadata = this.metadata): readonly ManifestEntry[] {
     const spec = md['partition-specs'].find((s) => s['spec-id'] === manifest.partitionSpecId);
     if (!spec) {
       throw new ExecutionError(
         `Iceberg table ${this.identifier} has a manifest with unknown partition spec ${manifest.partitionSpecId}.`,
       );
     }
+    const schema = this.schemaForManifest(md, manifest);
     const path = uriToPath(manifest.manifestPath);
-    let entries: ManifestEntry[];
+    const key = [
+      path,
+      manifest.sequenceNumber,
+      manifest.minSequenceNumber,
+      manifest.addedSnapshotId,
+      spec['spec-id'],
+      schema['schema-id'],
+    ].join('\u0000');
     try {
-      entries = readManifest(manifest, path, spec, this.schemaForManifest(md, manifest));
+      return MANIFESTS.get(key, () => readManifest(manifest, path, spec, schema));
     } catch (error) {
       throw damagedFileError(this.identifier, path, error);
     }
-    this.manifestCache.set(manifest.manifestPath, entries);
-    return entries;
   }
 
   /** @internal the newest schema that still has every partition source column of a manifest's spec */

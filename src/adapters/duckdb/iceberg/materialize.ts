@@ -25,7 +25,7 @@ import type { MaterializationPlan } from '../../../materialize/plan.js';
 import { planSchemaChange } from '../../../materialize/schema-change.js';
 import type { SnapshotPlan } from '../../../materialize/snapshot.js';
 import { ExecutionError } from '../../../util/errors.js';
-import { asSubquery, quoteIdentifier } from '../../sql-helpers.js';
+import { asSubquery, columnReference, quoteIdentifier } from '../../sql-helpers.js';
 import type { MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
 import { listColumns } from '../catalog.js';
 import type { DuckDbConnection } from '../connection.js';
@@ -130,7 +130,17 @@ export async function buildIcebergIncremental(
   const { strategy } = plan.incremental;
   const staged = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_new`, 'table');
   const working = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_work`, 'table');
-  await conn.query(`create or replace temp table ${staged.render()} as ${asSubquery(sql)}`);
+  // A merge updates the working table's matched rows: DuckDB applies updates in the order of
+  // the new rows, and in an order foreign to the table's (a hash aggregate's) every update
+  // lands in another vector, 150 k of 312 k rows took 14 s at scale 10 against 0.1 s with both
+  // tables in key order.
+  const keyOrder =
+    strategy === 'merge' && plan.incremental.uniqueKey.length > 0
+      ? ` order by ${plan.incremental.uniqueKey.map(columnReference).join(', ')}`
+      : '';
+  await conn.query(
+    `create or replace temp table ${staged.render()} as select * from ${asSubquery(sql)}${keyOrder}`,
+  );
   const raw = conn.duckdb;
   try {
     const schema = table.schema();
@@ -139,7 +149,7 @@ export async function buildIcebergIncremental(
       ? await filesInPartitionsOf(raw, table, staged.render())
       : await affectedFiles(conn, table, plan, staged);
     await conn.query(
-      `create or replace temp table ${working.render()} as ${readLiveFilesSql(table, affected, schema)}`,
+      `create or replace temp table ${working.render()} as select * from (${readLiveFilesSql(table, affected, schema)})${keyOrder}`,
     );
     const sourceColumns = await listColumns(conn, staged);
     const targetColumns = await listColumns(conn, working);
