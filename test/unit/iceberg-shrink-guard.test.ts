@@ -3,38 +3,21 @@
  * transform one. An empty replacement is refused, nothing is committed; allowed, it empties.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
+import { before, describe, it } from 'node:test';
 import type { Adapter, Connection } from '../../src/adapters/types.js';
 import { shrinkGuardFor } from '../../src/guards/shrink.js';
 import { testNode } from '../support/nodes.js';
-import { makeProject } from '../support/project.js';
+import { scratchLakehouse } from '../support/scratch-duckdb.js';
 
 const count = async (conn: Connection, sql: string) => Number((await conn.query(sql)).rows[0]![0]);
 
 describe('shrink guard on Iceberg tables', () => {
-  let root: string;
+  const lake = scratchLakehouse('sg.duckdb');
   let adapter: Adapter;
   let conn: Connection;
 
-  before(async () => {
-    root = makeProject({});
-    const target = {
-      name: 'dev',
-      profile_name: 't',
-      type: 'duckdb',
-      schema: 'main',
-      database: '',
-      threads: 1,
-    };
-    adapter = await createDuckDbAdapter({ ...target, path: 'sg.duckdb' }, root, { warn: () => {} });
-    conn = await adapter.connect();
-  });
-  after(async () => {
-    await conn.close();
-    await adapter.close();
-    rmSync(root, { recursive: true, force: true });
+  before(() => {
+    ({ adapter, conn } = lake);
   });
 
   const cases = [

@@ -7,12 +7,11 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
+import { before, describe, it } from 'node:test';
 import type { Adapter, Connection } from '../../src/adapters/types.js';
 import type { SourceDefinition } from '../../src/manifest/types.js';
 import { testNode } from '../support/nodes.js';
-import { makeProject } from '../support/project.js';
+import { scratchLakehouse } from '../support/scratch-duckdb.js';
 
 function landingSource(root: string): SourceDefinition {
   return {
@@ -41,32 +40,18 @@ function landingSource(root: string): SourceDefinition {
 }
 
 describe('local lakehouse fingerprints', () => {
+  const lake = scratchLakehouse('fp.duckdb');
   let root: string;
   let adapter: Adapter;
   let conn: Connection;
 
-  before(async () => {
-    root = makeProject({});
+  before(() => {
+    ({ root, adapter, conn } = lake);
     mkdirSync(join(root, 'landing', 'orders'), { recursive: true });
     writeFileSync(join(root, 'landing', 'orders', 'a.csv'), 'id,amount\n1,10\n');
     // a whole second: a copy keeping the time (cpSync sets it through float seconds) keeps it exactly
     const second = Math.floor(Date.now() / 1000) - 60;
     utimesSync(join(root, 'landing', 'orders', 'a.csv'), second, second);
-    const target = {
-      name: 'dev',
-      profile_name: 't',
-      type: 'duckdb',
-      schema: 'main',
-      database: '',
-      threads: 1,
-    };
-    adapter = await createDuckDbAdapter({ ...target, path: 'fp.duckdb' }, root, { warn: () => {} });
-    conn = await adapter.connect();
-  });
-  after(async () => {
-    await conn.close();
-    await adapter.close();
-    rmSync(root, { recursive: true, force: true });
   });
 
   const fingerprint = (schema: string, name: string) =>

@@ -1,31 +1,22 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
+import { before, describe, it } from 'node:test';
 import type { Adapter, Connection, IcebergOperations } from '../../src/adapters/types.js';
 import { testNode } from '../support/nodes.js';
 import { makeProject, runMdw } from '../support/project.js';
+import { scratchLakehouse } from '../support/scratch-duckdb.js';
 
 const count = async (conn: Connection, sql: string) => Number((await conn.query(sql)).rows[0]![0]);
 
 describe('time travel as relations the adapter resolves', () => {
-  let root: string;
   let adapter: Adapter;
   let conn: Connection;
   let iceberg: IcebergOperations;
 
+  const lake = scratchLakehouse('tt.duckdb');
+
   before(async () => {
-    root = makeProject({});
-    const target = {
-      name: 'dev',
-      profile_name: 't',
-      type: 'duckdb',
-      schema: 'main',
-      database: '',
-      threads: 1,
-    };
-    adapter = await createDuckDbAdapter({ ...target, path: 'tt.duckdb' }, root, { warn: () => {} });
-    conn = await adapter.connect();
+    ({ adapter, conn } = lake);
     iceberg = adapter.iceberg!;
     const node = testNode('model', 'facts', { materialized: 'table', table_type: 'iceberg' });
     const relation = adapter.relation('tt', 'lake', 'facts');
@@ -37,11 +28,6 @@ describe('time travel as relations the adapter resolves', () => {
         fullRefresh: false,
       });
     }
-  });
-  after(async () => {
-    await conn.close();
-    await adapter.close();
-    rmSync(root, { recursive: true, force: true });
   });
 
   it('lists the tables and their history through a connection', async () => {
