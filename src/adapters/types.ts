@@ -224,8 +224,11 @@ export interface ViewCopies<C extends Connection = Connection> {
  * the readers build as usual).
  */
 export interface RelationFingerprints<C extends Connection = Connection> {
-  /** a table's current version (an Iceberg table's metadata file), a view's definition */
-  relation(conn: C, relation: Relation): Promise<string | null>;
+  /**
+   * a table's current version (an Iceberg table's metadata file), a view's definition; with
+   * `scan: false`, null where only reading the rows would tell (a table without versions)
+   */
+  relation(conn: C, relation: Relation, options?: { scan?: boolean }): Promise<string | null>;
   /** a source's definition and its files (names, sizes, checksums) */
   source(conn: C, source: SourceDefinition): Promise<string | null>;
 }

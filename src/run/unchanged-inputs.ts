@@ -145,7 +145,7 @@ export class UnchangedInputs {
     if (this.fingerprints && this.readBefore(node))
       this.before.set(
         node.unique_id,
-        this.fingerprintOf(node.unique_id, this.fingerprints, connection, context),
+        this.fingerprintOf(node.unique_id, this.fingerprints, connection, context, false),
       );
     if (!eligible(node, context.manifest)) return null;
     const started = performance.now();
@@ -211,7 +211,9 @@ export class UnchangedInputs {
   ): Promise<void> {
     const inputs = this.pending.get(node.unique_id);
     this.pending.delete(node.unique_id);
-    this.fingerprinted.delete(node.unique_id); // it ran: its table may be a new version
+    // it ran: its table may be a new version
+    this.fingerprinted.delete(node.unique_id);
+    this.fingerprinted.delete(versionKey(node.unique_id));
     const test = node.resource_type === 'test';
     const good = test ? result.status === 'pass' || result.status === 'warn' : result.status === 'success';
     // with fingerprints a table's identity and reads are kept even when it cannot be reused
@@ -232,7 +234,8 @@ export class UnchangedInputs {
       this.state.nodes[node.unique_id] = { inputs, ...checked };
       return;
     }
-    const output = await this.outputDigest(node, connection, context);
+    // a node that cannot be reused keeps only what tells settled inputs (no scan)
+    const output = await this.outputDigest(node, connection, context, inputs !== undefined);
     if (output === null) {
       delete this.state.nodes[node.unique_id];
       return;
@@ -274,13 +277,13 @@ export class UnchangedInputs {
     if (!fingerprints || !this.reuse || !known?.read || known.output === undefined) return [];
     const own =
       this.before.get(node.unique_id) ??
-      this.fingerprintOf(node.unique_id, fingerprints, connection, context);
+      this.fingerprintOf(node.unique_id, fingerprints, connection, context, false);
     if ((await own) !== known.output) return [];
     const settled = [node.alias];
     for (const [parentId, recorded] of Object.entries(known.read)) {
       const parent = context.manifest.nodes[parentId];
       if (!parent || !node.depends_on.nodes.includes(parentId)) continue;
-      const now = await this.fingerprintOf(parentId, fingerprints, connection, context);
+      const now = await this.fingerprintOf(parentId, fingerprints, connection, context, false);
       const earlier = this.before.get(parentId);
       if (now === recorded || (changesListed(parent.name) && earlier && (await earlier) === recorded))
         settled.push(parent.alias);
@@ -298,7 +301,7 @@ export class UnchangedInputs {
     for (const parentId of node.depends_on.nodes) {
       const parent = context.manifest.nodes[parentId];
       if (!parent || !isTableLike(parent)) continue;
-      const fingerprint = await this.fingerprintOf(parentId, this.fingerprints!, connection, context);
+      const fingerprint = await this.fingerprintOf(parentId, this.fingerprints!, connection, context, false);
       if (fingerprint !== null) read[parentId] = fingerprint;
     }
     return read;
@@ -352,11 +355,12 @@ export class UnchangedInputs {
     node: ManifestNode,
     connection: Connection,
     context: ReuseContext,
+    scan = true,
   ): Promise<string | null> {
     const fingerprints = this.fingerprints;
     if (!fingerprints) return relationDigest(node, ownRelation(node, context), connection, context);
     if (node.resource_type !== 'test')
-      return this.fingerprintOf(node.unique_id, fingerprints, connection, context);
+      return this.fingerprintOf(node.unique_id, fingerprints, connection, context, scan);
     const stored = context.adapter.relation(node.database, node.schema, node.alias);
     return this.remembered(node.unique_id, () => fingerprints.relation(connection, stored));
   }
@@ -371,13 +375,15 @@ export class UnchangedInputs {
   /**
    * A relation's fingerprint: a table's (snapshot's, seed's) from the catalog; a source's
    * from its files; a view's or an ephemeral model's from its definition, its catalog text
-   * (a view) and its own inputs. Null when any part cannot be told.
+   * (a view) and its own inputs. Null when any part cannot be told, or, with `scan` false,
+   * only reading a table's rows would tell it (settled inputs never pay for a scan).
    */
   private async fingerprintOf(
     id: string,
     fingerprints: RelationFingerprints,
     connection: Connection,
     context: ReuseContext,
+    scan = true,
   ): Promise<string | null> {
     const source = context.manifest.sources[id];
     if (source) return this.remembered(id, () => fingerprints.source(connection, source));
@@ -387,7 +393,10 @@ export class UnchangedInputs {
     if (ran && ran.status !== 'success') return null;
     const materialized = String(node.config.materialized ?? 'view');
     const relation = context.adapter.relation(node.database, node.schema, node.alias);
-    if (isTableLike(node)) return this.remembered(id, () => fingerprints.relation(connection, relation));
+    if (isTableLike(node))
+      return scan
+        ? this.remembered(id, () => fingerprints.relation(connection, relation))
+        : this.remembered(versionKey(id), () => fingerprints.relation(connection, relation, { scan }));
     if (node.resource_type !== 'model') return null;
     // a view over the landing folders this run brings in reads new rows
     if (materialized === 'view' && Object.hasOwn(context.narrowedViews, node.name)) return null;
@@ -400,7 +409,7 @@ export class UnchangedInputs {
       parts.push(text);
     }
     for (const parentId of [...node.depends_on.nodes].sort()) {
-      const parent = await this.fingerprintOf(parentId, fingerprints, connection, context);
+      const parent = await this.fingerprintOf(parentId, fingerprints, connection, context, scan);
       if (parent === null) return null;
       parts.push(`${parentId}=${parent}`);
     }
@@ -415,6 +424,11 @@ export class UnchangedInputs {
     }
     return fingerprint;
   }
+}
+
+/** The cache key of a table's fingerprint taken without a scan (null for a table without versions). */
+function versionKey(id: string): string {
+  return `${id}\u0000version`;
 }
 
 /** A node whose relation is a table: a snapshot, a seed, a model that is not a view or ephemeral. */

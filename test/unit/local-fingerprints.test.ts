@@ -5,12 +5,13 @@
  * plain table's with its rows.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Adapter, Connection } from '../../src/adapters/types.js';
 import type { SourceDefinition } from '../../src/manifest/types.js';
 import { testNode } from '../support/nodes.js';
+import { makeProject, runMdw } from '../support/project.js';
 import { scratchLakehouse } from '../support/scratch-duckdb.js';
 
 function landingSource(root: string): SourceDefinition {
@@ -86,6 +87,14 @@ describe('local lakehouse fingerprints', () => {
     assert.equal(await fingerprint('plain', 't'), table, 'the same rows');
     await conn.query('insert into fp.plain.t values (2)');
     assert.notEqual(await fingerprint('plain', 't'), table);
+    const noScan = { scan: false };
+    const plain = adapter.relation('fp', 'plain', 't');
+    assert.equal(
+      await adapter.fingerprints!.relation(conn, plain, noScan),
+      null,
+      'no version without a scan',
+    );
+    assert.ok(await adapter.fingerprints!.relation(conn, adapter.relation('fp', 'plain', 'v'), noScan));
     assert.equal(await fingerprint('plain', 'missing'), null);
   });
 
@@ -113,5 +122,31 @@ describe('local lakehouse fingerprints', () => {
     writeFileSync(file, 'id,amount\n1,99\n'); // same size
     utimesSync(file, new Date(Date.now() + 5_000), new Date(Date.now() + 5_000));
     assert.notEqual(await take(), added, 'a rewritten file');
+  });
+
+  it('keeps no identity of a plain incremental table, which only a scan would give', () => {
+    const dir = makeProject({
+      'models/t.sql': "{{ config(materialized='table') }}\nselect range as id from range(5)",
+      'models/inc.sql': "{{ config(materialized='incremental') }}\nselect id from {{ ref('t') }}",
+    });
+    try {
+      assert.equal(runMdw(dir, ['build']).code, 0);
+      const again = runMdw(dir, ['build']);
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.match(again.stdout, /main\.t \.+ \[REUSED/, 'a plain table model is still reused (by its rows)');
+      const file = readdirSync(join(dir, 'target')).find((name) => name.startsWith('mdw_reuse_state.'));
+      const nodes = JSON.parse(readFileSync(join(dir, 'target', file!), 'utf8')).nodes as Record<
+        string,
+        unknown
+      >;
+      assert.ok(Object.keys(nodes).some((id) => id.endsWith('.t')));
+      assert.deepEqual(
+        Object.keys(nodes).filter((id) => id.endsWith('.inc')),
+        [],
+        'nothing recorded for it: no digest after its runs',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

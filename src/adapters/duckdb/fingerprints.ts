@@ -5,7 +5,8 @@
  * SQL text; a landing source's is its definition, its view's text and, for every file the
  * view reads, the file's name, size and modification time to the millisecond (rsync's quick
  * check, finer: a copy that keeps both, `cp -a`, counts as the same file). A plain DuckDB table (a model without table_type='iceberg', a
- * test's stored failures) has no version: its fingerprint is a digest of its rows.
+ * test's stored failures) has no version: its fingerprint is a digest of its rows, taken only
+ * where reuse needs it (`scan`), never for settled inputs.
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -24,12 +25,16 @@ export class LocalFingerprints implements RelationFingerprints<DuckDbConnection>
     private readonly defaultDatabase: string,
   ) {}
 
-  async relation(conn: DuckDbConnection, relation: Relation): Promise<string | null> {
+  async relation(
+    conn: DuckDbConnection,
+    relation: Relation,
+    options: { scan?: boolean } = {},
+  ): Promise<string | null> {
     const location = this.lake.metadataLocation(relation);
     if (location !== null) return sha256(`iceberg\n${location}`);
     const view = await viewText(conn, relation);
     if (view !== null) return sha256(`view\n${view}`);
-    return rowsDigest(conn, relation);
+    return options.scan === false ? null : rowsDigest(conn, relation);
   }
 
   async source(conn: DuckDbConnection, source: SourceDefinition): Promise<string | null> {
