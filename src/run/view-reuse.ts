@@ -3,13 +3,12 @@
  * the view is built (or, when it is not part of the invocation, the engine copies lazily or
  * every reader may be reused, when its first reader that runs its own SQL starts) its rows
  * are copied into a table that lives for this invocation only; the nodes that evaluate their
- * SQL immediately (tables,
- * incrementals, snapshots, tests) read the copy instead of re-running the view's query. A copy
- * whose readers were skipped goes when the adapter closes. The view itself, the compiled SQL
- * in target/ and every persisted definition still name the view: a view built on top of a
- * reused view keeps reading the view. Within one invocation nothing a view reads changes
- * after the view is built (its parents come first), so the copy holds the rows the view
- * would return.
+ * SQL immediately (tables, incrementals, snapshots, tests) read the copy instead of re-running
+ * the view's query. A copy whose readers were skipped goes when the adapter closes. The view
+ * itself, the compiled SQL in target/ and every persisted definition still name the view: a
+ * view built on top of a reused view keeps reading the view. Within one invocation nothing a
+ * view reads changes after the view is built (its parents come first), so the copy holds the
+ * rows the view would return.
  * A view narrowed to the landing folders a run brings in (src/run/landing-partitions.ts) is
  * copied for those folders only, and only its readers' narrowed reads (`<view> where
  * "partition" in (...)`, as test-scope.ts renders them) are pointed at the copy.

@@ -30,6 +30,17 @@ export async function findRelation(
   return new DuckDbRelation(database, schema, identifier, kind);
 }
 
+/** A view's SQL text as DuckDB keeps it, or null when the relation is no view. */
+export async function viewSql(conn: Connection, relation: Relation): Promise<string | null> {
+  const result = await conn.query(`
+    select sql from duckdb_views()
+    where not internal and ${databaseFilter(relation.database)}
+      and lower(schema_name) = lower(${sqlString(relation.schema)})
+      and lower(view_name) = lower(${sqlString(relation.identifier)})`);
+  const sql = result.rows[0]?.[0];
+  return typeof sql === 'string' ? sql : null;
+}
+
 export async function listColumns(conn: Connection, relation: Relation): Promise<ColumnDescription[]> {
   const result = await conn.query(`
     select column_name, data_type from duckdb_columns()

@@ -45,18 +45,18 @@ export async function createExternalSourceView(
     .replaceAll('{identifier}', source.identifier)
     .replaceAll('{source_name}', source.source_name)
     .trim();
-  const relation = new DuckDbRelation(
-    source.database || defaultDatabase,
-    source.schema,
-    source.identifier,
-    'view',
-  );
+  const relation = sourceRelation(source, defaultDatabase);
   // dbt-duckdb also accepts a whole reader call, e.g. read_csv('x.csv', delim='|'): use it as is.
   const reader = /^[A-Za-z_][A-Za-z0-9_]*\s*\(.*\)$/s.test(location)
     ? { call: location, report: null }
     : await readerCall(conn, ctx, source, label, location, projectRoot, landing);
   await buildView(conn, ctx, relation, `select * from ${reader.call}`);
   return reader.report;
+}
+
+/** The view a source with an external location is exposed as. */
+export function sourceRelation(source: SourceDefinition, defaultDatabase: string): DuckDbRelation {
+  return new DuckDbRelation(source.database || defaultDatabase, source.schema, source.identifier, 'view');
 }
 
 async function readerCall(

@@ -4,18 +4,19 @@
  * commit, this build's staged ones too, writes a new one with a new name); a view's is its
  * SQL text; a landing source's is its definition, its view's text and, for every file the
  * view reads, the file's name, size and modification time to the millisecond (rsync's quick
- * check, finer: a copy that keeps both, `cp -a`, counts as the same file). A plain DuckDB table (a model without table_type='iceberg', a
- * test's stored failures) has no version: its fingerprint is a digest of its rows, taken only
- * where reuse needs it (`scan`), never for settled inputs.
+ * check, finer: a copy that keeps both, `cp -a`, counts as the same file). A plain DuckDB
+ * table (a model without table_type='iceberg', a test's stored failures) has no version: its
+ * fingerprint is a digest of its rows, taken only where reuse needs it (`scan`), never for
+ * settled inputs.
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { SourceDefinition } from '../../manifest/types.js';
-import { sqlString } from '../sql-helpers.js';
 import type { Connection, Relation, RelationFingerprints } from '../types.js';
+import { viewSql } from './catalog.js';
 import type { DuckDbConnection } from './connection.js';
+import { sourceRelation } from './external-source.js';
 import type { LocalLakehouse } from './iceberg/lakehouse.js';
-import { DuckDbRelation } from './relation.js';
 
 export class LocalFingerprints implements RelationFingerprints<DuckDbConnection> {
   constructor(
@@ -32,7 +33,7 @@ export class LocalFingerprints implements RelationFingerprints<DuckDbConnection>
   ): Promise<string | null> {
     const location = this.lake.metadataLocation(relation);
     if (location !== null) return sha256(`iceberg\n${location}`);
-    const view = await viewText(conn, relation);
+    const view = await viewSql(conn, relation);
     if (view !== null) return sha256(`view\n${view}`);
     return options.scan === false ? null : rowsDigest(conn, relation);
   }
@@ -40,10 +41,7 @@ export class LocalFingerprints implements RelationFingerprints<DuckDbConnection>
   async source(conn: DuckDbConnection, source: SourceDefinition): Promise<string | null> {
     const files = this.sourceFiles.get(source.unique_id);
     if (!files) return null; // a URL or a reader call: its files cannot be told
-    const view = await viewText(
-      conn,
-      new DuckDbRelation(source.database || this.defaultDatabase, source.schema, source.identifier, 'view'),
-    );
+    const view = await viewSql(conn, sourceRelation(source, this.defaultDatabase));
     if (view === null) return null;
     const definition = JSON.stringify([source.relation_name, source.columns, source.external]);
     return sha256([definition, view, ...[...files].sort().map(fileIdentity)].join('\n'));
@@ -55,19 +53,6 @@ function fileIdentity(path: string): string {
   // to the nearest millisecond: copies that keep the time (cp -a, Node's cpSync) do not all
   // keep nanoseconds, and a time set through float seconds may land a nanosecond early
   return [path, stat.size, (stat.mtimeNs + 500_000n) / 1_000_000n].join(' ');
-}
-
-async function viewText(conn: Connection, relation: Relation): Promise<string | null> {
-  const database =
-    relation.database === '' ? 'lower(current_database())' : `lower(${sqlString(relation.database)})`;
-  const result = await conn.query(
-    `select sql from duckdb_views()
-      where not internal and lower(database_name) = ${database}
-        and lower(schema_name) = lower(${sqlString(relation.schema)})
-        and lower(view_name) = lower(${sqlString(relation.identifier)})`,
-  );
-  const sql = result.rows[0]?.[0];
-  return typeof sql === 'string' ? sql : null;
 }
 
 /** Column names and types, row count and an order-independent sum of row hashes; null when unreadable. */
