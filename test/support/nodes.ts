@@ -1,6 +1,11 @@
 /** Manifest nodes for adapter tests: every field a real node has, with overridable defaults. */
 
-import type { ManifestNode, NodeConfig, NodeResourceType } from '../../src/manifest/types.js';
+import type {
+  ManifestNode,
+  NodeConfig,
+  NodeResourceType,
+  SourceDefinition,
+} from '../../src/manifest/types.js';
 import { blankNode } from '../../src/project/node-factory.js';
 
 const FOLDERS: Record<NodeResourceType, [string, string]> = {
@@ -33,5 +38,41 @@ export function testNode(
       schema: 'main',
     }),
     ...extra,
+  };
+}
+
+/** A source `raw.<name>` of package `test` reading `external`, in `database.schema` ('' database: the default). */
+export function testSource(
+  name: string,
+  external: SourceDefinition['external'],
+  where: { database: string; schema: string; identifier?: string },
+): SourceDefinition {
+  const identifier = where.identifier ?? name;
+  const relationName = [where.database, where.schema, identifier]
+    .filter(Boolean)
+    .map((part) => `"${part}"`)
+    .join('.');
+  return {
+    unique_id: `source.test.raw.${name}`,
+    resource_type: 'source',
+    name,
+    source_name: 'raw',
+    package_name: 'test',
+    path: 'models/sources.yml',
+    original_file_path: 'models/sources.yml',
+    fqn: ['test', 'raw', name],
+    database: where.database,
+    schema: where.schema,
+    identifier,
+    relation_name: relationName,
+    description: '',
+    source_description: '',
+    columns: {},
+    meta: {},
+    source_meta: {},
+    tags: [],
+    external,
+    loader: '',
+    config: { enabled: true },
   };
 }

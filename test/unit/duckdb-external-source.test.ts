@@ -7,35 +7,14 @@ import { createDuckDbAdapter } from '../../src/adapters/duckdb/index.js';
 import type { Adapter, Connection } from '../../src/adapters/types.js';
 import type { SourceDefinition } from '../../src/manifest/types.js';
 import { ExecutionError } from '../../src/util/errors.js';
+import { testSource } from '../support/nodes.js';
 
 function makeSource(
   name: string,
   external: SourceDefinition['external'],
   identifier = name,
 ): SourceDefinition {
-  return {
-    unique_id: `source.test.raw.${name}`,
-    resource_type: 'source',
-    name,
-    source_name: 'raw',
-    package_name: 'test',
-    path: 'models/sources.yml',
-    original_file_path: 'models/sources.yml',
-    fqn: ['test', 'raw', name],
-    database: 'ext',
-    schema: 'raw_files',
-    identifier,
-    relation_name: `"ext"."raw_files"."${identifier}"`,
-    description: '',
-    source_description: '',
-    columns: {},
-    meta: {},
-    source_meta: {},
-    tags: [],
-    external,
-    loader: '',
-    config: { enabled: true },
-  };
+  return testSource(name, external, { database: 'ext', schema: 'raw_files', identifier });
 }
 
 describe('duckdb adapter: external sources', () => {

@@ -10,34 +10,13 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Adapter, Connection } from '../../src/adapters/types.js';
 import type { SourceDefinition } from '../../src/manifest/types.js';
-import { testNode } from '../support/nodes.js';
+import { testNode, testSource } from '../support/nodes.js';
 import { makeProject, runMdw } from '../support/project.js';
 import { scratchLakehouse } from '../support/scratch-duckdb.js';
 
 function landingSource(root: string): SourceDefinition {
-  return {
-    unique_id: 'source.test.raw.orders',
-    resource_type: 'source',
-    name: 'orders',
-    source_name: 'raw',
-    package_name: 'test',
-    path: 'models/sources.yml',
-    original_file_path: 'models/sources.yml',
-    fqn: ['test', 'raw', 'orders'],
-    database: '',
-    schema: 'raw',
-    identifier: 'orders',
-    relation_name: '"raw"."orders"',
-    description: '',
-    source_description: '',
-    columns: {},
-    meta: {},
-    source_meta: {},
-    tags: [],
-    external: { location: join(root, 'landing', 'orders', '*.csv') },
-    loader: '',
-    config: { enabled: true },
-  };
+  const external = { location: join(root, 'landing', 'orders', '*.csv') };
+  return testSource('orders', external, { database: '', schema: 'raw' });
 }
 
 describe('local lakehouse fingerprints', () => {
