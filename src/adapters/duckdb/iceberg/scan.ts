@@ -15,6 +15,18 @@ export function scanSql(table: IcebergTable, snapshotId?: bigint): string {
   return readTableFilesSql(table, table.dataFiles(snapshotId), table.schema(snapshotId));
 }
 
+export interface ReadFilesOptions {
+  /** add a `filename` column naming each row's data file */
+  filename?: boolean;
+  /**
+   * the files' row count, from the table's metadata. DuckDB's planner otherwise guesses a
+   * multi-file read's size (the first file's rows times the file count, or 1,000 per file
+   * when read by field id) and then hashes the wrong side of a join: a 6 M-row table read
+   * as "2,000 rows" becomes the build side against a 50 k-row day.
+   */
+  rows?: number;
+}
+
 /**
  * A SELECT over some live data files of a table (no row-level deletes). When the files sit in
  * identity-partition folders (`partition=20180101/`), they are read by name with DuckDB's hive
@@ -29,25 +41,33 @@ export function readTableFilesSql(
 ): string {
   const folders = identityFolderColumns(table, files);
   const paths = files.map((f) => f.localPath);
-  if (!folders) return readFilesSql(paths, schema, options);
-  return readFoldersSql(paths, schema, folders, options);
+  const read = { ...options, rows: files.reduce((sum, f) => sum + Number(f.recordCount), 0) };
+  if (!folders) return readFilesSql(paths, schema, read);
+  return readFoldersSql(paths, schema, folders, read);
+}
+
+/** The trailing read_parquet options both readers share. */
+function readOptionsSql(options: ReadFilesOptions): string {
+  const filename = options.filename ? ', filename = true' : '';
+  const rows =
+    options.rows === undefined ? '' : `, explicit_cardinality = ${Math.max(0, Math.round(options.rows))}`;
+  return `${filename}${rows}`;
 }
 
 function readFoldersSql(
   files: readonly string[],
   schema: Schema,
   folders: readonly FolderColumn[],
-  options: { filename?: boolean },
+  options: ReadFilesOptions,
 ): string {
   const columns = schema.fields.map((f) => quoteIdent(f.name));
   if (options.filename) columns.push('filename');
   // the folder value wins over the file's column; keep its Iceberg type (never guessed)
   const types = folders.map((c) => `${sqlString(c.name)}: ${duckDbTypeSql(c.type)}`).join(', ');
   const list = files.map(sqlString).join(', ');
-  const filename = options.filename ? ', filename = true' : '';
   return (
     `SELECT ${columns.join(', ')} FROM read_parquet([${list}], hive_partitioning = true, ` +
-    `hive_types = {${types}}, hive_types_autocast = false${filename})`
+    `hive_types = {${types}}, hive_types_autocast = false${readOptionsSql(options)})`
   );
 }
 
@@ -58,7 +78,7 @@ function readFoldersSql(
 export function readFilesSql(
   files: readonly string[],
   schema: Schema,
-  options: { filename?: boolean } = {},
+  options: ReadFilesOptions = {},
 ): string {
   if (files.length === 0) {
     const columns = schema.fields.map(
@@ -74,6 +94,5 @@ export function readFilesSql(
     )
     .join(', ');
   const list = files.map(sqlString).join(', ');
-  const filename = options.filename ? ', filename = true' : '';
-  return `SELECT * FROM read_parquet([${list}], schema = MAP {${mapping}}, hive_partitioning = false${filename})`;
+  return `SELECT * FROM read_parquet([${list}], schema = MAP {${mapping}}, hive_partitioning = false${readOptionsSql(options)})`;
 }
