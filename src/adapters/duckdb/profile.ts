@@ -33,7 +33,11 @@ export function resolveDuckDbProfile(target: TargetConfig, projectRoot: string):
 
   // The profile's `threads` is how many nodes run at once, not DuckDB's own worker threads
   // (as in dbt-duckdb): DuckDB keeps its default (every core) unless `settings: threads` says.
-  const instanceOptions: Record<string, string> = {};
+  // A partitioned write keeps at most this many files open. DuckDB's default (100) is below a
+  // daily table's few months of days: a full build then closed and reopened partitions, and
+  // a day came out as a dozen small files, which every later read of the table plans over.
+  // `settings: {partitioned_write_max_open_files: ...}` still overrides it.
+  const instanceOptions: Record<string, string> = { partitioned_write_max_open_files: '512' };
   if (target.memory_limit !== undefined && target.memory_limit !== null) {
     instanceOptions.memory_limit = String(target.memory_limit);
   }
