@@ -454,24 +454,34 @@ where seen.{{ keys[0] }} is null
             from {{ summary }}
         ),
 
+        {#- The changed days' pairs are counted apart, so the engine skips every file and row
+            group whose first_partition bounds miss them; every pair is counted from the one
+            column, without comparing 53 M days at scale 10 (1 s against 0.15 s). #}
+        changed as (
+            select
+                count(*) as changed_count
+            from {{ pairs }}
+            where {{ first_seen_filter(changed_days) }}
+        ),
+
         seen as (
             select
-                count(case when not ({{ first_seen_filter(changed_days) }}) then 1 end) as earlier_count,
-                count(case when {{ first_seen_filter(changed_days) }} then 1 end) as changed_count
+                count(first_partition) as dated_count
             from {{ pairs }}
         )
 
         select
             case
-                when counted.pair_count = seen.earlier_count
+                when counted.pair_count = seen.dated_count - changed.changed_count
                     {%- if changed_days %}
-                    and seen.changed_count > 0
+                    and changed.changed_count > 0
                     {%- endif %}
                     then 1
                 else 0
             end as in_step
         from counted
         cross join seen
+        cross join changed
     {%- endset -%}
     {{ return(check_holds(check)) }}
 {%- endmacro %}
