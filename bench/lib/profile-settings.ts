@@ -1,11 +1,13 @@
 /**
- * The DuckDB settings of dbt/profiles.yml's local target, as mdw applies them: `settings:` with
- * `env_var('NAME', 'default')` resolved from this process's environment. The floor opens its
- * bare DuckDB with them, so both sides run under the same memory limit.
+ * The DuckDB settings of dbt/profiles.yml's local target, as mdw applies them: mdw's own
+ * defaults, then `settings:` with `env_var('NAME', 'default')` resolved from this process's
+ * environment. The floor opens its bare DuckDB with them, so both sides run under the same
+ * memory limit and write partitions the same way.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { DUCKDB_DEFAULT_OPTIONS } from '../../src/adapters/duckdb/profile.js';
 import { PROJECT_SRC } from './paths.js';
 
 const ENV_VAR = /\{\{\s*env_var\(\s*'([^']+)'\s*(?:,\s*'([^']*)'\s*)?\)\s*\}\}/g;
@@ -21,7 +23,7 @@ export function localTarget(): Record<string, unknown> {
 export function localDuckDbSettings(): Record<string, string> {
   const settings = (localTarget().settings ?? {}) as Record<string, unknown>;
   return Object.fromEntries(
-    Object.entries(settings).map(([name, value]) => [
+    Object.entries({ ...DUCKDB_DEFAULT_OPTIONS, ...settings }).map(([name, value]) => [
       name,
       String(value).replace(
         ENV_VAR,

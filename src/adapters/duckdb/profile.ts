@@ -22,6 +22,17 @@ export interface DuckDbProfile {
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * DuckDB options mdw sets on every instance; a profile's `settings:` override them.
+ * partitioned_write_max_open_files: a partitioned write keeps at most this many files open.
+ * DuckDB's default (100) is below a daily table's few months of days: a full build then closed
+ * and reopened partitions, a day came out as a dozen small files, and every later read of the
+ * table planned over them.
+ */
+export const DUCKDB_DEFAULT_OPTIONS: Readonly<Record<string, string>> = {
+  partitioned_write_max_open_files: '512',
+};
+
 export function resolveDuckDbProfile(target: TargetConfig, projectRoot: string): DuckDbProfile {
   const warnings: string[] = [];
   const configured =
@@ -33,11 +44,7 @@ export function resolveDuckDbProfile(target: TargetConfig, projectRoot: string):
 
   // The profile's `threads` is how many nodes run at once, not DuckDB's own worker threads
   // (as in dbt-duckdb): DuckDB keeps its default (every core) unless `settings: threads` says.
-  // A partitioned write keeps at most this many files open. DuckDB's default (100) is below a
-  // daily table's few months of days: a full build then closed and reopened partitions, and
-  // a day came out as a dozen small files, which every later read of the table plans over.
-  // `settings: {partitioned_write_max_open_files: ...}` still overrides it.
-  const instanceOptions: Record<string, string> = { partitioned_write_max_open_files: '512' };
+  const instanceOptions: Record<string, string> = { ...DUCKDB_DEFAULT_OPTIONS };
   if (target.memory_limit !== undefined && target.memory_limit !== null) {
     instanceOptions.memory_limit = String(target.memory_limit);
   }
