@@ -7,8 +7,8 @@
 import type { DeleteIndex, LiveDeleteFile } from '../../../lakehouse/iceberg/deletes.js';
 import type { IcebergTable, LiveDataFile, NestedField, Schema } from '../../../lakehouse/iceberg/index.js';
 import { sqlString } from '../../sql-helpers.js';
-import { duckDbTypeSql, quoteIdent } from './duckdb-types.js';
-import { readTableFilesSql } from './scan.js';
+import { quoteIdent } from './duckdb-types.js';
+import { readParquetByFieldId, readTableFilesSql } from './scan.js';
 
 export interface LiveReadOptions {
   /** add a `filename` column naming each row's data file (local path) */
@@ -39,7 +39,7 @@ export function readLiveFilesSql(
   const paths = files.map((f) => f.localPath);
   if (affected.length === 0) return readTableFilesSql(table, files, schema, { filename: options.filename });
 
-  const base = `${parquetByFieldId(paths, schema.fields, ', filename = true, file_row_number = true')} d`;
+  const base = `${readParquetByFieldId(paths, schema.fields, ', filename = true, file_row_number = true')} d`;
   const conditions: string[] = [];
   const positional = positionDeletesSql(affected);
   if (positional) {
@@ -107,20 +107,9 @@ function equalityConditionSql(
     return field;
   });
   if (fields.some((f) => f === undefined)) return 'true';
-  const read = parquetByFieldId([deleteFile.localPath], fields as NestedField[]);
+  const read = readParquetByFieldId([deleteFile.localPath], fields as NestedField[]);
   const match = fields
     .map((f) => `e.${quoteIdent(f!.name)} IS NOT DISTINCT FROM d.${quoteIdent(f!.name)}`)
     .join(' AND ');
   return `NOT (d.filename IN (${dataPaths.map(sqlString).join(', ')}) AND EXISTS (SELECT 1 FROM ${read} e WHERE ${match}))`;
-}
-
-/** read_parquet projected onto some fields by Iceberg field id (renames and reorders read right). */
-function parquetByFieldId(paths: readonly string[], fields: readonly NestedField[], extra = ''): string {
-  const mapping = fields
-    .map(
-      (f) =>
-        `${f.id}: {name: ${sqlString(f.name)}, type: ${sqlString(duckDbTypeSql(f.type))}, default_value: NULL}`,
-    )
-    .join(', ');
-  return `read_parquet([${paths.map(sqlString).join(', ')}], schema = MAP {${mapping}}, hive_partitioning = false${extra})`;
 }

@@ -5,7 +5,7 @@
  */
 
 import { type FolderColumn, identityFolderColumns } from '../../../lakehouse/iceberg/identity-folders.js';
-import type { Schema } from '../../../lakehouse/iceberg/schema.js';
+import type { NestedField, Schema } from '../../../lakehouse/iceberg/schema.js';
 import type { IcebergTable, LiveDataFile } from '../../../lakehouse/iceberg/table.js';
 import { sqlString } from '../../sql-helpers.js';
 import { duckDbTypeSql, quoteIdent } from './duckdb-types.js';
@@ -87,12 +87,24 @@ export function readFilesSql(
     if (options.filename) columns.push('CAST(NULL AS VARCHAR) AS filename');
     return `SELECT ${columns.join(', ')} WHERE false`;
   }
-  const mapping = schema.fields
+  return `SELECT * FROM ${readParquetByFieldId(files, schema.fields, readOptionsSql(options))}`;
+}
+
+/**
+ * `read_parquet` over some files, projected onto `fields` by Iceberg field id (renamed and
+ * reordered columns read right); `extra` is appended to its options (`, filename = true`).
+ */
+export function readParquetByFieldId(
+  files: readonly string[],
+  fields: readonly NestedField[],
+  extra = '',
+): string {
+  const mapping = fields
     .map(
       (f) =>
         `${f.id}: {name: ${sqlString(f.name)}, type: ${sqlString(duckDbTypeSql(f.type))}, default_value: NULL}`,
     )
     .join(', ');
   const list = files.map(sqlString).join(', ');
-  return `SELECT * FROM read_parquet([${list}], schema = MAP {${mapping}}, hive_partitioning = false${readOptionsSql(options)})`;
+  return `read_parquet([${list}], schema = MAP {${mapping}}, hive_partitioning = false${extra})`;
 }
