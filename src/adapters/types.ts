@@ -60,6 +60,12 @@ export interface MaterializeRequest {
    * the target to them. Absent or null: not known.
    */
   changedPartitions?: readonly string[] | null;
+  /**
+   * The new rows of an incremental run, already kept in a table for this invocation (`sql`
+   * reads it): an engine may read that table in place of copying the rows once more. It is
+   * the caller's to drop.
+   */
+  newRows?: Relation;
 }
 
 export interface MaterializeResult {
@@ -210,8 +216,12 @@ export interface ViewCopies<C extends Connection = Connection> {
    * copy (an engine that bills reads)
    */
   readonly eager: boolean;
-  /** `where`: '' for every row, else a ` where ...` clause the copy keeps the rows of */
-  create(conn: C, view: Relation, where?: string): Promise<ViewCopy>;
+  /**
+   * `where`: '' for every row, else a ` where ...` clause the copy keeps the rows of.
+   * `connectionOnly`: only `conn` reads the copy, and only while one node builds (an
+   * incremental run's new rows); an engine may keep it beside that connection (in memory).
+   */
+  create(conn: C, view: Relation, where?: string, options?: { connectionOnly?: boolean }): Promise<ViewCopy>;
   drop(conn: C, copy: Relation): Promise<void>;
 }
 

@@ -15,6 +15,7 @@
 import type { Adapter, Connection, Relation } from '../adapters/types.js';
 import type { LandingReport } from '../landing/report.js';
 import type { Manifest } from '../manifest/types.js';
+import { nodeMeta } from './changed-partitions.js';
 import { CHANGED_PARTITIONS_SCOPE, TEST_SCOPE_META } from './test-scope.js';
 
 export const LANDING_LOADED_BY_META = 'mdw_landing_loaded_by';
@@ -52,7 +53,7 @@ export async function landingPartitionsByView(inputs: Inputs): Promise<Record<st
     const node = manifest.nodes[id];
     if (node?.resource_type !== 'model') continue;
     if (String(node.config.materialized ?? 'view') !== 'view') continue;
-    const meta = { ...node.meta, ...((node.config.meta ?? {}) as Record<string, unknown>) };
+    const meta = nodeMeta(node);
     const loader = manifest.nodes[`model.${node.package_name}.${String(meta[LANDING_LOADED_BY_META])}`];
     if (meta[TEST_SCOPE_META] !== CHANGED_PARTITIONS_SCOPE || !loader) continue;
     if (node.depends_on.nodes.length !== 1) continue;

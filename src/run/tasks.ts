@@ -9,7 +9,12 @@ import { isMicrobatch, microbatchConfig } from '../materialize/microbatch.js';
 import { type MaterializationPlan, planMaterialization } from '../materialize/plan.js';
 import type { QueryTable } from '../template/types.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
-import { changedPartitions, changedPartitionsQuery, publishChangedPartitions } from './changed-partitions.js';
+import {
+  changedPartitions,
+  changedPartitionsQuery,
+  declaredChangeColumn,
+  publishChangedPartitions,
+} from './changed-partitions.js';
 import type { Compiler } from './compile.js';
 import { findMaterialization, runCustomMaterialization } from './custom-materialization.js';
 import { runNodeHooks } from './hooks.js';
@@ -151,14 +156,17 @@ async function build(
   const plan =
     node.resource_type === 'seed' ? null : planOf(adapter, { node, fullRefresh: task.fullRefresh });
   // The new rows are computed once: both the changed-partitions query and the merge read them.
-  const newRows = plan && incrementalRun ? await keepNewRows(adapter, connection, plan, sql, relation) : null;
+  const newRows =
+    plan && incrementalRun ? await keepNewRows(adapter, connection, plan, sql, relation, node) : null;
   const buildSql = newRows ? `select * from ${newRows.render()}` : sql;
   let outcome: Awaited<ReturnType<Adapter['materialize']>>;
   let changed: string[] | null;
   try {
     // Read before the merge: the rows it replaces may sit in other partitions.
     changed =
-      plan && incrementalRun ? await changedPartitions(adapter, connection, plan, buildSql, relation) : null;
+      plan && incrementalRun
+        ? await changedPartitions(adapter, connection, plan, buildSql, relation, declaredChangeColumn(node))
+        : null;
     outcome =
       plan === null
         ? await adapter.loadSeed(connection, node, relation)
@@ -170,6 +178,7 @@ async function build(
             plan,
             shrinkGuard: shrinkGuardFor(node, task.compiler.vars),
             changedPartitions: changed,
+            ...(newRows ? { newRows } : {}),
           });
   } finally {
     if (newRows) await adapter.viewCopies?.drop(connection, newRows).catch(() => undefined);
@@ -196,10 +205,11 @@ async function keepNewRows(
   plan: MaterializationPlan,
   sql: string,
   relation: Relation,
+  node: ManifestNode,
 ): Promise<Relation | null> {
   if (!adapter.viewCopies) return null;
-  if (changedPartitionsQuery(plan, sql, relation, (name) => adapter.quoteIdentifier(name)) === null)
-    return null;
+  const quote = (name: string) => adapter.quoteIdentifier(name);
+  if (changedPartitionsQuery(plan, sql, relation, quote, declaredChangeColumn(node)) === null) return null;
   const query: Relation = {
     database: relation.database,
     schema: relation.schema,
@@ -207,7 +217,7 @@ async function keepNewRows(
     render: () => `(\n${sql}\n) as mdw_new_rows`,
     toString: () => `${relation.identifier} new rows`,
   };
-  return (await adapter.viewCopies.create(connection, query)).relation;
+  return (await adapter.viewCopies.create(connection, query, '', { connectionOnly: true })).relation;
 }
 
 async function checkTest(task: NodeTask, sql: string, result: NodeResult): Promise<void> {

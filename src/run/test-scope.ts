@@ -6,10 +6,11 @@
  * `(select * from <model> where partition in (...))`. A model rebuilt whole, not built in
  * this invocation (`mdw test`) or under --full-refresh publishes nothing, so its tests read
  * everything. Tests comparing two scoped models (a reconciliation) compare the changed days;
- * a test with `meta: {mdw_test_scope: all}` of its own always reads everything.
+ * a test with `meta: {mdw_test_scope: all}` of its own always reads everything. An
+ * unpartitioned model is narrowed on the column it declares in `meta: {mdw_change_column}`.
  */
 import type { ManifestNode } from '../manifest/types.js';
-import { CHANGED_PARTITIONS_VAR } from './changed-partitions.js';
+import { CHANGED_PARTITIONS_VAR, declaredChangeColumn, nodeMeta } from './changed-partitions.js';
 import { relationKey } from './compile.js';
 
 export const TEST_SCOPE_META = 'mdw_test_scope';
@@ -28,15 +29,13 @@ export function scopedRelations(test: ManifestNode, inputs: ScopeInputs): Map<st
   const scoped = new Map<string, { render(): string }>();
   if (test.resource_type !== 'test') return scoped;
   // A test that compares with an unpartitioned input (staging, say) opts out: it reads everything.
-  const own = { ...test.meta, ...((test.config.meta ?? {}) as Record<string, unknown>) };
-  if (own[TEST_SCOPE_META] === 'all') return scoped;
+  if (nodeMeta(test)[TEST_SCOPE_META] === 'all') return scoped;
   const published = inputs.vars[CHANGED_PARTITIONS_VAR];
   if (!published || typeof published !== 'object') return scoped;
   for (const id of test.depends_on.nodes) {
     const model = inputs.nodeOf(id);
     if (model?.resource_type !== 'model') continue;
-    const meta = { ...model.meta, ...((model.config.meta ?? {}) as Record<string, unknown>) };
-    if (meta[TEST_SCOPE_META] !== CHANGED_PARTITIONS_SCOPE) continue;
+    if (nodeMeta(model)[TEST_SCOPE_META] !== CHANGED_PARTITIONS_SCOPE) continue;
     const partitions = (published as Record<string, unknown>)[model.name];
     const column = partitionColumn(model);
     // A test over several scoped models (a reconciliation) compares the same days on every side
@@ -59,6 +58,9 @@ function partitionColumn(model: ManifestNode): string | null {
   // A view scoped by its landing folders (src/run/landing-partitions.ts) reads them as `partition`.
   if (String(model.config.materialized ?? 'view') === 'view') return 'partition';
   const spec = model.config.partition_by;
+  // unpartitioned: the column its run listed instead (meta mdw_change_column)
+  if (spec === undefined || spec === null || (Array.isArray(spec) && spec.length === 0))
+    return declaredChangeColumn(model);
   const entries = Array.isArray(spec) ? spec : [spec];
   return entries.length === 1 && typeof entries[0] === 'string' ? entries[0] : null;
 }

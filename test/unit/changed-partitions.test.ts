@@ -13,6 +13,10 @@ const relation: Relation = {
 };
 const quote = (name: string) => `"${name}"`;
 
+function incrementalPlan() {
+  return (incremental() as Extract<MaterializationPlan, { kind: 'incremental' }>).incremental;
+}
+
 function incremental(overrides: Partial<Extract<MaterializationPlan, { kind: 'incremental' }>> = {}) {
   return {
     kind: 'incremental',
@@ -68,6 +72,24 @@ describe('changed partitions of an incremental run', () => {
       null,
     );
     assert.equal(changedPartitionsQuery({ kind: 'view' }, 'x', relation, quote), null);
+  });
+
+  it('lists an unpartitioned model’s declared change column, without re-reading a key that is that column', () => {
+    const firstSeen = incremental({
+      partitionSpec: [],
+      incremental: { ...incrementalPlan(), strategy: 'delete+insert', uniqueKey: ['first_partition'] },
+    });
+    assert.equal(changedPartitionsQuery(firstSeen, 'select 1', relation, quote), null);
+    const query = changedPartitionsQuery(firstSeen, 'select 1', relation, quote, 'first_partition');
+    assert.equal(
+      query,
+      `select distinct cast(changed_partition as varchar) from (select "first_partition" as changed_partition from (\nselect 1\n) as mdw_new_rows) as mdw_changed order by 1`,
+    );
+    // a partitioned model lists its partition column, whatever it declares
+    assert.match(
+      changedPartitionsQuery(incremental(), 'select 1', relation, quote, 'first_partition') ?? '',
+      /select "partition" as changed_partition/,
+    );
   });
 
   it('publishes per model and withdraws a model rebuilt whole', () => {

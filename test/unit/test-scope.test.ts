@@ -9,9 +9,16 @@ import { testNode } from '../support/nodes.js';
 const scoped = { meta: { mdw_test_scope: 'changed_partitions' } };
 const fact = testNode('model', 'fact', { materialized: 'incremental', partition_by: 'partition', ...scoped });
 const staging = testNode('model', 'staging', { materialized: 'view', ...scoped });
+const firstSeen = testNode('model', 'first_seen', {
+  materialized: 'incremental',
+  meta: { ...scoped.meta, mdw_change_column: 'first_partition' },
+});
+const unpartitioned = testNode('model', 'unpartitioned', { materialized: 'incremental', ...scoped });
 const nodes = new Map<string, ManifestNode>([
   [fact.unique_id, fact],
   [staging.unique_id, staging],
+  [firstSeen.unique_id, firstSeen],
+  [unpartitioned.unique_id, unpartitioned],
 ]);
 
 function refsNarrowed(dependsOn: ManifestNode[], published: Record<string, string[]>): string[] {
@@ -39,6 +46,13 @@ describe('test scope', () => {
 
   it('narrows both sides of a reconciliation when both published their partitions', () => {
     assert.equal(refsNarrowed([staging, fact], { fact: ['20180510'], staging: ['20180510'] }).length, 2);
+  });
+
+  it('narrows an unpartitioned model on its declared change column, and reads everything without one', () => {
+    assert.deepEqual(refsNarrowed([firstSeen], { first_seen: ['20180510'] }), [
+      `(select * from main.first_seen where "first_partition" in ('20180510'))`,
+    ]);
+    assert.deepEqual(refsNarrowed([unpartitioned], { unpartitioned: ['20180510'] }), []);
   });
 
   it('reads everything when only one side of a reconciliation is narrowed', () => {

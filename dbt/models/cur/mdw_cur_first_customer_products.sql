@@ -6,13 +6,16 @@
     distinct products, without reading the fact's earlier days. Incremental (macro
     lifetime_first_seen): an added day writes only its pairs not seen before.
     Not partitioned (two integers and a day per row).
+    Its run lists the first_partition values it changed in place of partitions (meta
+    mdw_change_column), so in a daily run its tests read the added days' rows only.
 -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='first_partition',
-        table_type='iceberg'
+        table_type='iceberg',
+        meta={'mdw_change_column': 'first_partition'}
     )
 }}
 

@@ -24,17 +24,27 @@ export class DuckDbViewCopies implements ViewCopies {
     this.removeFiles();
   }
 
-  async create(conn: Connection, view: Relation, where = ''): Promise<ViewCopy> {
+  async create(
+    conn: Connection,
+    view: Relation,
+    where = '',
+    options: { connectionOnly?: boolean } = {},
+  ): Promise<ViewCopy> {
+    const name = [view.database, view.schema, view.identifier].join('__');
+    // A copy one connection reads briefly (a day's new rows) stays in its memory, as the
+    // merge's own copy did: writing it to the file and dropping it cost more than it saved.
+    if (options.connectionOnly) {
+      const relation = new DuckDbRelation('temp', 'main', name, 'table');
+      const created = await conn.query(
+        `create or replace temp table ${relation.render()} as select * from ${view.render()}${where}`,
+      );
+      return { relation, rows: created.rowsAffected };
+    }
     this.attached ??= conn.query(
       `attach if not exists ${sqlString(this.file ?? ':memory:')} as ${quoteIdentifier(COPIES_DATABASE)}`,
     );
     await this.attached;
-    const relation = new DuckDbRelation(
-      COPIES_DATABASE,
-      'main',
-      [view.database, view.schema, view.identifier].join('__'),
-      'table',
-    );
+    const relation = new DuckDbRelation(COPIES_DATABASE, 'main', name, 'table');
     const created = await conn.query(
       `create or replace table ${relation.render()} as select * from ${view.render()}${where}`,
     );

@@ -128,10 +128,14 @@ export async function buildIcebergIncremental(
     return buildIcebergTable(conn, ctx, lake, relation, sql, node.config, request.shrinkGuard);
 
   const { strategy } = plan.incremental;
-  const landed = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_new`, 'table');
   const sorted = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_new_sorted`, 'table');
   const working = new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_work`, 'table');
-  await conn.query(`create or replace temp table ${landed.render()} as select * from ${asSubquery(sql)}`);
+  // New rows the runner already kept in a table are read there, not copied once more.
+  const landed =
+    request.newRows ?? new DuckDbRelation('temp', 'main', `${relation.identifier}__mdw_new`, 'table');
+  const scratch = request.newRows ? [sorted, working] : [landed, sorted, working];
+  if (!request.newRows)
+    await conn.query(`create or replace temp table ${landed.render()} as select * from ${asSubquery(sql)}`);
   const raw = conn.duckdb;
   try {
     const schema = table.schema();
@@ -201,9 +205,7 @@ export async function buildIcebergIncremental(
     await lake.expose(conn, ctx, relation, table);
     return { rowsAffected: written, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} ${written}` };
   } finally {
-    for (const scratch of [landed, sorted, working]) {
-      await conn.query(`drop table if exists ${scratch.render()}`).catch(() => {});
-    }
+    for (const table of scratch) await conn.query(`drop table if exists ${table.render()}`).catch(() => {});
   }
 }
 
