@@ -1,6 +1,7 @@
-/** Decoded manifests shared by the process (src/lakehouse/iceberg/manifest-cache.ts): decoded once, bounded. */
+/** Decoded manifests shared by the process (src/lakehouse/iceberg/manifest-cache.ts) and the Avro types that decode them: built once. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { avroType, decodeAvro, encodeAvro } from '../../src/lakehouse/iceberg/avro.js';
 import { DecodedFiles } from '../../src/lakehouse/iceberg/manifest-cache.js';
 
 describe('decoded manifest cache', () => {
@@ -23,5 +24,26 @@ describe('decoded manifest cache', () => {
     read('d', 9); // larger than the bound alone: kept while it is the newest
     read('d', 9);
     assert.deepEqual(decoded, ['a', 'b', 'c', 'a', 'd']);
+  });
+});
+
+describe('Avro types', () => {
+  it('builds a schema’s codec once and decodes with it what it encoded', () => {
+    const schema = {
+      type: 'record',
+      name: 'entry',
+      fields: [
+        { name: 'path', type: 'string' },
+        { name: 'rows', type: 'long' },
+      ],
+    };
+    const type = avroType(schema);
+    assert.equal(avroType(JSON.parse(JSON.stringify(schema))), type, 'an equal schema reuses the type');
+    assert.notEqual(avroType({ ...schema, name: 'other' }), type);
+    const file = decodeAvro(encodeAvro(schema, [{ path: 'a.parquet', rows: 5n }], {}));
+    assert.deepEqual(
+      file.records.map((record) => ({ ...record })),
+      [{ path: 'a.parquet', rows: 5n }],
+    );
   });
 });

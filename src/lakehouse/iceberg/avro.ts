@@ -36,7 +36,24 @@ const headerType = avro.Type.forSchema({
 });
 const longType = avro.Type.forSchema('long');
 
+/**
+ * Building a type generates its codec's code (a few milliseconds each); the manifests of one
+ * table share a handful of schemas, so built types are kept by their JSON text.
+ */
+const typesBySchema = new Map<string, avro.Type>();
+const MAX_TYPES = 256;
+
 export function avroType(schema: object): avro.Type {
+  const key = JSON.stringify(schema);
+  const known = typesBySchema.get(key);
+  if (known) return known;
+  if (typesBySchema.size >= MAX_TYPES) typesBySchema.clear();
+  const type = buildType(schema);
+  typesBySchema.set(key, type);
+  return type;
+}
+
+function buildType(schema: object): avro.Type {
   return avro.Type.forSchema(schema as avro.Schema, {
     registry: { long: exactLong } as any,
     // a long with attributes (timestamp-micros partition values) is a new type, not the registry's
