@@ -151,31 +151,49 @@ export function writeFileDurably(path: string, bytes: Buffer | string): void {
   }
 }
 
+type FieldIdMapper = (value: any) => any;
+const unchanged: FieldIdMapper = (value) => value;
+
 /**
- * Re-keys a decoded record by Iceberg field id (spec: columns are projected by id, not name),
- * recursing through records, arrays and nullable unions. Map-like arrays become arrays of
- * [key, value] pairs.
+ * Re-keys decoded records of one schema by Iceberg field id (spec: columns are projected by
+ * id, not name), recursing through records, arrays and nullable unions; map-like arrays
+ * become arrays of [key, value] pairs. The schema is walked once, not once a record (a
+ * manifest holds an entry per data file, each with a dozen nested maps).
  */
-export function byFieldId(schema: any, value: any): any {
-  if (value === null || value === undefined) return value;
+export function fieldIdMapper(schema: any): FieldIdMapper {
   if (Array.isArray(schema)) {
     const branches = schema.filter((s: any) => s !== 'null');
-    return branches.length === 1 ? byFieldId(branches[0], value) : value;
+    return branches.length === 1 ? fieldIdMapper(branches[0]) : unchanged;
   }
-  if (typeof schema !== 'object') return value;
+  if (typeof schema !== 'object' || schema === null) return unchanged;
   if (schema.type === 'record') {
-    const out: Record<number, unknown> = {};
-    for (const field of schema.fields) {
-      const id = field['field-id'];
-      if (id !== undefined) out[id] = byFieldId(field.type, value[field.name]);
-    }
-    return out;
+    const fields = (schema.fields as any[])
+      .filter((field) => field['field-id'] !== undefined)
+      .map((field) => ({
+        id: field['field-id'] as number,
+        name: field.name as string,
+        map: fieldIdMapper(field.type),
+      }));
+    return (value) => {
+      if (value === null || value === undefined) return value;
+      const out: Record<number, unknown> = {};
+      for (const { id, name, map } of fields) out[id] = map(value[name]);
+      return out;
+    };
   }
   if (schema.type === 'array' && schema.logicalType === 'map' && schema.items?.type === 'record') {
     // Iceberg's int-keyed maps: arrays of {key, value} records → [key, value] pairs
     const [k, v] = schema.items.fields;
-    return (value as any[]).map((kv) => [byFieldId(k.type, kv[k.name]), byFieldId(v.type, kv[v.name])]);
+    const mapKey = fieldIdMapper(k.type);
+    const mapValue = fieldIdMapper(v.type);
+    return (value) =>
+      value === null || value === undefined
+        ? value
+        : (value as any[]).map((kv) => [mapKey(kv[k.name]), mapValue(kv[v.name])]);
   }
-  if (schema.type === 'array') return (value as unknown[]).map((v) => byFieldId(schema.items, v));
-  return value;
+  if (schema.type === 'array') {
+    const mapItem = fieldIdMapper(schema.items);
+    return (value) => (value === null || value === undefined ? value : (value as unknown[]).map(mapItem));
+  }
+  return unchanged;
 }

@@ -5,7 +5,7 @@
  */
 
 import { stringifyJson } from '../../util/exact-json.js';
-import { byFieldId, readAvroFile, writeAvroFile } from './avro.js';
+import { fieldIdMapper, readAvroFile, writeAvroFile } from './avro.js';
 import type { PartitionField, PartitionSpec } from './metadata.js';
 import { decimalParts, type IcebergType, isPrimitive, type PrimitiveType, type Schema } from './schema.js';
 import {
@@ -467,8 +467,9 @@ const big = (v: unknown): bigint | null => (v === null || v === undefined ? null
 
 export function readManifestList(path: string): ManifestFile[] {
   const file = readAvroFile(path);
+  const toFieldIds = fieldIdMapper(file.schema);
   return file.records.map((raw) => {
-    const r = byFieldId(file.schema, raw);
+    const r = toFieldIds(raw);
     // v1 lists lack content and sequence numbers: the spec says read them as 0
     return {
       manifestPath: r[500],
@@ -516,8 +517,9 @@ export function readManifest(
 ): ManifestEntry[] {
   const file = readAvroFile(localPath);
   const idToName = new Map(spec.fields.map((f) => [f['field-id'], f] as const));
+  const toFieldIds = fieldIdMapper(file.schema);
   return file.records.map((raw) => {
-    const r = byFieldId(file.schema, raw);
+    const r = toFieldIds(raw);
     const d = r[2];
     const status = num(r[0]) as EntryStatus;
     const inherit = (v: unknown) =>
