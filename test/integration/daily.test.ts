@@ -96,6 +96,22 @@ describe('daily pipeline: 120 days, then 10 added one at a time', () => {
         const text = readFileSync(join(run.projectDir, 'target', 'compiled', 'mdw', compiled), 'utf8');
         assert.match(text, new RegExp(`where "partition" in \\('${day}'\\)`), `${compiled} on day ${day}`);
       }
+      // An unpartitioned first-seen table is narrowed on the day it holds (meta mdw_change_column).
+      const firstSeenTest = readFileSync(
+        join(
+          run.projectDir,
+          'target',
+          'compiled',
+          'mdw',
+          'models/cur/not_null_mdw_cur_first_transactions_first_partition.sql',
+        ),
+        'utf8',
+      );
+      assert.match(
+        firstSeenTest,
+        new RegExp(`where "first_partition" in \\('${day}'\\)`),
+        `first-seen test on day ${day}`,
+      );
       // Nothing reads all of raw sales: staging is copied for its readers (view reuse) with
       // the new folder's rows only, and every node reading it is narrowed to that folder.
       const staging = runResults(run).find((r) => r.unique_id === 'model.mdw.mdw_stg_sales')!;
