@@ -17,7 +17,7 @@
  */
 import type { Adapter, Connection, Relation } from '../adapters/types.js';
 import type { ManifestNode } from '../manifest/types.js';
-import type { PartitionEntry } from '../materialize/incremental.js';
+import { type PartitionEntry, partitionEntries } from '../materialize/incremental.js';
 import type { MaterializationPlan } from '../materialize/plan.js';
 
 export const CHANGED_PARTITIONS_VAR = 'mdw_changed_partitions';
@@ -63,6 +63,11 @@ export function changedPartitionsQuery(
     ? `\nunion all\nselect ${column} from ${relation.render()} where ${quote(keys[0]!)} in (select ${quote(keys[0]!)} from (\n${sql}\n) as mdw_new_keys)`
     : '';
   return `select distinct cast(changed_partition as varchar) from (${newRows}${replaced}) as mdw_changed order by 1`;
+}
+
+/** The column whose values a model's incremental run lists as its changed partitions, or null. */
+export function listedColumnOf(node: ManifestNode): string | null {
+  return listedColumn(partitionEntries(node.config.partition_by), declaredChangeColumn(node));
 }
 
 /** The one identity partition column, else the declared change column of an unpartitioned model. */

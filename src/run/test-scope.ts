@@ -10,7 +10,7 @@
  * unpartitioned model is narrowed on the column it declares in `meta: {mdw_change_column}`.
  */
 import type { ManifestNode } from '../manifest/types.js';
-import { CHANGED_PARTITIONS_VAR, declaredChangeColumn, nodeMeta } from './changed-partitions.js';
+import { CHANGED_PARTITIONS_VAR, listedColumnOf, nodeMeta } from './changed-partitions.js';
 import { relationKey } from './compile.js';
 
 export const TEST_SCOPE_META = 'mdw_test_scope';
@@ -57,10 +57,6 @@ export function partitionCondition(quotedColumn: string, partitions: readonly st
 function partitionColumn(model: ManifestNode): string | null {
   // A view scoped by its landing folders (src/run/landing-partitions.ts) reads them as `partition`.
   if (String(model.config.materialized ?? 'view') === 'view') return 'partition';
-  const spec = model.config.partition_by;
-  // unpartitioned: the column its run listed instead (meta mdw_change_column)
-  if (spec === undefined || spec === null || (Array.isArray(spec) && spec.length === 0))
-    return declaredChangeColumn(model);
-  const entries = Array.isArray(spec) ? spec : [spec];
-  return entries.length === 1 && typeof entries[0] === 'string' ? entries[0] : null;
+  // the column whose values the model's run published: the same rule as the run's own
+  return listedColumnOf(model);
 }

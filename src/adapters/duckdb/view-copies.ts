@@ -33,22 +33,22 @@ export class DuckDbViewCopies implements ViewCopies {
     const name = [view.database, view.schema, view.identifier].join('__');
     // A copy one connection reads briefly (a day's new rows) stays in its memory, as the
     // merge's own copy did: writing it to the file and dropping it cost more than it saved.
-    if (options.connectionOnly) {
-      const relation = new DuckDbRelation('temp', 'main', name, 'table');
-      const created = await conn.query(
-        `create or replace temp table ${relation.render()} as select * from ${view.render()}${where}`,
-      );
-      return { relation, rows: created.rowsAffected };
-    }
+    const database = options.connectionOnly ? 'temp' : await this.attach(conn);
+    const relation = new DuckDbRelation(database, 'main', name, 'table');
+    const kind = options.connectionOnly ? 'temp table' : 'table';
+    const created = await conn.query(
+      `create or replace ${kind} ${relation.render()} as select * from ${view.render()}${where}`,
+    );
+    return { relation, rows: created.rowsAffected };
+  }
+
+  /** The scratch database of shared copies, attached on first use. */
+  private async attach(conn: Connection): Promise<string> {
     this.attached ??= conn.query(
       `attach if not exists ${sqlString(this.file ?? ':memory:')} as ${quoteIdentifier(COPIES_DATABASE)}`,
     );
     await this.attached;
-    const relation = new DuckDbRelation(COPIES_DATABASE, 'main', name, 'table');
-    const created = await conn.query(
-      `create or replace table ${relation.render()} as select * from ${view.render()}${where}`,
-    );
-    return { relation, rows: created.rowsAffected };
+    return COPIES_DATABASE;
   }
 
   async drop(conn: Connection, copy: Relation): Promise<void> {
