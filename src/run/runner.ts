@@ -30,6 +30,7 @@ import { grantsWarning, hookList, RunStartError, runProjectHooks, schemasBuilt }
 import { InterruptNotice } from './interrupt.js';
 import { landingPartitionsByView } from './landing-partitions.js';
 import { landingReaders } from './landing-readers.js';
+import { lastRunDurations } from './node-durations.js';
 import { batchLine, formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { PublishGate, type PublishMode, type PublishReport, publishLines } from './publish.js';
 import { countStatuses, type NodeResult, newResult, writeRunCheckpoint, writeRunResults } from './results.js';
@@ -146,6 +147,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     return connections[worker]!;
   };
   const results = new Map<string, NodeResult>();
+  // read before the first checkpoint replaces the file
+  const lastDurations = lastRunDurations(compiler.targetDir);
   const rawReaders = landingReaders(manifest.nodes);
   const args = runArgs(request, threads);
   // After each node (at most every CHECKPOINT_INTERVAL_MS) and each microbatch window (at
@@ -250,6 +253,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       order: plan,
       parents,
       threads,
+      ...(lastDurations.size > 0 ? { weight: (id: string) => lastDurations.get(id) ?? 0 } : {}),
       failFast: request.failFast,
       run: async (id, worker) => {
         const savedQuery = savedQueries[id];

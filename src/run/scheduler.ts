@@ -1,7 +1,10 @@
 /**
  * Runs a DAG of tasks on N workers: a node starts when all its parents inside the plan
  * have finished. A failed node makes its descendants SKIP (dbt's behaviour); with
- * failFast the first failure skips everything not yet started.
+ * failFast the first failure skips everything not yet started. With expected durations
+ * (`weight`), the ready node heading the longest remaining chain starts first (critical path
+ * first, as build systems schedule): a long chain started late leaves the other workers
+ * idle at the end.
  */
 export type Outcome = 'ok' | 'failed';
 
@@ -12,6 +15,11 @@ export interface SchedulerOptions {
   parents: (id: string) => string[];
   threads: number;
   failFast: boolean;
+  /**
+   * expected seconds of a node (its last run's, say); when given, ready nodes start by the
+   * longest expected path from them to the end of the plan, ties in `order`
+   */
+  weight?: (id: string) => number;
   /** run one node on a worker; `worker` is 0..threads-1 (one connection each) */
   run: (id: string, worker: number) => Promise<Outcome>;
   /** called for nodes that will not run because an ancestor failed (or fail-fast) */
@@ -32,7 +40,9 @@ export async function runScheduled(options: SchedulerOptions): Promise<void> {
       children.set(parent, list);
     }
   }
+  const rank = options.weight ? criticalPathRanks(options.order, children, options.weight) : position;
   const ready = options.order.filter((id) => waitingOn.get(id) === 0);
+  ready.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
   const done = new Set<string>();
   let stopped = false;
   let running = 0;
@@ -52,7 +62,7 @@ export async function runScheduled(options: SchedulerOptions): Promise<void> {
     for (const child of children.get(id) ?? []) {
       const left = (waitingOn.get(child) ?? 1) - 1;
       waitingOn.set(child, left);
-      if (left === 0 && !done.has(child)) insertSorted(ready, child, position);
+      if (left === 0 && !done.has(child)) insertSorted(ready, child, rank);
     }
   };
 
@@ -99,9 +109,49 @@ export async function runScheduled(options: SchedulerOptions): Promise<void> {
   });
 }
 
-function insertSorted(queue: string[], id: string, position: Map<string, number>): void {
-  const rank = position.get(id) ?? 0;
-  let index = queue.findIndex((other) => (position.get(other) ?? 0) > rank);
+/**
+ * Start order by the longest expected path from each node to the end of the plan (its own
+ * weight plus its longest child's), longest first; equal paths keep their place in `order`.
+ */
+function criticalPathRanks(
+  order: readonly string[],
+  children: ReadonlyMap<string, string[]>,
+  weight: (id: string) => number,
+): Map<string, number> {
+  const path = new Map<string, number>();
+  const visiting = new Set<string>(); // a cycle (reported when the plan cannot finish) is cut here
+  // children before parents (a test gate may follow its child in `order`): depth-first, no recursion
+  for (const start of order) {
+    const stack: { id: string; expanded: boolean }[] = [{ id: start, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (path.has(top.id)) {
+        stack.pop();
+        continue;
+      }
+      const kids = children.get(top.id) ?? [];
+      if (!top.expanded) {
+        top.expanded = true;
+        visiting.add(top.id);
+        for (const child of kids)
+          if (!path.has(child) && !visiting.has(child)) stack.push({ id: child, expanded: false });
+        continue;
+      }
+      stack.pop();
+      visiting.delete(top.id);
+      const longestChild = Math.max(0, ...kids.map((child) => path.get(child) ?? 0));
+      path.set(top.id, Math.max(0, weight(top.id)) + longestChild);
+    }
+  }
+  const byPath = order
+    .map((id, index) => ({ id, index }))
+    .sort((a, b) => path.get(b.id)! - path.get(a.id)! || a.index - b.index);
+  return new Map(byPath.map(({ id }, rank) => [id, rank]));
+}
+
+function insertSorted(queue: string[], id: string, ranks: Map<string, number>): void {
+  const rank = ranks.get(id) ?? 0;
+  let index = queue.findIndex((other) => (ranks.get(other) ?? 0) > rank);
   if (index < 0) index = queue.length;
   queue.splice(index, 0, id);
 }

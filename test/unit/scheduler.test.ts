@@ -75,4 +75,48 @@ describe('scheduler deadlock guard', () => {
       /cannot finish/,
     );
   });
+
+  it('starts the ready node heading the longest expected chain first, given weights', async () => {
+    // short (alone, 1 s) comes first in order; long (2 s) leads to tail (5 s): with one worker
+    // the chain must start first, or the tail starts last
+    const chain: Record<string, string[]> = { short: [], long: [], tail: ['long'] };
+    const started: string[] = [];
+    const weights: Record<string, number> = { short: 1, long: 2, tail: 5 };
+    const options = (weighted: boolean) => ({
+      order: ['short', 'long', 'tail'],
+      parents: (id: string) => chain[id]!,
+      threads: 1,
+      failFast: false,
+      ...(weighted ? { weight: (id: string) => weights[id]! } : {}),
+      run: async (id: string) => {
+        started.push(id);
+        return 'ok' as const;
+      },
+      skip: () => assert.fail('nothing should be skipped'),
+    });
+    await runScheduled(options(true));
+    assert.deepEqual(started, ['long', 'tail', 'short']);
+    started.length = 0;
+    await runScheduled(options(false));
+    assert.deepEqual(started, ['short', 'long', 'tail'], 'without weights: the given order');
+  });
+
+  it('ranks by the whole remaining chain, through nodes that come later in the order', async () => {
+    // a gate listed after its child (a test a model waits on) still counts for its parent
+    const parentsOf: Record<string, string[]> = { a: [], b: [], child: ['gate'], gate: ['b'] };
+    const started: string[] = [];
+    await runScheduled({
+      order: ['a', 'b', 'child', 'gate'],
+      parents: (id) => parentsOf[id]!,
+      threads: 1,
+      failFast: false,
+      weight: (id) => ({ a: 2.5, b: 1, child: 3, gate: 0 })[id]!,
+      run: async (id) => {
+        started.push(id);
+        return 'ok';
+      },
+      skip: () => assert.fail('nothing should be skipped'),
+    });
+    assert.deepEqual(started, ['b', 'gate', 'child', 'a']);
+  });
 });

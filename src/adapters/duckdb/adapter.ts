@@ -1,7 +1,6 @@
 /** The DuckDB adapter: one embedded instance per adapter, one connection per runner thread. */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { QuarantineLimits } from '../../landing/limits.js';
 import type { LandingReport } from '../../landing/report.js';
 import type { ManifestNode, SourceDefinition, TargetConfig } from '../../manifest/types.js';
@@ -39,6 +38,7 @@ import { loadSeed } from './materializations/seed.js';
 import { buildSnapshot } from './materializations/snapshot.js';
 import { buildTable } from './materializations/table.js';
 import { buildView } from './materializations/view.js';
+import { DuckDBInstance } from './node-api.js';
 import { type DuckDbProfile, resolveDuckDbProfile } from './profile.js';
 import { RawFolders, RawRowsProfiler } from './raw-rows.js';
 import { DuckDbRelation } from './relation.js';

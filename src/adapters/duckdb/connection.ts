@@ -1,8 +1,8 @@
 /** One DuckDB connection behind the adapter's Connection interface. */
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
-import { StatementType } from '@duckdb/node-api';
 import type { Connection, QueryResult, RawRowsRead } from '../types.js';
 import { wrapDuckDbError } from './errors.js';
+import { StatementType } from './node-api.js';
 import type { RawRowsProfiler } from './raw-rows.js';
 
 /** Statements whose result is DuckDB's single "Count" row (CTAS reports rowsChanged 0 but counts here). */

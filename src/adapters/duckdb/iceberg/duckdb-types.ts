@@ -3,7 +3,7 @@
  * types (structured, so no type-string parsing); Iceberg types go back to DuckDB as SQL type
  * strings, used for casts and for `read_parquet(…, schema = …)`.
  */
-import { type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
+import type { DuckDBType } from '@duckdb/node-api';
 import {
   decimalParts,
   type IcebergType,
@@ -12,6 +12,7 @@ import {
   type StructType,
 } from '../../../lakehouse/iceberg/schema.js';
 import { ExecutionError } from '../../../util/errors.js';
+import { DuckDBTypeId } from '../node-api.js';
 import { DuckDbRelation } from '../relation.js';
 
 /** Hands out new field ids, continuing after the table's last-column-id. */

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BIGINT, type DuckDBConnection, DuckDBScalarFunction, INTEGER, VARCHAR } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   type DataFile,
   type PartitionValues,
@@ -21,6 +21,7 @@ import { valueFromText } from '../../../lakehouse/iceberg/values.js';
 import { ExecutionError } from '../../../util/errors.js';
 import { faultPoint } from '../../../util/fault-pause.js';
 import { sqlString } from '../../sql-helpers.js';
+import { BIGINT, DuckDBScalarFunction, INTEGER, VARCHAR } from '../node-api.js';
 import { duckDbTypeSql, quoteIdent } from './duckdb-types.js';
 import { type CopyStatsRow, dataFileFromStats, fieldIdsLiteral, tableOfDataDir } from './write-data.js';
 
