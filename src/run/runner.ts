@@ -38,6 +38,7 @@ import { countingRowsRead, rowsReadSummary } from './rows-read.js';
 import { DEFAULT_PRICE_PER_TB, formatBytes, scanSummary } from './scan-cost.js';
 import { runScheduled } from './scheduler.js';
 import { executeNode } from './tasks.js';
+import { testGates } from './test-gates.js';
 import { ThrottledWrite } from './throttled-write.js';
 import { publishSettledInputs, type ReuseContext, UnchangedInputs } from './unchanged-inputs.js';
 import { executeUnitTest, type UnitTestResult } from './unit-test.js';
@@ -511,8 +512,8 @@ function upstreamSourceError(node: ManifestNode, errors: Map<string, string>): s
 
 /**
  * Parents of each planned node inside the plan. Ephemeral models are looked through.
- * In `build`, a node also waits for the tests of its parents (a failing test skips
- * everything downstream, as dbt build does) — unless the test itself depends on it.
+ * In `build`, a node also waits for the tests upstream of it whose every input is upstream
+ * of it too (a failing test skips everything downstream, as dbt build does; test-gates.ts).
  */
 function planParents(
   manifest: LoadedProject['manifest'],
@@ -534,34 +535,13 @@ function planParents(
   };
   for (const id of plan) direct.set(id, resolve(id, new Set()));
   if (testsGate) {
-    // Gate edges are added one by one, skipping any that would close a cycle through
-    // gate edges added before it (checking original ancestors alone is not enough).
-    const reaches = (from: string, to: string): boolean => {
-      const stack = [from];
-      const seen = new Set<string>();
-      while (stack.length > 0) {
-        const id = stack.pop()!;
-        if (id === to) return true;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        stack.push(...(direct.get(id) ?? []));
-      }
-      return false;
-    };
-    for (const testId of plan) {
-      if (manifest.nodes[testId]?.resource_type !== 'test') continue;
-      // a test on a source gates the source's children too (sources are never in the plan)
-      const sources = graph.parents(testId).filter((parent) => parent.startsWith('source.'));
-      for (const tested of [...(direct.get(testId) ?? []), ...sources]) {
-        for (const child of graph.children(tested)) {
-          const childNode = manifest.nodes[child];
-          if (!plan.has(child) || child === testId || !childNode || childNode.resource_type === 'test')
-            continue;
-          if (reaches(testId, child)) continue; // the test already waits for this child
-          direct.get(child)!.push(testId);
-        }
-      }
-    }
+    const gates = testGates({
+      graph,
+      plan,
+      isTest: (id) => manifest.nodes[id]?.resource_type === 'test',
+      isExecutable: (id) => manifest.nodes[id] !== undefined && manifest.nodes[id]!.resource_type !== 'test',
+    });
+    for (const [id, tests] of gates) direct.get(id)!.push(...tests);
   }
   return (id) => direct.get(id) ?? [];
 }

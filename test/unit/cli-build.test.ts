@@ -37,6 +37,21 @@ describe('mdw build', () => {
     assert.equal(failed.failures, 1);
   });
 
+  it('a failing test reading two models skips only what is built from both, as dbt build does', () => {
+    const dir = makeProject({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+      'models/b.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('a') }}",
+      'models/c.sql': "select id from {{ ref('a') }}",
+      'models/d.sql': "select id from {{ ref('b') }}",
+      'tests/a_matches_b.sql': "select id from {{ ref('a') }} union all select 2 from {{ ref('b') }}",
+    });
+    const result = runMdw(dir, ['build', '--threads', '1']);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /FAIL 2 a_matches_b/);
+    assert.match(result.stdout, /OK created sql view model main\.c/, 'c is not built from b');
+    assert.match(result.stdout, /SKIP relation main\.d/, 'd is built from a and b');
+  });
+
   it('a failing test on a source skips the models built from that source, as dbt build does', () => {
     const dir = makeProject({
       'seeds/raw_ids.csv': 'id\n1\n\n',

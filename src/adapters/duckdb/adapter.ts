@@ -22,7 +22,7 @@ import type {
   TestResult,
 } from '../types.js';
 import { withCapabilities } from '../types.js';
-import { findRelation, listColumns, SchemaRegistry } from './catalog.js';
+import { findRelation, listColumns, mayDropSchema, SchemaRegistry } from './catalog.js';
 import { DuckDbConnection } from './connection.js';
 import { conciseDuckDbMessage } from './errors.js';
 import { createExternalSourceView } from './external-source.js';
@@ -193,6 +193,9 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
       await this.instance.connect(),
       (closed) => this.open.delete(closed),
       new RawRowsProfiler(this.rawFolders),
+      (sql) => {
+        if (mayDropSchema(sql)) this.context.schemas.forget();
+      },
     );
     this.open.add(conn);
     for (const statement of this.profile.setStatements) {

@@ -44,6 +44,16 @@ export async function viewSql(conn: Connection, relation: Relation): Promise<str
   return typeof sql === 'string' ? sql : null;
 }
 
+/**
+ * Columns of a table (DESCRIBE finds the one entry, where duckdb_columns() lists every column of
+ * every attached database first: a quarter of the time). Not for views: DESCRIBE binds a view's
+ * query, which for an Iceberg view reads its files' footers.
+ */
+export async function tableColumns(conn: Connection, table: Relation): Promise<ColumnDescription[]> {
+  const result = await conn.query(`describe ${table.render()}`);
+  return result.rows.map((row) => ({ name: String(row[0]), dataType: String(row[1]) }));
+}
+
 export async function listColumns(conn: Connection, relation: Relation): Promise<ColumnDescription[]> {
   const result = await conn.query(`
     select column_name, data_type from duckdb_columns()
@@ -62,23 +72,42 @@ export async function dropRelationIfExists(conn: Connection, relation: Relation)
 /**
  * Creates schemas on demand. Runner threads build models of the same schema at the same time;
  * creating it from several connections at once raises a DuckDB write-write conflict, so
- * concurrent callers share one in-flight creation. Nothing is cached after it settles, so a
- * schema dropped later (by a hook or operation) is created again.
+ * concurrent callers share one in-flight creation. A schema known to exist is not looked up
+ * again (every model and stored test asks), until a statement that can drop one runs
+ * (`forget`: the connection reports DROP SCHEMA and DETACH), so a schema dropped by a hook or
+ * an operation is created again.
  */
 export class SchemaRegistry {
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly known = new Set<string>();
+  /** bumped by `forget`: a creation that settles after it does not mark its schema known */
+  private generation = 0;
 
   ensure(conn: Connection, database: string, schema: string): Promise<void> {
     const key = `${database}\u0000${schema}`.toLowerCase();
+    if (this.known.has(key)) return Promise.resolve();
     let creation = this.inFlight.get(key);
     if (!creation) {
-      creation = createSchema(conn, database, schema);
+      const generation = this.generation;
+      creation = createSchema(conn, database, schema).then(() => {
+        if (generation === this.generation) this.known.add(key);
+      });
       this.inFlight.set(key, creation);
       const settle = () => this.inFlight.delete(key);
       creation.then(settle, settle);
     }
     return creation;
   }
+
+  forget(): void {
+    this.generation++;
+    this.known.clear();
+  }
+}
+
+/** Statements after which a schema known to exist may be gone. */
+export function mayDropSchema(sql: string): boolean {
+  return /\b(drop\s+schema|detach)\b/i.test(sql);
 }
 
 async function schemaExists(conn: Connection, database: string, schema: string): Promise<boolean> {

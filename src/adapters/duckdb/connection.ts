@@ -21,6 +21,8 @@ export class DuckDbConnection implements Connection {
     private readonly raw: DuckDBConnection,
     private readonly onClose: (conn: DuckDbConnection) => void = () => {},
     private readonly profiler: RawRowsProfiler | null = null,
+    /** told of every statement run, even one that failed part-way (a batch may have run some) */
+    private readonly onStatement: (sql: string) => void = () => {},
   ) {}
 
   async query(sql: string): Promise<QueryResult> {
@@ -29,6 +31,8 @@ export class DuckDbConnection implements Connection {
       reader = this.profiler?.counting ? await this.runCounted(sql) : await this.raw.runAndReadAll(sql);
     } catch (error) {
       throw wrapDuckDbError(error);
+    } finally {
+      this.onStatement(sql);
     }
     const columnNames = reader.columnNames();
     const rows = reader.getRowsJS().map((row) => row.map(toPlainValue));

@@ -27,7 +27,7 @@ import type { SnapshotPlan } from '../../../materialize/snapshot.js';
 import { ExecutionError } from '../../../util/errors.js';
 import { asSubquery, columnReference, quoteIdentifier } from '../../sql-helpers.js';
 import type { MaterializeRequest, MaterializeResult, Relation } from '../../types.js';
-import { listColumns } from '../catalog.js';
+import { tableColumns } from '../catalog.js';
 import type { DuckDbConnection } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
 import { plural } from '../materializations/context.js';
@@ -162,8 +162,8 @@ export async function buildIcebergIncremental(
     await conn.query(
       `create or replace temp table ${working.render()} as select * from (${readLiveFilesSql(table, affected, schema)})${keyOrder}`,
     );
-    const sourceColumns = await listColumns(conn, staged);
-    const targetColumns = await listColumns(conn, working);
+    const sourceColumns = await tableColumns(conn, staged);
+    const targetColumns = await tableColumns(conn, working);
     const change = planSchemaChange(plan.incremental.onSchemaChange, sourceColumns, targetColumns, node.name);
     const columns = await applySchemaChange(conn, working, change);
     // with transforms the working table holds exactly the overwritten partitions: replace it all

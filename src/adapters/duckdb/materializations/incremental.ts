@@ -20,7 +20,7 @@ import {
   sqlString,
 } from '../../sql-helpers.js';
 import type { Connection, MaterializeResult, Relation } from '../../types.js';
-import { findRelation, listColumns } from '../catalog.js';
+import { findRelation, listColumns, tableColumns } from '../catalog.js';
 import { inTransaction } from '../connection.js';
 import { DuckDbRelation } from '../relation.js';
 import type { BuildContext } from './context.js';
@@ -51,7 +51,7 @@ export async function buildIncremental(
   const staged = new DuckDbRelation('temp', 'main', `${target.identifier}__mdw_new`, 'table');
   await conn.query(`create or replace temp table ${staged.render()} as ${asSubquery(sql)}`);
   try {
-    const sourceColumns = await listColumns(conn, staged);
+    const sourceColumns = await tableColumns(conn, staged);
     const targetColumns = await listColumns(conn, target);
     const written = await inTransaction(conn, async () => {
       const change = planSchemaChange(plan.onSchemaChange, sourceColumns, targetColumns, build.modelName);
