@@ -32,7 +32,7 @@ import { buildIcebergIncremental, buildIcebergSnapshot, buildIcebergTable } from
 import { LocalIcebergOperations } from './iceberg/operations.js';
 import { LocalPublishing } from './iceberg/publishing.js';
 import { isLockError, lockHolder, openWaitingForLock } from './lock-wait.js';
-import type { BuildContext } from './materializations/context.js';
+import type { BuildContext, SourceView } from './materializations/context.js';
 import { buildIncremental } from './materializations/incremental.js';
 import { loadSeed } from './materializations/seed.js';
 import { buildSnapshot } from './materializations/snapshot.js';
@@ -159,8 +159,8 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
     warn: (message: string) => void,
     recoverCatalog = false,
   ) {
-    const sourceFiles = new Map<string, readonly string[]>();
-    this.context = { schemas: new SchemaRegistry(), warn, rawFolders: this.rawFolders, sourceFiles };
+    const sourceViews = new Map<string, SourceView>();
+    this.context = { schemas: new SchemaRegistry(), warn, rawFolders: this.rawFolders, sourceViews };
     this.viewCopies = new DuckDbViewCopies(
       profile.path === ':memory:' ? null : `${profile.path}.view-copies`,
     );
@@ -169,7 +169,7 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
     if (this.lake) {
       this.iceberg = new LocalIcebergOperations(this.lake, this.context, target.database);
       this.publishing = new LocalPublishing(this.lake, () => this.resyncIcebergViews());
-      this.fingerprints = new LocalFingerprints(this.lake, sourceFiles, target.database);
+      this.fingerprints = new LocalFingerprints(this.lake, sourceViews);
     }
   }
 

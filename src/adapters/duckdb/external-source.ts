@@ -48,9 +48,11 @@ export async function createExternalSourceView(
   const relation = sourceRelation(source, defaultDatabase);
   // dbt-duckdb also accepts a whole reader call, e.g. read_csv('x.csv', delim='|'): use it as is.
   const reader = /^[A-Za-z_][A-Za-z0-9_]*\s*\(.*\)$/s.test(location)
-    ? { call: location, report: null }
+    ? { call: location, report: null, files: null }
     : await readerCall(conn, ctx, source, label, location, projectRoot, landing);
-  await buildView(conn, ctx, relation, `select * from ${reader.call}`);
+  const query = `select * from ${reader.call}`;
+  await buildView(conn, ctx, relation, query);
+  if (reader.files) ctx.sourceViews?.set(source.unique_id, { files: reader.files, query });
   return reader.report;
 }
 
@@ -67,7 +69,7 @@ async function readerCall(
   location: string,
   projectRoot: string,
   landing: LandingSettings | null,
-): Promise<{ call: string; report: LandingReport | null }> {
+): Promise<{ call: string; report: LandingReport | null; files: string[] | null }> {
   const isUrl = URL_LIKE.test(location);
   let path = isUrl || isAbsolute(location) ? location : resolve(projectRoot, location);
   const format = formatOf(source, path);
@@ -75,7 +77,6 @@ async function readerCall(
   if (!isUrl) {
     path = checkLocalPath(path, format, label, projectRoot);
     files = await matchingFiles(conn, path, label, projectRoot);
-    ctx.sourceFiles?.set(source.unique_id, files);
     ctx.rawFolders?.add(label, folderOf(path));
     // copies of damaged files are read from the landing scratch folder (landing-check.ts)
     if (landing) ctx.rawFolders?.add(label, copyFolder(landing, label));
@@ -118,13 +119,19 @@ async function readerCall(
           landing,
         )
       : null;
+  // a URL's files cannot be told apart (no fingerprint)
+  const localFiles = isUrl ? null : files;
   if (checked && checked.pathSql === null)
-    return { call: emptyRelation(source, label), report: checked.report };
+    return { call: emptyRelation(source, label), report: checked.report, files: localFiles };
   const args = [
     checked?.pathSql ?? sqlString(path),
     ...[...options].map(([name, value]) => `${name} = ${value}`),
   ];
-  return { call: `${READERS[format]}(${args.join(', ')})`, report: checked?.report ?? null };
+  return {
+    call: `${READERS[format]}(${args.join(', ')})`,
+    report: checked?.report ?? null,
+    files: localFiles,
+  };
 }
 
 /** Every landing file is empty (0 bytes): no rows, the declared columns as text. */

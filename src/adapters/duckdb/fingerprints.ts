@@ -15,15 +15,14 @@ import type { SourceDefinition } from '../../manifest/types.js';
 import type { Connection, Relation, RelationFingerprints } from '../types.js';
 import { viewSql } from './catalog.js';
 import type { DuckDbConnection } from './connection.js';
-import { sourceRelation } from './external-source.js';
 import type { LocalLakehouse } from './iceberg/lakehouse.js';
+import type { SourceView } from './materializations/context.js';
 
 export class LocalFingerprints implements RelationFingerprints<DuckDbConnection> {
   constructor(
     private readonly lake: LocalLakehouse,
-    /** the files each source's view reads, recorded when the view was made in this invocation */
-    private readonly sourceFiles: ReadonlyMap<string, readonly string[]>,
-    private readonly defaultDatabase: string,
+    /** each source's view, recorded when it was made in this invocation */
+    private readonly sourceViews: ReadonlyMap<string, SourceView>,
   ) {}
 
   async relation(
@@ -38,13 +37,12 @@ export class LocalFingerprints implements RelationFingerprints<DuckDbConnection>
     return options.scan === false ? null : rowsDigest(conn, relation);
   }
 
-  async source(conn: DuckDbConnection, source: SourceDefinition): Promise<string | null> {
-    const files = this.sourceFiles.get(source.unique_id);
-    if (!files) return null; // a URL or a reader call: its files cannot be told
-    const view = await viewSql(conn, sourceRelation(source, this.defaultDatabase));
-    if (view === null) return null;
+  async source(_conn: DuckDbConnection, source: SourceDefinition): Promise<string | null> {
+    // made by mdw in this invocation, from this query: no need to ask DuckDB for its text
+    const view = this.sourceViews.get(source.unique_id);
+    if (!view) return null; // not made, a URL or a reader call: its files cannot be told
     const definition = JSON.stringify([source.relation_name, source.columns, source.external]);
-    return sha256([definition, view, ...[...files].sort().map(fileIdentity)].join('\n'));
+    return sha256([definition, view.query, ...[...view.files].sort().map(fileIdentity)].join('\n'));
   }
 }
 

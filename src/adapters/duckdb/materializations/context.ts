@@ -9,8 +9,14 @@ export interface BuildContext {
   warn: (message: string) => void;
   /** the sources' landing folders, registered as their views are created */
   rawFolders?: RawFolders;
-  /** the local files each file-backed source's view reads, by source id (fingerprints.ts) */
-  sourceFiles?: Map<string, readonly string[]>;
+  /** each file-backed source's view made in this invocation, by source id (fingerprints.ts) */
+  sourceViews?: Map<string, SourceView>;
+}
+
+/** A source's view as mdw made it: the local files it reads and the query it was created with. */
+export interface SourceView {
+  files: readonly string[];
+  query: string;
 }
 
 export function ensureSchemaOf(conn: Connection, ctx: BuildContext, relation: Relation): Promise<void> {
