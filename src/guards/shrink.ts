@@ -8,6 +8,7 @@
  *   mdw_min_rows_ratio  new rows / current rows below this fails (default 0: only empty fails)
  */
 import { ConfigError } from '../util/errors.js';
+import { formatCount } from '../util/format-count.js';
 
 export interface ShrinkGuard {
   allow: boolean;
@@ -42,7 +43,7 @@ export function shrinkRefusal(
   if (guard.allow || currentRows === 0) return null;
   const empty = newRows === 0;
   if (!empty && newRows >= currentRows * guard.minRatio) return null;
-  const count = (n: number) => n.toLocaleString('en-US');
+  const count = formatCount;
   const what = empty
     ? 'would replace it with an empty table'
     : `would replace it with ${count(newRows)} rows, fewer than ${guard.minRatio * 100}% of them (mdw_min_rows_ratio)`;

@@ -5,6 +5,7 @@
  * `mdw_quarantine_max_percent`; unset means no limit.
  */
 import { ConfigError } from '../util/errors.js';
+import { formatCount } from '../util/format-count.js';
 
 export interface QuarantineLimits {
   maxRows: number | null;
@@ -42,7 +43,7 @@ export function limitExceeded(
   limits: QuarantineLimits,
 ): string | null {
   const percent = dataLines === 0 ? 0 : (100 * quarantined) / dataLines;
-  const lines = `${quarantined.toLocaleString('en-US')} of ${dataLines.toLocaleString('en-US')} data lines (${round(percent)}%)`;
+  const lines = `${formatCount(quarantined)} of ${formatCount(dataLines)} data lines (${round(percent)}%)`;
   if (limits.maxRows !== null && quarantined > limits.maxRows) {
     return `${file}: ${lines} could not be read and were quarantined, more than the limit of ${limits.maxRows} lines (quarantine max_rows)`;
   }

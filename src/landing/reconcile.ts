@@ -6,6 +6,7 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import { ExecutionError } from '../util/errors.js';
+import { formatCount } from '../util/format-count.js';
 import { limitExceeded, type QuarantineLimits } from './limits.js';
 import type { LandingFileReport } from './report.js';
 import { DEFAULT_MAX_RECORD_BYTES, type FileScan, type ScanOptions, scanCsvFile } from './scan.js';
@@ -76,5 +77,5 @@ function stringOption(value: unknown): string | undefined {
 }
 
 function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return formatCount(n);
 }

@@ -1,4 +1,6 @@
 /** What the landing check found, for the run summary and run_results.json. */
+
+import { formatCount } from '../util/format-count.js';
 import type { DamageReason, FileScan } from './scan.js';
 
 export interface LandingFileReport {
@@ -34,7 +36,7 @@ export function summaryLines(reports: readonly LandingReport[]): string[] {
         .map(([reason, count]) => `${reason} ${count}`)
         .join(', ');
       lines.push(
-        `${report.source} ${file.file}: ${file.quarantined.toLocaleString('en-US')} of ${file.data_lines.toLocaleString('en-US')} lines quarantined (${reasons}) in ${report.quarantine_relation}`,
+        `${report.source} ${file.file}: ${formatCount(file.quarantined)} of ${formatCount(file.data_lines)} lines quarantined (${reasons}) in ${report.quarantine_relation}`,
       );
     }
   }

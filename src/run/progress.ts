@@ -31,6 +31,4 @@ export function formatElapsed(seconds: number): string {
   return `${hours} hours ${minutes} minutes and ${rest.toFixed(2)} seconds (${seconds.toFixed(2)}s)`;
 }
 
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
+export { formatCount } from '../util/format-count.js';

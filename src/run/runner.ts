@@ -31,7 +31,7 @@ import { InterruptNotice } from './interrupt.js';
 import { landingPartitionsByView } from './landing-partitions.js';
 import { landingReaders } from './landing-readers.js';
 import { lastRunDurations } from './node-durations.js';
-import { batchLine, formatElapsed, type Print, progressLine, timestamp } from './progress.js';
+import { batchLine, formatCount, formatElapsed, type Print, progressLine, timestamp } from './progress.js';
 import { PublishGate, type PublishMode, type PublishReport, publishLines } from './publish.js';
 import { countStatuses, type NodeResult, newResult, writeRunCheckpoint, writeRunResults } from './results.js';
 import { countingRowsRead, rowsReadSummary } from './rows-read.js';
@@ -462,7 +462,7 @@ async function keepViewRows(
   );
   if (!kept) return;
   result.execution_time += (performance.now() - started) / 1000;
-  const rows = kept.rows === null ? 'rows' : `${kept.rows.toLocaleString('en-US')} rows`;
+  const rows = kept.rows === null ? 'rows' : `${formatCount(kept.rows)} rows`;
   result.adapter_response._message = `${result.adapter_response._message ?? 'OK'} (${rows} kept for ${kept.readers} readers)`;
 }
 
@@ -497,7 +497,7 @@ function printLanding(print: Print, landing: LandingReport[]): void {
   const total = quarantinedTotal(landing);
   if (total === 0) return;
   print(
-    `${timestamp()}  Quarantined ${total.toLocaleString('en-US')} landing line${total === 1 ? '' : 's'} the CSV reader could not read:`,
+    `${timestamp()}  Quarantined ${formatCount(total)} landing line${total === 1 ? '' : 's'} the CSV reader could not read:`,
   );
   for (const line of summaryLines(landing)) print(`${timestamp()}    ${line}`);
 }

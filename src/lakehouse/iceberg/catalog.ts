@@ -250,8 +250,10 @@ export class IcebergCatalog {
       .all(this.name, namespace ?? null, namespace ?? null) as TableIdentifier[];
     const created = this.staging?.created(namespace) ?? [];
     if (created.length === 0) return rows;
-    return [...rows, ...created].sort((a, b) =>
-      a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace),
+    // SQLite's ORDER BY order (code points); localeCompare would also load ICU's collation
+    const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return [...rows, ...created].sort(
+      (a, b) => byCodePoint(a.namespace, b.namespace) || byCodePoint(a.name, b.name),
     );
   }
 

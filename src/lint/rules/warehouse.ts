@@ -3,6 +3,7 @@
  * against the spec's limits, each finding with a recommendation. The table statistics come
  * from the Iceberg metadata (catalog → metadata → manifests); nothing is written.
  */
+import { formatCount } from '../../util/format-count.js';
 
 export const MAX_PARTITIONS = 10_000;
 export const PARTITION_MIN_BYTES = 100 * 1024 ** 2;
@@ -31,7 +32,7 @@ export function tableHealth(stats: TableStats): HealthFinding[] {
   if (stats.partitioned && count > MAX_PARTITIONS) {
     findings.push({
       ruleId: 'W01',
-      message: `${stats.identifier} has ${count.toLocaleString('en-US')} partitions (limit 10,000): ${coarser(stats, total)}.`,
+      message: `${stats.identifier} has ${formatCount(count)} partitions (limit 10,000): ${coarser(stats, total)}.`,
     });
   }
   if (stats.partitioned) {
