@@ -43,12 +43,11 @@ export function shrinkRefusal(
   if (guard.allow || currentRows === 0) return null;
   const empty = newRows === 0;
   if (!empty && newRows >= currentRows * guard.minRatio) return null;
-  const count = formatCount;
   const what = empty
     ? 'would replace it with an empty table'
-    : `would replace it with ${count(newRows)} rows, fewer than ${guard.minRatio * 100}% of them (mdw_min_rows_ratio)`;
+    : `would replace it with ${formatCount(newRows)} rows, fewer than ${guard.minRatio * 100}% of them (mdw_min_rows_ratio)`;
   return (
-    `Model ${model}: the table has ${count(currentRows)} rows and this build ${what}; the table is unchanged. ` +
+    `Model ${model}: the table has ${formatCount(currentRows)} rows and this build ${what}; the table is unchanged. ` +
     `Check the landing files, or allow it with --vars '{mdw_allow_shrink: true}'.`
   );
 }

@@ -42,8 +42,8 @@ export function assertLandingReconciled(
   for (const file of files) {
     if (file.rows_read + file.quarantined !== file.data_lines)
       throw new ExecutionError(
-        `${file.file}: ${context.reader} returned ${count(file.rows_read)} rows and ${count(file.quarantined)} lines were quarantined, ` +
-          `but the file has ${count(file.data_lines)} data lines; the build stops so that no line is lost silently (source ${context.source}).`,
+        `${file.file}: ${context.reader} returned ${formatCount(file.rows_read)} rows and ${formatCount(file.quarantined)} lines were quarantined, ` +
+          `but the file has ${formatCount(file.data_lines)} data lines; the build stops so that no line is lost silently (source ${context.source}).`,
       );
     const exceeded = limitExceeded(file.file, file.quarantined, file.data_lines, context.limits);
     if (exceeded)
@@ -74,8 +74,4 @@ export function quarantineRows(
 
 function stringOption(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-function count(n: number): string {
-  return formatCount(n);
 }

@@ -40,9 +40,9 @@ export function rowsReadSummary(results: readonly NodeResult[]): string | null {
       bySource.set(source, (bySource.get(source) ?? 0) + rows);
   }
   if (total === 0) return null;
-  const count = formatCount;
   // by code point: localeCompare would load ICU's collation data (about 15 ms) for a summary line
   const sources = [...bySource].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const detail = sources.length === 0 ? '' : ` (${sources.map(([s, n]) => `${s} ${count(n)}`).join(', ')})`;
-  return `Read ${count(total)} raw rows from landing files${detail}.`;
+  const detail =
+    sources.length === 0 ? '' : ` (${sources.map(([s, n]) => `${s} ${formatCount(n)}`).join(', ')})`;
+  return `Read ${formatCount(total)} raw rows from landing files${detail}.`;
 }
