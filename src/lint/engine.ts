@@ -8,6 +8,7 @@ import { selectNodes } from '../graph/selector.js';
 import type { ManifestNode } from '../manifest/types.js';
 import type { LoadedProject } from '../project/loader.js';
 import { Compiler } from '../run/compile.js';
+import { compareText } from '../util/compare-text.js';
 import { errorMessage, TemplateError } from '../util/errors.js';
 import { queryFacts } from './ast.js';
 import { type LintConfig, readLintConfig, severityFor } from './config.js';
@@ -103,7 +104,11 @@ export async function lintProject(loaded: LoadedProject, options: LintOptions = 
     }
   });
   diagnostics.sort(
-    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.ruleId, b.ruleId),
+    (a, b) =>
+      compareText(a.file, b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      compareText(a.ruleId, b.ruleId),
   );
   return {
     diagnostics,
@@ -119,7 +124,7 @@ function selectedModels(loaded: LoadedProject, options: LintOptions): ManifestNo
   if (!options.select && !options.exclude) {
     return Object.values(manifest.nodes)
       .filter(isOwnModel)
-      .sort((a, b) => cmp(a.original_file_path, b.original_file_path));
+      .sort((a, b) => compareText(a.original_file_path, b.original_file_path));
   }
   const { selected } = selectNodes(manifest, Graph.fromManifest(manifest), {
     select: options.select,
@@ -129,7 +134,7 @@ function selectedModels(loaded: LoadedProject, options: LintOptions): ManifestNo
   return [...selected]
     .map((id) => manifest.nodes[id])
     .filter(isOwnModel)
-    .sort((a, b) => cmp(a.original_file_path, b.original_file_path));
+    .sort((a, b) => compareText(a.original_file_path, b.original_file_path));
 }
 
 function compileError(unit: ModelUnit, error: unknown): Finding {
@@ -155,8 +160,4 @@ function modelRules(unit: ModelUnit, loaded: LoadedProject): Finding[] {
 function configured(finding: Finding, config: LintConfig): Diagnostic | null {
   const severity = severityFor(config, finding.ruleId, finding.file);
   return severity === null ? null : { ...finding, severity };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

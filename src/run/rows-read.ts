@@ -3,6 +3,7 @@
  * whose connection counts them (DuckDB's profiler, src/adapters/duckdb/raw-rows.ts).
  */
 import type { Connection, RawRowsRead } from '../adapters/types.js';
+import { compareText } from '../util/compare-text.js';
 import { formatCount } from '../util/format-count.js';
 import type { NodeResult } from './results.js';
 
@@ -40,8 +41,7 @@ export function rowsReadSummary(results: readonly NodeResult[]): string | null {
       bySource.set(source, (bySource.get(source) ?? 0) + rows);
   }
   if (total === 0) return null;
-  // by code point: localeCompare would load ICU's collation data (about 15 ms) for a summary line
-  const sources = [...bySource].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sources = [...bySource].sort(([a], [b]) => compareText(a, b));
   const detail =
     sources.length === 0 ? '' : ` (${sources.map(([s, n]) => `${s} ${formatCount(n)}`).join(', ')})`;
   return `Read ${formatCount(total)} raw rows from landing files${detail}.`;

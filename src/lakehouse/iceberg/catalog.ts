@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { compareText } from '../../util/compare-text.js';
 import { ExecutionError } from '../../util/errors.js';
 import { catalogError } from '../catalog-errors.js';
 import { checkTableName } from '../table-names.js';
@@ -250,10 +251,8 @@ export class IcebergCatalog {
       .all(this.name, namespace ?? null, namespace ?? null) as TableIdentifier[];
     const created = this.staging?.created(namespace) ?? [];
     if (created.length === 0) return rows;
-    // SQLite's ORDER BY order (code points); localeCompare would also load ICU's collation
-    const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     return [...rows, ...created].sort(
-      (a, b) => byCodePoint(a.namespace, b.namespace) || byCodePoint(a.name, b.name),
+      (a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name),
     );
   }
 
