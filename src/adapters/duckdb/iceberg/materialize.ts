@@ -19,9 +19,9 @@ import {
 } from '../../../lakehouse/iceberg/index.js';
 import type { PrimitiveType } from '../../../lakehouse/iceberg/schema.js';
 import { compareValues, decodeValue, type IcebergValue } from '../../../lakehouse/iceberg/values.js';
-import type { Strategy } from '../../../materialize/incremental.js';
+import type { PartitionEntry, Strategy } from '../../../materialize/incremental.js';
 import { windowCondition } from '../../../materialize/microbatch.js';
-import type { MaterializationPlan } from '../../../materialize/plan.js';
+import type { IncrementalPlan, MaterializationPlan } from '../../../materialize/plan.js';
 import { planSchemaChange } from '../../../materialize/schema-change.js';
 import type { SnapshotPlan } from '../../../materialize/snapshot.js';
 import { ExecutionError } from '../../../util/errors.js';
@@ -37,6 +37,7 @@ import { buildSnapshot } from '../materializations/snapshot.js';
 import { DuckDbRelation } from '../relation.js';
 import { readLiveFilesSql, scanLiveSql } from './delete-scan.js';
 import type { LocalLakehouse } from './lakehouse.js';
+import { mergeByReplacement } from './merge-by-replacement.js';
 import {
   filesInPartitionsOf,
   legacyRequests,
@@ -143,46 +144,29 @@ export async function buildIcebergIncremental(
     const affected = byTransform
       ? await filesInPartitionsOf(raw, table, landed.render())
       : await affectedFiles(conn, table, plan, landed);
-    // A merge updates the working table's matched rows: DuckDB applies updates in the order of
-    // the new rows, and in an order foreign to the table's (a hash aggregate's) every update
-    // lands in another vector, 150 k of 312 k rows took 14 s at scale 10 against 0.1 s with
-    // both tables in key order. With no file to merge into (an added day of the fact) there is
-    // nothing to match: the new rows are inserted as they are, unsorted and without a merge.
-    const mergesIntoRows = strategy === 'merge' && affected.length > 0;
-    const keyOrder =
-      mergesIntoRows && plan.incremental.uniqueKey.length > 0
-        ? ` order by ${plan.incremental.uniqueKey.map(columnReference).join(', ')}`
-        : '';
-    const staged = keyOrder ? sorted : landed;
-    if (keyOrder) {
-      await conn.query(
-        `create or replace temp table ${sorted.render()} as select * from ${landed.render()}${keyOrder}`,
-      );
-    }
-    await conn.query(
-      `create or replace temp table ${working.render()} as select * from (${readLiveFilesSql(table, affected, schema)})${keyOrder}`,
-    );
-    const sourceColumns = await tableColumns(conn, staged);
-    const targetColumns = await tableColumns(conn, working);
-    const change = planSchemaChange(plan.incremental.onSchemaChange, sourceColumns, targetColumns, node.name);
-    const columns = await applySchemaChange(conn, working, change);
-    // with transforms the working table holds exactly the overwritten partitions: replace it all
-    const partitionSpec = byTransform ? [] : plan.partitionSpec;
-    // every strategy inserts the new rows whole into an empty working table
-    const effective = strategy === 'merge' && !mergesIntoRows ? 'append' : strategy;
-    const written = await applyStrategy(conn, effective, {
-      target: working,
-      staged,
-      columns,
-      build: { plan: plan.incremental, partitionSpec },
-    });
-    const workingSql = `select * from ${working.render()}`;
+    const liveSql = readLiveFilesSql(table, affected, schema);
+    const replacement =
+      strategy === 'merge' && affected.length > 0
+        ? await mergeByReplacement(conn, schema, liveSql, landed, plan.incremental)
+        : null;
+    const { workingSql, written } =
+      replacement ??
+      (await applyInWorkingTable(conn, {
+        liveSql,
+        landed,
+        sorted,
+        working,
+        mergesIntoRows: strategy === 'merge' && affected.length > 0,
+        partitionSpec: byTransform ? [] : plan.partitionSpec,
+        plan: plan.incremental,
+        modelName: node.name,
+      }));
     const nextSchema = await schemaForSelect(raw, workingSql, schema);
     // No new rows and no new columns: nothing to commit, so no empty snapshot.
     if (
       written === 0 &&
       affected.length === 0 &&
-      (await isEmpty(conn, staged)) &&
+      (await isEmpty(conn, landed)) &&
       sameFields(nextSchema, schema)
     ) {
       return { rowsAffected: 0, message: `${strategy === 'merge' ? 'MERGE' : 'INSERT'} 0` };
@@ -207,6 +191,57 @@ export async function buildIcebergIncremental(
   } finally {
     for (const table of scratch) await conn.query(`drop table if exists ${table.render()}`).catch(() => {});
   }
+}
+
+/**
+ * The strategy's SQL run on a working table holding the affected files' rows (`liveSql`):
+ * what the table's next files hold is then `select * from` the working table.
+ */
+async function applyInWorkingTable(
+  conn: DuckDbConnection,
+  input: {
+    liveSql: string;
+    landed: Relation;
+    sorted: Relation;
+    working: Relation;
+    mergesIntoRows: boolean;
+    partitionSpec: PartitionEntry[];
+    plan: IncrementalPlan;
+    modelName: string;
+  },
+): Promise<{ workingSql: string; written: number }> {
+  const { liveSql, landed, sorted, working, mergesIntoRows, partitionSpec, plan } = input;
+  // A merge updates the working table's matched rows: DuckDB applies updates in the order of
+  // the new rows, and in an order foreign to the table's (a hash aggregate's) every update
+  // lands in another vector, 150 k of 312 k rows took 14 s at scale 10 against 0.1 s with
+  // both tables in key order. With no file to merge into (an added day of the fact) there is
+  // nothing to match: the new rows are inserted as they are, unsorted and without a merge.
+  const keyOrder =
+    mergesIntoRows && plan.uniqueKey.length > 0
+      ? ` order by ${plan.uniqueKey.map(columnReference).join(', ')}`
+      : '';
+  const staged = keyOrder ? sorted : landed;
+  if (keyOrder) {
+    await conn.query(
+      `create or replace temp table ${sorted.render()} as select * from ${landed.render()}${keyOrder}`,
+    );
+  }
+  await conn.query(
+    `create or replace temp table ${working.render()} as select * from (${liveSql})${keyOrder}`,
+  );
+  const sourceColumns = await tableColumns(conn, staged);
+  const targetColumns = await tableColumns(conn, working);
+  const change = planSchemaChange(plan.onSchemaChange, sourceColumns, targetColumns, input.modelName);
+  const columns = await applySchemaChange(conn, working, change);
+  // every strategy inserts the new rows whole into an empty working table
+  const effective = plan.strategy === 'merge' && !mergesIntoRows ? 'append' : plan.strategy;
+  const applied = await applyStrategy(conn, effective, {
+    target: working,
+    staged,
+    columns,
+    build: { plan, partitionSpec },
+  });
+  return { workingSql: `select * from ${working.render()}`, written: applied };
 }
 
 /** Same schema, row count and an order-independent checksum of every row. */
