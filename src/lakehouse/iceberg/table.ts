@@ -4,6 +4,7 @@
  * (they may wait to retry).
  */
 import { join } from 'node:path';
+import { compareText } from '../../util/compare-text.js';
 import { ExecutionError } from '../../util/errors.js';
 import type { IcebergCatalog } from './catalog.js';
 import { commitDataChange, commitWithRetry, ensureMetadataDir, nextVersion } from './commit.js';
@@ -286,7 +287,7 @@ export class IcebergTable {
       g.totalSizeBytes += f.fileSizeInBytes;
       groups.set(key, g);
     }
-    return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+    return [...groups.entries()].sort(([a], [b]) => compareText(a, b)).map(([, g]) => g);
   }
 
   /** @internal local paths of every file any snapshot or metadata version references (for purge). */

@@ -145,10 +145,10 @@ export async function buildIcebergIncremental(
       ? await filesInPartitionsOf(raw, table, landed.render())
       : await affectedFiles(conn, table, plan, landed);
     const liveSql = readLiveFilesSql(table, affected, schema);
-    const replacement =
-      strategy === 'merge' && affected.length > 0
-        ? await mergeByReplacement(conn, schema, liveSql, landed, plan.incremental)
-        : null;
+    const mergesIntoRows = strategy === 'merge' && affected.length > 0;
+    const replacement = mergesIntoRows
+      ? await mergeByReplacement(conn, schema, liveSql, landed, plan.incremental)
+      : null;
     const { workingSql, written } =
       replacement ??
       (await applyInWorkingTable(conn, {
@@ -156,7 +156,7 @@ export async function buildIcebergIncremental(
         landed,
         sorted,
         working,
-        mergesIntoRows: strategy === 'merge' && affected.length > 0,
+        mergesIntoRows,
         partitionSpec: byTransform ? [] : plan.partitionSpec,
         plan: plan.incremental,
         modelName: node.name,

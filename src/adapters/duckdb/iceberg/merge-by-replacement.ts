@@ -39,7 +39,8 @@ export async function mergeByReplacement(
     dataType: duckDbTypeSql(field.type),
   }));
   if (hasChanges(diffColumns(await tableColumns(conn, landed), tableColumnTypes))) return null;
-  // A key held twice by the new rows makes the merge fail or update twice: the working table decides.
+  // A key held twice by the new rows: MERGE updates the live row once and inserts every
+  // unmatched copy, which a replacement would not reproduce, so the working table decides.
   const keyed = keyColumns.map((key) => `${key} is not null`).join(' and ');
   const counts = await conn.query(
     `select count(*), count(*) filter (where ${keyed}), count(distinct (${keyColumns.join(', ')})) filter (where ${keyed}) from ${landed.render()}`,
