@@ -33,6 +33,18 @@ export async function readCsvHeader(path: string, delimiter: string): Promise<st
   }
 }
 
+export type HeaderReader = (path: string, delimiter: string) => string[] | null;
+
+/** readCsvHeaderSync that reads each file once (several checks of one landing read the same headers). */
+export function onceEachHeaderReader(): HeaderReader {
+  const read = new Map<string, string[] | null>();
+  return (path, delimiter) => {
+    const key = `${delimiter}\u0000${path}`;
+    if (!read.has(key)) read.set(key, readCsvHeaderSync(path, delimiter));
+    return read.get(key)!;
+  };
+}
+
 /** readCsvHeader, synchronously (checks that run before any query). */
 export function readCsvHeaderSync(path: string, delimiter: string): string[] | null {
   const fd = openSync(path, 'r');

@@ -6,20 +6,21 @@
 import { isAbsolute, relative } from 'node:path';
 import type { SourceDefinition } from '../manifest/types.js';
 import { ExecutionError } from '../util/errors.js';
-import { readCsvHeaderSync } from './header.js';
+import { type HeaderReader, readCsvHeaderSync } from './header.js';
 
 export function checkSourceHeaders(
   source: SourceDefinition,
   files: string[],
   delimiter: string,
   projectRoot: string,
+  readHeaderOf: HeaderReader = readCsvHeaderSync,
 ): void {
   const declared = Object.keys(source.columns);
   if (declared.length === 0) return;
   for (const file of files) {
     const hiveKeys = new Set([...file.matchAll(/[\\/]([^\\/=]+)=[^\\/]*(?=[\\/])/g)].map((m) => m[1]!));
     const expected = declared.filter((name) => !hiveKeys.has(name));
-    const found = readHeader(file, delimiter);
+    const found = readHeader(file, delimiter, readHeaderOf);
     if (found === null) continue; // an empty file has no header to check; it adds no rows
     // Sources may declare only some columns (to document or test them): those must be
     // present; when every column is declared, the order must match too.
@@ -46,6 +47,10 @@ function describeDifference(expected: string[], found: string[]): string {
 }
 
 /** The header's column names (surrounding spaces trimmed), or null for an empty file. */
-export function readHeader(file: string, delimiter: string): string[] | null {
-  return readCsvHeaderSync(file, delimiter)?.map((name) => name.trim()) ?? null;
+export function readHeader(
+  file: string,
+  delimiter: string,
+  readHeaderOf: HeaderReader = readCsvHeaderSync,
+): string[] | null {
+  return readHeaderOf(file, delimiter)?.map((name) => name.trim()) ?? null;
 }

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, ProjectConfig, TargetConfig } from '../manifest/types.js';
+import { CompiledCodeCache } from '../template/code-cache.js';
 import { createTemplateEngine, extractBlocks } from '../template/engine.js';
 import type { MacroSourceFile, TemplateEngine } from '../template/types.js';
 import { ConfigError, TemplateError } from '../util/errors.js';
@@ -44,6 +45,8 @@ export interface LoadedProject {
   target: TargetConfig;
   manifest: Manifest;
   engine: TemplateEngine;
+  /** templates compiled so far (saved for the next invocation; a run saves what it compiled too) */
+  compiledCode: CompiledCodeCache;
   vars: Record<string, unknown>;
   warnings: string[];
   invocationId: string;
@@ -62,11 +65,18 @@ export function loadProject(options: LoadOptions): LoadedProject {
   const packages = installedPackages(project);
   requireInstalled(project, packages);
   const macroFiles = [project, ...packages].flatMap(readMacroFiles);
+  const compiledCode = new CompiledCodeCache(
+    options.partialParse === false
+      ? null
+      : join(project.root, project.target_path, 'mdw_compiled_templates.json'),
+    MDW_VERSION,
+  );
   const engine = createTemplateEngine({
     macroFiles,
     adapterType: target.type,
     rootPackage: project.name,
     dispatch: project.dispatch,
+    codeCache: compiledCode,
   });
   const vars = { ...project.vars, ...(options.cliVars ?? {}) };
   const globalKey = checksum(
@@ -85,11 +95,13 @@ export function loadProject(options: LoadOptions): LoadedProject {
   const manifest = parse(state, packages);
   warnCustomMaterializations(macroFiles, manifest, target.type, state.warnings);
   cache.save();
+  compiledCode.save();
   return {
     project,
     target,
     manifest,
     engine,
+    compiledCode,
     vars: state.vars,
     warnings: state.warnings,
     invocationId: state.invocationId,

@@ -384,6 +384,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     });
     published = await gate.finish(manifest.nodes, [...results.values()]);
     unchanged.save();
+    loaded.compiledCode.save();
     const endError = await runProjectHooks(
       'on-run-end',
       hookList(loaded.project.on_run_end, 'dbt_project.yml on-run-end'),

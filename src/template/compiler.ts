@@ -4,6 +4,7 @@
  * Python truthiness in if/and/or/not, Python operators, tuples, macros with Python argument
  * binding, `return()` and their own error position (each macro body tracks its own line).
  */
+import type { CompiledCodeCache } from './code-cache.js';
 import { Frame, type NjFrame, type NjNode, nj } from './nunjucks.js';
 import { LoopFilterNode, parseTemplate } from './parser.js';
 
@@ -463,12 +464,24 @@ class DbtCompiler extends CompilerBase {
   }
 }
 
-/** Parse and compile a template; throws nunjucks' TemplateError (1-based lineno) on syntax errors. */
-export function compileTemplate(source: string, names: KnownNames): RootRenderFunction {
-  const ast = parseTemplate(source);
-  const compiler = new DbtCompiler(undefined, false);
-  compiler.names = names;
-  compiler.compile(ast);
-  const props = new Function(compiler.getCode())() as { root: RootRenderFunction };
+/**
+ * Parse and compile a template; throws nunjucks' TemplateError (1-based lineno) on syntax errors.
+ * With a cache, code compiled by an earlier invocation is evaluated instead.
+ */
+export function compileTemplate(
+  source: string,
+  names: KnownNames,
+  cache?: CompiledCodeCache,
+): RootRenderFunction {
+  let code = cache?.get(source);
+  if (code === undefined) {
+    const ast = parseTemplate(source);
+    const compiler = new DbtCompiler(undefined, false);
+    compiler.names = names;
+    compiler.compile(ast);
+    code = compiler.getCode() as string;
+    cache?.set(source, code);
+  }
+  const props = new Function(code)() as { root: RootRenderFunction };
   return props.root;
 }

@@ -4,9 +4,11 @@
  * progress is the engine's `current` state, which the names templates look up read at call
  * time. renderAsync makes run_query() live by re-rendering until every query is answered.
  */
+
 import { TemplateError } from '../util/errors.js';
 import { makeKeywordArgs } from './args.js';
 import { BUILTIN_PACKAGE, loadBuiltinMacroFiles } from './builtins.js';
+import type { CompiledCodeCache } from './code-cache.js';
 import { compileTemplate, type KnownNames, type RootRenderFunction } from './compiler.js';
 import { DbtFunctions, PackageNamespace } from './dbt-functions.js';
 import { toTemplateError } from './errors.js';
@@ -76,7 +78,10 @@ class Engine implements TemplateEngine {
   private current = new RenderState({}, false, null);
   private readonly dispatchConfig: Map<string, string[]>;
 
+  private readonly codeCache: CompiledCodeCache | undefined;
+
   constructor(options: TemplateEngineOptions) {
+    this.codeCache = options.codeCache;
     this.rootPackage = options.rootPackage;
     this.adapterType = options.adapterType.toLowerCase();
     this.dispatchConfig = new Map((options.dispatch ?? []).map((d) => [d.macro_namespace, d.search_order]));
@@ -149,7 +154,7 @@ class Engine implements TemplateEngine {
 
   private compile(source: string, file: string): RootRenderFunction {
     try {
-      return compileTemplate(source, KNOWN_NAMES);
+      return compileTemplate(source, KNOWN_NAMES, this.codeCache);
     } catch (error) {
       throw toTemplateError(error, file);
     }

@@ -8,6 +8,7 @@
  * is_incremental, adapter.* database methods, graph, flags, doc, ...) is passed in by the
  * caller as `ContextValues` on each render.
  */
+import type { CompiledCodeCache } from './code-cache.js';
 
 /** A .sql file of macros (project macros/, or mdw's built-in include/macros). */
 export interface MacroSourceFile {
@@ -92,4 +93,6 @@ export interface TemplateEngineOptions {
   dispatch?: { macro_namespace: string; search_order: string[] }[];
   /** add mdw's built-in macros from include/macros (default true) */
   includeBuiltins?: boolean;
+  /** code compiled by earlier invocations (target/mdw_compiled_templates.json) */
+  codeCache?: CompiledCodeCache;
 }

@@ -1,7 +1,8 @@
 /**
  * A merge on an Iceberg table whose new rows replace whole rows is written as the live rows
  * without a new key plus the new rows (adapters/duckdb/iceberg/merge-by-replacement.ts); any
- * other merge goes through the working table. Both must give what DuckDB's MERGE gives.
+ * other merge goes through the working table. Both must give what DuckDB's MERGE gives. New
+ * rows that touch no file of the table (an added day) are written as they landed.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -73,5 +74,26 @@ describe('Iceberg merge by replacement', () => {
       `select * from (values (2, 'B'), (3, 'c')) as v(id, label)`,
     );
     assert.deepEqual(rows, ['1:a:10', '2:B:20', '3:c:-']);
+  });
+
+  it('new rows of a new partition only are added as they landed, columns matched by name', async () => {
+    const { outcome, rows } = await merged(
+      'added_day',
+      `select * from (values (1, 'a', '20180101'), (2, 'b', '20180102')) as v(id, label, day)`,
+      `select * from (values ('20180103', 'c', 3), ('20180103', 'd', 4)) as v(day, label, id)`,
+      { partition_by: ['day'] },
+    );
+    assert.deepEqual(outcome, { rowsAffected: 2, message: 'MERGE 2' });
+    assert.deepEqual(rows, ['1:a:20180101', '2:b:20180102', '3:c:20180103', '4:d:20180103']);
+  });
+
+  it('new rows of a new partition with a new column follow on_schema_change', async () => {
+    const { rows } = await merged(
+      'added_column',
+      `select * from (values (1, 'a', '20180101')) as v(id, label, day)`,
+      `select * from (values (2, 'b', '20180102', 7)) as v(id, label, day, extra)`,
+      { partition_by: ['day'], on_schema_change: 'append_new_columns' },
+    );
+    assert.deepEqual(rows, ['1:a:20180101:-', '2:b:20180102:7']);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The local lakehouse's relation fingerprints (src/adapters/duckdb/fingerprints.ts): an
- * Iceberg table's changes with every commit and with nothing else, a view's with its text, a
+ * Iceberg table's changes with every commit and with nothing else, a view's with its text (a
+ * view model's with the definition mark its build leaves), a
  * landing source's with its files (not with a copy that keeps their size and time), and a
  * plain table's with its rows.
  */
@@ -75,6 +76,34 @@ describe('local lakehouse fingerprints', () => {
     );
     assert.ok(await adapter.fingerprints!.relation(conn, adapter.relation('fp', 'plain', 'v'), noScan));
     assert.equal(await fingerprint('plain', 'missing'), null);
+  });
+
+  it('tells a view model by the mark its build leaves, and loses the mark when replaced', async () => {
+    const node = testNode('model', 'marked', { materialized: 'view' });
+    const relation = adapter.relation('fp', 'views', 'marked');
+    const build = (sql: string) => adapter.materialize(conn, { node, relation, sql, fullRefresh: false });
+    const comment = async () =>
+      (
+        await conn.query(
+          `select comment from duckdb_views() where schema_name = 'views' and view_name = 'marked'`,
+        )
+      ).rows[0]?.[0];
+    await build('select 1 as id');
+    assert.match(String(await comment()), /^mdw-view:[0-9a-f]{64}$/);
+    const first = await fingerprint('views', 'marked');
+    await build('select 1 as id');
+    assert.equal(await fingerprint('views', 'marked'), first, 'the same definition');
+    await build('select 2 as id');
+    const second = await fingerprint('views', 'marked');
+    assert.notEqual(second, first, 'another definition');
+    // replaced outside mdw: no mark, so the view is told by its text, never by the old mark
+    await conn.query('create or replace view fp.views.marked as select 3 as id');
+    assert.equal(await comment(), null);
+    const replaced = await fingerprint('views', 'marked');
+    assert.ok(replaced);
+    assert.notEqual(replaced, second);
+    await conn.query('create or replace view fp.views.marked as select 4 as id');
+    assert.notEqual(await fingerprint('views', 'marked'), replaced);
   });
 
   it('tells a landing source by its files: names, sizes and times', async () => {

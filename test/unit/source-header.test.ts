@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { onceEachHeaderReader } from '../../src/csv/header.js';
 import { checkSourceHeaders, readHeader } from '../../src/csv/source-header.js';
 import type { SourceDefinition } from '../../src/manifest/types.js';
 
@@ -23,6 +24,14 @@ describe('landing file headers', () => {
   it('reads a header with a BOM, CRLF and quotes', () => {
     assert.deepEqual(readHeader(file('a.csv', '\uFEFF"A","B,1",C\r\n1,2,3\r\n'), ','), ['A', 'B,1', 'C']);
     assert.equal(readHeader(file('empty.csv', ''), ','), null);
+  });
+  it('reads each file once for the several checks of one landing', () => {
+    const path = file('once.csv', 'A,B\n1,2\n');
+    const headers = onceEachHeaderReader();
+    assert.deepEqual(readHeader(path, ',', headers), ['A', 'B']);
+    writeFileSync(path, 'C,D\n1,2\n');
+    assert.deepEqual(headers(path, ','), ['A', 'B'], 'the second check reuses the first read');
+    assert.deepEqual(readHeader(path, ','), ['C', 'D']);
   });
   it('accepts the declared columns, and a subset of them', () => {
     const path = file('ok.csv', 'SalesID,Quantity,Discount\n1,2,0\n');

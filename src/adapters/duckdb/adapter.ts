@@ -42,6 +42,7 @@ import { DuckDBInstance } from './node-api.js';
 import { type DuckDbProfile, resolveDuckDbProfile } from './profile.js';
 import { RawFolders, RawRowsProfiler } from './raw-rows.js';
 import { DuckDbRelation } from './relation.js';
+import { RelationCache } from './relation-cache.js';
 import { runDataTest } from './tests.js';
 import { DuckDbViewCopies } from './view-copies.js';
 
@@ -140,6 +141,8 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
   });
   readonly incremental = DUCKDB_INCREMENTAL;
   private readonly open = new Set<DuckDbConnection>();
+  /** the catalog's tables and views, kept in step with the statements the connections run */
+  private readonly relations = new RelationCache();
   /** where each file-backed source lands, to count the raw rows a node read by source */
   private readonly rawFolders = new RawFolders();
   private readonly context: BuildContext;
@@ -193,10 +196,12 @@ class DuckDbAdapter implements Adapter<DuckDbConnection> {
       await this.instance.connect(),
       (closed) => this.open.delete(closed),
       new RawRowsProfiler(this.rawFolders),
-      (sql) => {
+      (sql, failed) => {
         if (mayDropSchema(sql)) this.context.schemas.forget();
+        this.relations.observe(sql, failed);
       },
     );
+    this.relations.attach(conn);
     this.open.add(conn);
     for (const statement of this.profile.setStatements) {
       try {

@@ -1,8 +1,10 @@
 /** Catalog look-ups (duckdb_tables/views/columns) and on-demand schema creation. */
 
+import { createHash } from 'node:crypto';
 import { sqlString } from '../sql-helpers.js';
 import type { ColumnDescription, Connection, Relation } from '../types.js';
 import { DuckDbRelation, renderSchema } from './relation.js';
+import { cachedRelation } from './relation-cache.js';
 
 /** Case-insensitive match, as DuckDB resolves identifiers; '' database means the default catalog. */
 function databaseFilter(database: string): string {
@@ -17,6 +19,8 @@ export async function findRelation(
   schema: string,
   identifier: string,
 ): Promise<Relation | null> {
+  const cached = await cachedRelation(conn, { database, schema, identifier });
+  if (cached !== undefined) return cached && new DuckDbRelation(database, schema, identifier, cached.kind);
   const where = `${databaseFilter(database)}
       and lower(schema_name) = lower(${sqlString(schema)})`;
   const result = await conn.query(`
@@ -30,18 +34,51 @@ export async function findRelation(
   return new DuckDbRelation(database, schema, identifier, kind);
 }
 
+/**
+ * The comment mdw gives a view it creates: a digest of the statement that created it. CREATE OR
+ * REPLACE clears a view's comment, so a view replaced by anything else loses the mark. The mark
+ * tells a view's definition without asking DuckDB for its text (viewSql), which renders the text
+ * of every view in the database.
+ */
+export function viewDefinitionComment(ddl: string): string {
+  return `${VIEW_DEFINITION_MARK}${createHash('sha256').update(ddl).digest('hex')}`;
+}
+const VIEW_DEFINITION_MARK = 'mdw-view:';
+
+/** The definition mark of a view mdw created (viewDefinitionComment), or null. */
+export async function viewDefinitionMark(conn: Connection, relation: Relation): Promise<string | null> {
+  const cached = await cachedRelation(conn, relation);
+  let comment: unknown = cached?.comment;
+  if (cached === null || cached?.kind === 'table') return null;
+  if (comment === undefined) {
+    const result =
+      await conn.query(`select comment from duckdb_views() where not internal and ${databaseFilter(relation.database)}
+      and lower(schema_name) = lower(${sqlString(relation.schema)})
+      and lower(view_name) = lower(${sqlString(relation.identifier)})`);
+    comment = result.rows[0]?.[0];
+  }
+  return typeof comment === 'string' && comment.startsWith(VIEW_DEFINITION_MARK) ? comment : null;
+}
+
 /** A view's SQL text as DuckDB keeps it, or null when the relation is no view. */
 export async function viewSql(conn: Connection, relation: Relation): Promise<string | null> {
+  const cached = await cachedRelation(conn, relation);
+  if (cached === null || cached?.kind === 'table') return null;
+  if (cached?.sql !== undefined) return cached.sql;
   const where = `not internal and ${databaseFilter(relation.database)}
       and lower(schema_name) = lower(${sqlString(relation.schema)})
       and lower(view_name) = lower(${sqlString(relation.identifier)})`;
   // Selecting `sql` renders the text of every view in the database (Iceberg views list their
   // files), whatever the filter: ten times the cost of asking whether the view exists.
-  const exists = await conn.query(`select 1 from duckdb_views() where ${where}`);
-  if (exists.rows.length === 0) return null;
+  if (!cached) {
+    const exists = await conn.query(`select 1 from duckdb_views() where ${where}`);
+    if (exists.rows.length === 0) return null;
+  }
   const result = await conn.query(`select sql from duckdb_views() where ${where}`);
   const sql = result.rows[0]?.[0];
-  return typeof sql === 'string' ? sql : null;
+  if (typeof sql !== 'string') return null;
+  if (cached) cached.sql = sql;
+  return sql;
 }
 
 /**
@@ -72,26 +109,31 @@ export async function dropRelationIfExists(conn: Connection, relation: Relation)
 /**
  * Creates schemas on demand. Runner threads build models of the same schema at the same time;
  * creating it from several connections at once raises a DuckDB write-write conflict, so
- * concurrent callers share one in-flight creation. A schema known to exist is not looked up
- * again (every model and stored test asks), until a statement that can drop one runs
+ * concurrent callers share one in-flight creation. The first ask lists the database's schemas
+ * (one look-up, not one per schema); a schema known to exist is not looked up again (every
+ * model and stored test asks), until a statement that can drop one runs
  * (`forget`: the connection reports DROP SCHEMA and DETACH), so a schema dropped by a hook or
  * an operation is created again.
  */
 export class SchemaRegistry {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly known = new Set<string>();
+  /** databases whose schemas were listed since the last `forget` */
+  private readonly listed = new Map<string, Promise<void>>();
   /** bumped by `forget`: a creation that settles after it does not mark its schema known */
   private generation = 0;
 
   ensure(conn: Connection, database: string, schema: string): Promise<void> {
-    const key = `${database}\u0000${schema}`.toLowerCase();
+    const key = schemaKey(database, schema);
     if (this.known.has(key)) return Promise.resolve();
     let creation = this.inFlight.get(key);
     if (!creation) {
       const generation = this.generation;
-      creation = createSchema(conn, database, schema).then(() => {
-        if (generation === this.generation) this.known.add(key);
-      });
+      creation = this.listOnce(conn, database)
+        .then(() => (this.known.has(key) ? undefined : createSchema(conn, database, schema)))
+        .then(() => {
+          if (generation === this.generation) this.known.add(key);
+        });
       this.inFlight.set(key, creation);
       const settle = () => this.inFlight.delete(key);
       creation.then(settle, settle);
@@ -102,7 +144,30 @@ export class SchemaRegistry {
   forget(): void {
     this.generation++;
     this.known.clear();
+    this.listed.clear();
   }
+
+  /** The database's schemas, listed once (one look-up rather than one per schema asked for). */
+  private listOnce(conn: Connection, database: string): Promise<void> {
+    const key = database.toLowerCase();
+    let listing = this.listed.get(key);
+    if (!listing) {
+      const generation = this.generation;
+      listing = conn.query(`select schema_name from duckdb_schemas() where ${databaseFilter(database)}`).then(
+        (result) => {
+          if (generation !== this.generation) return;
+          for (const [schema] of result.rows) this.known.add(schemaKey(database, String(schema)));
+        },
+        () => undefined, // each schema is looked up when it is created
+      );
+      this.listed.set(key, listing);
+    }
+    return listing;
+  }
+}
+
+function schemaKey(database: string, schema: string): string {
+  return `${database}\u0000${schema}`.toLowerCase();
 }
 
 /** Statements after which a schema known to exist may be gone. */

@@ -22,17 +22,19 @@ export class DuckDbConnection implements Connection {
     private readonly onClose: (conn: DuckDbConnection) => void = () => {},
     private readonly profiler: RawRowsProfiler | null = null,
     /** told of every statement run, even one that failed part-way (a batch may have run some) */
-    private readonly onStatement: (sql: string) => void = () => {},
+    private readonly onStatement: (sql: string, failed: boolean) => void = () => {},
   ) {}
 
   async query(sql: string): Promise<QueryResult> {
     let reader: DuckDBResultReader;
+    let failed = true;
     try {
       reader = this.profiler?.counting ? await this.runCounted(sql) : await this.raw.runAndReadAll(sql);
+      failed = false;
     } catch (error) {
       throw wrapDuckDbError(error);
     } finally {
-      this.onStatement(sql);
+      this.onStatement(sql, failed);
     }
     const columnNames = reader.columnNames();
     const rows = reader.getRowsJS().map((row) => row.map(toPlainValue));

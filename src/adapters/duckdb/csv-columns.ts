@@ -5,7 +5,7 @@
  * has the same header, the view names its columns instead (all text, as the raw layer
  * reads them) and turns sniffing off: the same rows, without the repeated sniff.
  */
-import { readCsvHeaderSync } from '../../csv/header.js';
+import { type HeaderReader, readCsvHeaderSync } from '../../csv/header.js';
 import { sqlString } from '../sql-helpers.js';
 
 /** Reader options that decide columns or types themselves: with any of them, nothing is pinned. */
@@ -30,6 +30,7 @@ const COLUMN_OPTIONS = [
 export function pinnedCsvColumns(
   files: readonly string[],
   options: ReadonlyMap<string, string>,
+  readHeaderOf: HeaderReader = readCsvHeaderSync,
 ): string | null {
   if (options.get('all_varchar') !== 'true' || options.get('header') !== 'true') return null;
   if (COLUMN_OPTIONS.some((name) => options.has(name))) return null;
@@ -37,7 +38,7 @@ export function pinnedCsvColumns(
   if (delimiter === null || literalText(options.get('quote')) === null) return null;
   let header: string[] | null = null;
   for (const file of files) {
-    const found = readCsvHeaderSync(file, delimiter);
+    const found = readHeaderOf(file, delimiter);
     if (found === null) continue; // an empty file adds no rows
     if (header === null) header = found;
     else if (found.length !== header.length || found.some((name, i) => name !== header![i])) return null;

@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { onceEachHeaderReader } from '../../csv/header.js';
 import { checkSourceHeaders } from '../../csv/source-header.js';
 import type { LandingReport } from '../../landing/report.js';
 import type { SourceDefinition } from '../../manifest/types.js';
@@ -98,12 +99,13 @@ async function readerCall(
     if (name.toLowerCase() === 'format') continue;
     options.set(name.toLowerCase(), sqlValue(value));
   }
+  const headers = onceEachHeaderReader();
   if (format === 'csv' && files.length > 0) {
     const delimiter = String(source.external?.options?.delim ?? source.external?.options?.sep ?? ',');
-    checkSourceHeaders(source, files, delimiter, projectRoot);
+    checkSourceHeaders(source, files, delimiter, projectRoot, headers);
   }
   // read without sniffing each time (csv-columns.ts); the landing check counts with these options too
-  const pinned = format === 'csv' ? pinnedCsvColumns(files, options) : null;
+  const pinned = format === 'csv' ? pinnedCsvColumns(files, options, headers) : null;
   if (pinned) {
     options.delete('all_varchar');
     options.set('columns', pinned);

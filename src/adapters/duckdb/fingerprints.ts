@@ -1,9 +1,10 @@
 /**
  * Relation fingerprints on the local lakehouse (run/unchanged-inputs.ts): what tells an
  * unchanged input without reading it. An Iceberg table's is its current metadata file (every
- * commit, this build's staged ones too, writes a new one with a new name); a view's is its
- * SQL text; a landing source's is its definition, its view's text and, for every file the
- * view reads, the file's name, size and modification time to the millisecond (rsync's quick
+ * commit, this build's staged ones too, writes a new one with a new name); a view's is the
+ * digest of the statement that made it (the mark mdw leaves in its comment), else its SQL
+ * text; a landing source's is its definition, its view's text and, for every file the view
+ * reads, the file's name, size and modification time to the millisecond (rsync's quick
  * check, finer: a copy that keeps both, `cp -a`, counts as the same file). A plain DuckDB
  * table (a model without table_type='iceberg', a test's stored failures) has no version: its
  * fingerprint is a digest of its rows, taken only where reuse needs it (`scan`), never for
@@ -13,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { SourceDefinition } from '../../manifest/types.js';
 import type { Connection, Relation, RelationFingerprints } from '../types.js';
-import { viewSql } from './catalog.js';
+import { viewDefinitionMark, viewSql } from './catalog.js';
 import type { DuckDbConnection } from './connection.js';
 import type { LocalLakehouse } from './iceberg/lakehouse.js';
 import type { SourceView } from './materializations/context.js';
@@ -32,6 +33,8 @@ export class LocalFingerprints implements RelationFingerprints<DuckDbConnection>
   ): Promise<string | null> {
     const location = this.lake.metadataLocation(relation);
     if (location !== null) return sha256(`iceberg\n${location}`);
+    const mark = await viewDefinitionMark(conn, relation);
+    if (mark !== null) return sha256(`view\n${mark}`);
     const view = await viewSql(conn, relation);
     if (view !== null) return sha256(`view\n${view}`);
     return options.scan === false ? null : rowsDigest(conn, relation);

@@ -22,6 +22,7 @@ import type { FileScan } from '../../landing/scan.js';
 import { VerifiedFiles } from '../../landing/verified.js';
 import { quoteIdentifier, sqlString } from '../sql-helpers.js';
 import type { Connection } from '../types.js';
+import { findRelation } from './catalog.js';
 import type { BuildContext } from './materializations/context.js';
 
 export interface LandingSettings {
@@ -191,10 +192,13 @@ async function writeQuarantine(
   const damaged = scans.some((scan) => scan.damaged.length > 0);
   const table = `${quoteIdentifier(settings.database)}.${quoteIdentifier(settings.quarantineSchema)}.${quoteIdentifier(`${settings.quarantineSchema}_quarantine`)}`;
   if (!damaged) {
-    const exists = await conn.query(
-      `select 1 from duckdb_tables() where database_name = ${sqlString(settings.database)} and schema_name = ${sqlString(settings.quarantineSchema)} and table_name = ${sqlString(`${settings.quarantineSchema}_quarantine`)}`,
+    const exists = await findRelation(
+      conn,
+      settings.database,
+      settings.quarantineSchema,
+      `${settings.quarantineSchema}_quarantine`,
     );
-    if (exists.rows.length > 0) await conn.query(`delete from ${table} where source = ${sqlString(label)}`);
+    if (exists?.type === 'table') await conn.query(`delete from ${table} where source = ${sqlString(label)}`);
     return;
   }
   await ctx.schemas.ensure(conn, settings.database, settings.quarantineSchema);

@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { onceEachHeaderReader } from '../../csv/header.js';
 import { checkSourceHeaders, readHeader } from '../../csv/source-header.js';
 import type { LandingReport } from '../../landing/report.js';
 import type { SourceDefinition } from '../../manifest/types.js';
@@ -54,9 +55,10 @@ export async function createExternalSource(
   if (files.length === 0) throw new ExecutionError(`Source ${label}: no CSV files under ${folder}.`);
   const csvOptions = source.external?.options ?? {};
   const delimiter = String(csvOptions.delim ?? csvOptions.sep ?? ',');
-  checkSourceHeaders(source, files, delimiter, projectRoot);
+  const headers = onceEachHeaderReader();
+  checkSourceHeaders(source, files, delimiter, projectRoot, headers);
 
-  const header = files.map((file) => readHeader(file, delimiter)).find((found) => found !== null);
+  const header = files.map((file) => readHeader(file, delimiter, headers)).find((found) => found !== null);
   if (!header) throw new ExecutionError(`Source ${label}: every file under ${folder} is empty.`);
   const partitionKeys = hiveKeys(files[0]!, folder);
   const landing = { label, folder, files, original, csvOptions, projectRoot };

@@ -26,6 +26,7 @@ import { inTransaction } from '../connection.js';
 import type { BuildContext } from '../materializations/context.js';
 import { ensureSchemaOf } from '../materializations/context.js';
 import { DuckDbRelation } from '../relation.js';
+import { cachedRelation } from '../relation-cache.js';
 import { scanLiveSql } from './delete-scan.js';
 
 const VIEW_MARK = 'iceberg:';
@@ -149,6 +150,9 @@ export class LocalLakehouse {
 
   /** Is this DuckDB view the face of an Iceberg table? (It counts as a table for dbt.) */
   static async isIcebergView(conn: Connection, relation: Relation): Promise<boolean> {
+    const cached = await cachedRelation(conn, relation);
+    if (cached === null || cached?.kind === 'table') return false;
+    if (cached?.comment !== undefined) return cached.comment?.startsWith(VIEW_MARK) === true;
     const result = await conn.query(
       `select 1 from duckdb_views() where lower(schema_name) = lower(${sqlString(relation.schema)})
          and lower(view_name) = lower(${sqlString(relation.identifier)}) and comment like '${VIEW_MARK}%'`,

@@ -37,7 +37,7 @@ import { buildSnapshot } from '../materializations/snapshot.js';
 import { DuckDbRelation } from '../relation.js';
 import { readLiveFilesSql, scanLiveSql } from './delete-scan.js';
 import type { LocalLakehouse } from './lakehouse.js';
-import { mergeByReplacement } from './merge-by-replacement.js';
+import { appendAsLanded, mergeByReplacement } from './merge-by-replacement.js';
 import {
   filesInPartitionsOf,
   legacyRequests,
@@ -148,7 +148,9 @@ export async function buildIcebergIncremental(
     const mergesIntoRows = strategy === 'merge' && affected.length > 0;
     const replacement = mergesIntoRows
       ? await mergeByReplacement(conn, schema, liveSql, landed, plan.incremental)
-      : null;
+      : affected.length === 0
+        ? await appendAsLanded(conn, schema, landed)
+        : null;
     const { workingSql, written } =
       replacement ??
       (await applyInWorkingTable(conn, {

@@ -34,11 +34,7 @@ export async function mergeByReplacement(
   const keys = plan.uniqueKey.map((key) => byName.get(key.trim().toLowerCase()));
   if (keys.length === 0 || keys.some((key) => key === undefined)) return null;
   const keyColumns = (keys as string[]).map(quoteIdentifier);
-  const tableColumnTypes = schema.fields.map((field) => ({
-    name: field.name,
-    dataType: duckDbTypeSql(field.type),
-  }));
-  if (hasChanges(diffColumns(await tableColumns(conn, landed), tableColumnTypes))) return null;
+  if (!(await hasTableColumns(conn, schema, landed))) return null;
   // A key held twice by the new rows: MERGE updates the live row once and inserts every
   // unmatched copy, which a replacement would not reproduce, so the working table decides.
   const keyed = keyColumns.map((key) => `${key} is not null`).join(' and ');
@@ -55,4 +51,30 @@ union all
 select ${list} from ${landed.render()}`;
   // every new row updates a live row or is inserted: the merge's count
   return { workingSql, written: rows };
+}
+
+/**
+ * The rows of the table's next files when no file of the table holds a row the new rows could
+ * replace (an added day of a partitioned fact): whatever the strategy, the new rows are added
+ * as they are, so they are written straight from where they landed instead of through a
+ * working table. Null when their columns differ from the table's (on_schema_change decides).
+ */
+export async function appendAsLanded(
+  conn: DuckDbConnection,
+  schema: Schema,
+  landed: Relation,
+): Promise<{ workingSql: string; written: number } | null> {
+  if (!(await hasTableColumns(conn, schema, landed))) return null;
+  const counted = await conn.query(`select count(*) from ${landed.render()}`);
+  const list = schema.fields.map((field) => quoteIdentifier(field.name)).join(', ');
+  return { workingSql: `select ${list} from ${landed.render()}`, written: Number(counted.rows[0]?.[0] ?? 0) };
+}
+
+/** Do the new rows have exactly the table's columns, with its types? */
+async function hasTableColumns(conn: DuckDbConnection, schema: Schema, landed: Relation): Promise<boolean> {
+  const tableColumnTypes = schema.fields.map((field) => ({
+    name: field.name,
+    dataType: duckDbTypeSql(field.type),
+  }));
+  return !hasChanges(diffColumns(await tableColumns(conn, landed), tableColumnTypes));
 }

@@ -1,8 +1,8 @@
 /** `view`: create or replace; a table of the same name is swapped for the view atomically. */
 
-import { asSubquery } from '../../sql-helpers.js';
+import { asSubquery, sqlString } from '../../sql-helpers.js';
 import type { Connection, MaterializeResult, Relation } from '../../types.js';
-import { findRelation } from '../catalog.js';
+import { findRelation, viewDefinitionComment } from '../catalog.js';
 import { inTransaction } from '../connection.js';
 import { type BuildContext, ensureSchemaOf } from './context.js';
 
@@ -14,6 +14,8 @@ export async function buildView(
 ): Promise<MaterializeResult> {
   await ensureSchemaOf(conn, ctx, target);
   const ddl = `create or replace view ${target.render()} as ${asSubquery(selectSql)}`;
+  // the mark tells this definition to the next build's fingerprints (catalog.ts)
+  const mark = `comment on view ${target.render()} is ${sqlString(viewDefinitionComment(ddl))}`;
   const existing = await findRelation(conn, target.database, target.schema, target.identifier);
   if (existing?.type === 'table') {
     await inTransaction(conn, async () => {
@@ -23,5 +25,7 @@ export async function buildView(
   } else {
     await conn.query(ddl);
   }
+  // without it (a failure here) the view is told by its text instead
+  await conn.query(mark);
   return { rowsAffected: null, message: 'CREATE VIEW' };
 }
