@@ -75,11 +75,18 @@ free_port() {
 
 # pid of a process this script started (<name>.pid), only while it still runs that command line:
 # a recycled pid of some other process must never be signalled.
+# A process that exists and is not a zombie: where PID 1 does not reap orphans, a killed server
+# stays a zombie and `kill -0` alone still succeeds.
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]]
+}
+
 running_pid() {
   local name="$1" marker="$2" pid
   [[ -f "$state_dir/$name.pid" ]] || return 1
   pid="$(cat "$state_dir/$name.pid")"
-  kill -0 "$pid" 2>/dev/null || return 1
+  alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker" || return 1
   echo "$pid"
 }
@@ -89,10 +96,10 @@ stop_process() {
   if pid="$(running_pid "$name" "$marker")"; then
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 40); do
-      kill -0 "$pid" 2>/dev/null || break
+      alive "$pid" || break
       sleep 0.25
     done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    alive "$pid" && kill -9 "$pid"
   fi
   rm -f "$state_dir/$name.pid"
 }
@@ -105,7 +112,7 @@ wait_port_file() {
       cat "$state_dir/$name.port"
       return 0
     }
-    kill -0 "$pid" 2>/dev/null || {
+    alive "$pid" || {
       tail -n 20 "$state_dir/$name.log" >&2
       die "$name exited while starting (log: $state_dir/$name.log)."
     }
@@ -126,7 +133,7 @@ start_moto() {
       echo "$port" >"$state_dir/moto.port"
       return 0
     }
-    kill -0 "$pid" 2>/dev/null || {
+    alive "$pid" || {
       tail -n 20 "$state_dir/moto.log" >&2
       die "moto exited while starting (log: $state_dir/moto.log)."
     }

@@ -207,11 +207,18 @@ EOF
 
 # --- process -----------------------------------------------------------------------------------
 
+# A process that exists and is not a zombie. `kill -0` alone is not enough: where PID 1 does not
+# reap orphans (some container and VM inits), a killed server stays a zombie and `kill -0` succeeds.
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]]
+}
+
 running_pid() {
   local pid
   [[ -f "$run_dir/server.pid" ]] || return 1
   pid="$(cat "$run_dir/server.pid")"
-  kill -0 "$pid" 2>/dev/null || return 1
+  alive "$pid" || return 1
   # only our server: a recycled pid of some other process must never be signalled
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$run_dir/etc" || return 1
   echo "$pid"
@@ -234,6 +241,9 @@ start() {
   url="http://127.0.0.1:$port"
   write_config "$port"
   mkdir -p "$run_dir/hive-metastore"
+  # Our server is not running (checked above), so a launcher pid file left by a killed server is
+  # stale; the launcher would refuse to start while that pid still exists, even as a zombie.
+  rm -f "$run_dir/data/var/run/launcher.pid"
   log "starting Trino $TRINO_VERSION on $url (heap $heap, catalogs ${MDW_TRINO_CATALOG_DIR:-lakehouse $warehouse})"
   JAVA_HOME="$java_home" PATH="$java_home/bin:$PATH" \
     "$server_dir/bin/launcher" run --etc-dir "$run_dir/etc" --data-dir "$run_dir/data" \
@@ -243,7 +253,7 @@ start() {
   echo "$url" >"$run_dir/server.url"
   echo "$warehouse" >"$run_dir/server.warehouse"
   for _ in $(seq 1 360); do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       tail -n 30 "$run_dir/server.log" >&2
       die "Trino exited while starting (log: $run_dir/server.log)."
     fi
@@ -265,10 +275,10 @@ stop() {
   fi
   kill "$pid"
   for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || break
+    alive "$pid" || break
     sleep 0.5
   done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  alive "$pid" && kill -9 "$pid"
   rm -f "$run_dir/server.pid"
   log "stopped"
 }

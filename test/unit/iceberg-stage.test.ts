@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -204,4 +204,50 @@ describe('Write-Audit-Publish on the catalog', () => {
     catalog.close();
     maintenance.close();
   });
+
+  test('a killed orphan build is dead even while it lingers as a zombie nobody reaps', async () => {
+    const dir = warehouse();
+    const catalog = openCatalog(dir);
+    await newTable(catalog, 'fact', 10);
+    // the writer is started by a shell that exits at once, so the writer's parent becomes PID 1;
+    // where PID 1 does not reap orphans, the killed writer stays a zombie signal 0 still reaches
+    const script = `import { openCatalog, CatalogStage } from ${JSON.stringify(new URL('../../src/lakehouse/iceberg/index.js', import.meta.url).href)};
+      const catalog = openCatalog(${JSON.stringify(dir)});
+      CatalogStage.begin(catalog);
+      const table = catalog.loadTable('ns', 'fact');
+      await table.append(table.dataFiles().map(({ localPath, snapshotId, sequenceNumber, fileSequenceNumber, specId, ...f }) => f));
+      setInterval(() => {}, 1000);`;
+    const shell = spawnSync(
+      'sh',
+      ['-c', '"$0" --input-type=module -e "$1" >/dev/null 2>&1 & echo $!', process.execPath, script],
+      { encoding: 'utf8' },
+    );
+    const pid = Number(shell.stdout.trim());
+    assert.ok(pid > 0, shell.stderr);
+    // the staging table itself appears with the orphan's first stage
+    const staged = () => {
+      try {
+        return stagedRows(catalog);
+      } catch {
+        return 0;
+      }
+    };
+    for (let i = 0; i < 300 && staged() === 0; i++) await new Promise((done) => setTimeout(done, 50));
+    assert.equal(stagedRows(catalog), 1, 'the orphan staged its commit');
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && !exitedOrZombie(pid); i++) await new Promise((done) => setTimeout(done, 20));
+    assert.ok(exitedOrZombie(pid), 'the orphan was killed');
+
+    CatalogStage.begin(catalog).discard();
+    assert.equal(stagedRows(catalog), 0, "the killed orphan's stage was discarded");
+    catalog.close();
+  });
 });
+
+function exitedOrZombie(pid: number): boolean {
+  try {
+    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}

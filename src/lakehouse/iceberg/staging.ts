@@ -7,6 +7,7 @@
  *
  * The table is an additive migration: created on first use, ignored by JDBC-catalog readers.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import { ExecutionError } from '../../util/errors.js';
@@ -246,8 +247,22 @@ export function removeRows(db: Database.Database, catalogName: string, buildId: 
 function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A killed writer whose parent never reaps it (an init that does not reap orphans) stays a zombie
+ * that signal 0 still reaches; on Linux its state in /proc says it is dead.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the state follows the command name, which is in parentheses and may hold spaces
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
