@@ -210,8 +210,13 @@ EOF
 # A process that exists and is not a zombie. `kill -0` alone is not enough: where PID 1 does not
 # reap orphans (some container and VM inits), a killed server stays a zombie and `kill -0` succeeds.
 alive() {
+  local stat
   kill -0 "$1" 2>/dev/null || return 1
-  [[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]]
+  [[ -d /proc/self ]] || return 0 # no procfs: signal 0 is all there is to ask
+  # unreadable: it was reaped since signal 0 (this shell reaps its own children while it waits)
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }" # the state follows the command name, which may hold spaces
+  [[ -n "$stat" && "${stat%% *}" != Z ]]
 }
 
 running_pid() {
@@ -278,7 +283,7 @@ stop() {
     alive "$pid" || break
     sleep 0.5
   done
-  alive "$pid" && kill -9 "$pid"
+  if alive "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
   rm -f "$run_dir/server.pid"
   log "stopped"
 }

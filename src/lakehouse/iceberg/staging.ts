@@ -7,7 +7,7 @@
  *
  * The table is an additive migration: created on first use, ignored by JDBC-catalog readers.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import { ExecutionError } from '../../util/errors.js';
@@ -250,19 +250,22 @@ function processRuns(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return !isZombie(pid);
+  return !exitedSince(pid);
 }
 
 /**
- * A killed writer whose parent never reaps it (an init that does not reap orphans) stays a zombie
- * that signal 0 still reaches; on Linux its state in /proc says it is dead.
+ * Whether a process that signal 0 reached has exited after all: a killed writer whose parent
+ * never reaps it (an init that reaps orphans late) stays a zombie that signal 0 still reaches,
+ * and one reaped in between has no /proc entry any more. Without procfs, signal 0 is all there is.
  */
-function isZombie(pid: number): boolean {
+function exitedSince(pid: number): boolean {
+  if (!existsSync('/proc/self/stat')) return false;
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the state follows the command name, which is in parentheses and may hold spaces
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return false;
+    return true;
   }
+  // the state follows the command name, which is in parentheses and may hold spaces
+  return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
 }
