@@ -43,6 +43,8 @@ ACCESS_KEY=mdwtest
 SECRET_KEY=mdwtestsecret
 
 repo_dir="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/alive.sh
+. "$repo_dir/scripts/lib/alive.sh"
 cache_dir="${MDW_CACHE_DIR:-$HOME/.cache/mdw}"
 state_dir="${MDW_ATHENA_LOCAL_DIR:-$cache_dir/athena-local}"
 trino_run_dir="$state_dir/trino"
@@ -75,18 +77,6 @@ free_port() {
 
 # pid of a process this script started (<name>.pid), only while it still runs that command line:
 # a recycled pid of some other process must never be signalled.
-# A process that exists and is not a zombie: where PID 1 does not reap orphans, a killed server
-# stays a zombie and `kill -0` alone still succeeds.
-alive() {
-  local stat
-  kill -0 "$1" 2>/dev/null || return 1
-  [[ -d /proc/self ]] || return 0 # no procfs: signal 0 is all there is to ask
-  # unreadable: it was reaped since signal 0 (this shell reaps its own children while it waits)
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-  stat="${stat##*) }" # the state follows the command name, which may hold spaces
-  [[ -n "$stat" && "${stat%% *}" != Z ]]
-}
-
 running_pid() {
   local name="$1" marker="$2" pid
   [[ -f "$state_dir/$name.pid" ]] || return 1

@@ -35,6 +35,8 @@ SQLITE_JDBC_VERSION=3.54.1.0
 DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
 repo_dir="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/alive.sh
+. "$repo_dir/scripts/lib/alive.sh"
 cache_dir="${MDW_CACHE_DIR:-$HOME/.cache/mdw}/trino"
 m2_dir="$cache_dir/m2"
 server_dir="$cache_dir/$TRINO_VERSION"
@@ -206,18 +208,6 @@ EOF
 }
 
 # --- process -----------------------------------------------------------------------------------
-
-# A process that exists and is not a zombie. `kill -0` alone is not enough: where PID 1 does not
-# reap orphans (some container and VM inits), a killed server stays a zombie and `kill -0` succeeds.
-alive() {
-  local stat
-  kill -0 "$1" 2>/dev/null || return 1
-  [[ -d /proc/self ]] || return 0 # no procfs: signal 0 is all there is to ask
-  # unreadable: it was reaped since signal 0 (this shell reaps its own children while it waits)
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-  stat="${stat##*) }" # the state follows the command name, which may hold spaces
-  [[ -n "$stat" && "${stat%% *}" != Z ]]
-}
 
 running_pid() {
   local pid
